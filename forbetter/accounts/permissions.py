@@ -1,0 +1,26 @@
+"""What each role may do. One place decides; views, exports and the API ask it.
+
+Which partnerships a user may *see* is decided in :mod:`forbetter.partnerships.selectors`
+(``partnerships_visible_to``); this module decides what a user may *change*.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forbetter.accounts.models import Role
+
+EDITING_ROLES = frozenset({Role.COUNCIL_EDITOR, Role.ADMINISTRATOR})
+
+
+def can_edit(user: Any) -> bool:
+    """Council editors and administrators change partnership records; everyone else reads."""
+    return bool(user.is_authenticated and user.is_active and user.role in EDITING_ROLES)
+
+
+def can_create_partnership(user: Any) -> bool:
+    return can_edit(user)
+
+
+def is_partner(user: Any) -> bool:
+    return bool(user.is_authenticated and user.role == Role.PARTNER_USER)

@@ -1,0 +1,81 @@
+"""The framework's stages, themes, actions and references, loaded from a versioned fixture."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+
+class FrameworkVersion(models.Model):
+    """Each load of the fixture, so a record can say which version of the framework it followed."""
+
+    version = models.CharField(max_length=20, unique=True)
+    source = models.TextField()
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Framework version {self.version}"
+
+
+class Stage(models.Model):
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    duration = models.CharField(max_length=50, help_text="The typical duration the framework gives.")
+    min_months = models.PositiveSmallIntegerField()
+    max_months = models.PositiveSmallIntegerField()
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Reference(models.Model):
+    number = models.PositiveSmallIntegerField(unique=True)
+    author = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.author}, {self.title}, {self.year}"
+
+
+class Action(models.Model):
+    """One thing the framework asks a council to do at a stage under a theme."""
+
+    code = models.CharField(max_length=20, unique=True, help_text="Stage-theme-number, for example I-VFM-1.")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="actions")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    guidance = models.TextField()
+    source_text = models.TextField(help_text="The framework's own sentence, kept for traceability.")
+    references = models.ManyToManyField(Reference, blank=True, related_name="actions")
+    evidence_kinds = models.JSONField(
+        default=list, blank=True, help_text="Kinds of ForBetter record that can evidence this action."
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["stage__order", "theme__order", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"

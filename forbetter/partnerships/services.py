@@ -1,0 +1,219 @@
+"""Writes to partnerships, tasks, evidence and stage gates.
+
+Every function is keyword-only, runs in one transaction and records who made the change, so the history
+pages can show who, when, the old value and the new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from forbetter.accounts.permissions import can_edit
+from forbetter.framework.models import Action
+from forbetter.partnerships import lifecycle
+from forbetter.partnerships.evidence import candidates_for
+from forbetter.partnerships.selectors import open_tasks_of_stage
+from forbetter.partnerships.models import (
+    Document,
+    EvidenceLink,
+    Partnership,
+    PartnershipStatus,
+    Stage,
+    StageGate,
+    Task,
+    TaskStatus,
+)
+
+PARTNERSHIP_FIELDS = (
+    "name",
+    "description",
+    "partner",
+    "vehicle",
+    "joint_venture_company",
+    "council_equity_share",
+    "planned_start_on",
+    "term_years",
+    "extension_options",
+    "estimated_value_gbp",
+    "value_basis",
+)
+
+
+def _require_editor(user: Any) -> None:
+    if not can_edit(user):
+        raise PermissionDenied("Only council editors and administrators can change partnership records")
+
+
+def _save(instance: Any, user: Any, reason: str = "") -> None:
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+
+
+@transaction.atomic
+def partnership_create(*, user: Any, data: dict[str, Any]) -> Partnership:
+    """Create a partnership in Initiation with one task for every framework action."""
+    _require_editor(user)
+    partnership = Partnership(
+        **{key: data.get(key) for key in PARTNERSHIP_FIELDS if key in data},
+        stage=Stage.INITIATION,
+        initiation_began_on=data.get("initiation_began_on") or dt.date.today(),
+    )
+    partnership.full_clean(exclude=["councils", "services"])
+    _save(partnership, user, "Created")
+    partnership.councils.set(data["councils"])
+    partnership.services.set(data.get("services", []))
+    Task.objects.bulk_create(
+        Task(partnership=partnership, action=action) for action in Action.objects.order_by("pk")
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> Partnership:
+    _require_editor(user)
+    for key in PARTNERSHIP_FIELDS:
+        if key in data:
+            setattr(partnership, key, data[key])
+    partnership.full_clean(exclude=["councils", "services"])
+    _save(partnership, user)
+    if "councils" in data:
+        partnership.councils.set(data["councils"])
+    if "services" in data:
+        partnership.services.set(data["services"])
+    return partnership
+
+
+@transaction.atomic
+def task_update(
+    *,
+    user: Any,
+    task: Task,
+    status: str,
+    owner: Any,
+    due_on: dt.date | None,
+    evidence_notes: str,
+    not_applicable_reason: str = "",
+) -> Task:
+    """Change a task's status, owner, due date and notes.
+
+    Rule TASK-NA-REASON: marking an action not applicable needs a reason. The reason is cleared when the
+    task is reopened so that it never describes a status the task no longer has.
+    """
+    _require_editor(user)
+    if status == TaskStatus.NOT_APPLICABLE and not not_applicable_reason.strip():
+        raise ValidationError({"not_applicable_reason": "Enter why this action does not apply"})
+    task.status = status
+    task.owner = owner
+    task.due_on = due_on
+    task.evidence_notes = evidence_notes
+    task.not_applicable_reason = not_applicable_reason.strip() if status == TaskStatus.NOT_APPLICABLE else ""
+    if status == TaskStatus.DONE and task.completed_on is None:
+        task.completed_on = dt.date.today()
+    elif status != TaskStatus.DONE:
+        task.completed_on = None
+    _save(task, user)
+    return task
+
+
+@transaction.atomic
+def evidence_link_add(*, user: Any, task: Task, record_key: str) -> EvidenceLink:
+    """Link a record offered by an evidence provider for this task's partnership."""
+    _require_editor(user)
+    offered = {candidate.key: candidate for candidate in candidates_for(task.partnership)}
+    candidate = offered.get(record_key)
+    if candidate is None:
+        raise ValidationError({"record": "Select a record of this partnership to link as evidence"})
+    content_type = ContentType.objects.get_for_model(candidate.record)
+    if EvidenceLink.objects.filter(task=task, content_type=content_type, object_id=candidate.record.pk).exists():
+        raise ValidationError({"record": "That record is already linked to this action"})
+    link = EvidenceLink(
+        task=task,
+        content_type=content_type,
+        object_id=candidate.record.pk,
+        label=f"{candidate.kind}: {candidate.label}",
+        created_by=user,
+    )
+    _save(link, user, "Evidence linked")
+    return link
+
+
+@transaction.atomic
+def evidence_link_remove(*, user: Any, link: EvidenceLink) -> None:
+    _require_editor(user)
+    link._history_user = user  # type: ignore[attr-defined]
+    link.delete()
+
+
+@transaction.atomic
+def document_create(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> Document:
+    _require_editor(user)
+    document = Document(partnership=partnership, created_by=user, **data)
+    document.full_clean()
+    _save(document, user, "Created")
+    return document
+
+
+@transaction.atomic
+def stage_gate_record(
+    *,
+    user: Any,
+    partnership: Partnership,
+    decided_on: dt.date,
+    delivery_confidence: str,
+    commentary: str,
+    end_status: str = "",
+    end_reason: str = "",
+) -> StageGate:
+    """Move the partnership to its next stage and record the decision.
+
+    Rule GATE-SNAPSHOT: the actions of the stage being left that are still open are copied into the gate
+    record, so the decision can later be read against what was outstanding at the time. Open actions warn
+    but do not block.
+    """
+    _require_editor(user)
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    transition = lifecycle.next_transition(partnership)
+    if transition is None:
+        raise ValidationError("This partnership has ended; there is no further stage")
+    errors = lifecycle.guard_errors(
+        partnership, transition, decided_on=decided_on, end_status=end_status, end_reason=end_reason
+    )
+    if errors:
+        raise ValidationError(errors)
+    snapshot = [
+        {
+            "code": task.action.code,
+            "title": task.action.title,
+            "status": task.get_status_display(),
+            "owner": str(task.owner) if task.owner else "",
+            "due_on": task.due_on.isoformat() if task.due_on else "",
+        }
+        for task in open_tasks_of_stage(partnership)
+    ]
+    gate = StageGate(
+        partnership=partnership,
+        from_stage=transition.from_stage,
+        to_stage=transition.to_stage,
+        decided_on=decided_on,
+        decided_by=user,
+        delivery_confidence=delivery_confidence,
+        commentary=commentary,
+        open_actions=snapshot,
+        end_status=end_status if transition.to_stage == Stage.ENDED else "",
+    )
+    gate.full_clean()
+    _save(gate, user, "Gate decision recorded")
+    partnership.stage = transition.to_stage
+    setattr(partnership, transition.began_field, decided_on)
+    if transition.to_stage == Stage.ENDED:
+        partnership.status = end_status
+        partnership.end_reason = end_reason.strip() if end_status == PartnershipStatus.TERMINATED_EARLY else ""
+    _save(partnership, user, f"Moved to {partnership.get_stage_display()}")
+    return gate

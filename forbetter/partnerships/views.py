@@ -1,0 +1,297 @@
+"""Pages for partnerships, their framework matrix and task lists, evidence, documents and gates.
+
+Views are thin: they find the partnership through ``partnerships_visible_to`` (so anything a user may not
+see is a 404), check edit permission (403), and hand writes to services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from forbetter.accounts.permissions import can_create_partnership, can_edit
+from forbetter.core.history import history_of
+from forbetter.partnerships import lifecycle, selectors, services
+from forbetter.partnerships.evidence import candidates_for
+from forbetter.partnerships.forms import (
+    DocumentForm,
+    EvidenceLinkForm,
+    PartnershipCreateForm,
+    PartnershipForm,
+    PortfolioFilterForm,
+    StageGateForm,
+    TaskForm,
+)
+from forbetter.partnerships.models import EvidenceLink, Partnership, Stage, TaskStatus
+
+
+def _visible_partnership(request: HttpRequest, pk: int) -> Partnership:
+    queryset = selectors.partnerships_visible_to(request.user).prefetch_related("councils", "services")
+    return get_object_or_404(queryset.select_related("partner", "joint_venture_company"), pk=pk)
+
+
+def _require_edit(request: HttpRequest) -> None:
+    if not can_edit(request.user):
+        raise PermissionDenied("Your role can read this partnership but not change it")
+
+
+def _paginate(request: HttpRequest, items: Any) -> Page:
+    paginator = Paginator(items, settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            for item in field_errors:
+                form.add_error(None if field == "__all__" or field not in form.fields else field, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _page(request: HttpRequest, template: str, partnership: Partnership, section: str, **context: Any) -> HttpResponse:
+    context.update(partnership=partnership, section=section, can_edit=can_edit(request.user))
+    return render(request, template, context)
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    form = PortfolioFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    partnerships = selectors.portfolio(
+        request.user,
+        stage=filters.get("stage", ""),
+        status=filters.get("status", ""),
+        search=filters.get("search", ""),
+    )
+    return render(
+        request,
+        "partnerships/portfolio.html",
+        {
+            "form": form,
+            "page_obj": _paginate(request, partnerships),
+            "can_create": can_create_partnership(request.user),
+        },
+    )
+
+
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_partnership(request.user):
+        raise PermissionDenied("Only council editors and administrators can create partnerships")
+    form = PartnershipCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnership = services.partnership_create(user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Partnership '{partnership.name}' created with its framework task list")
+            return redirect("partnerships:overview", pk=partnership.pk)
+    return render(request, "partnerships/partnership_form.html", {"form": form, "creating": True})
+
+
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    return _page(
+        request,
+        "partnerships/overview.html",
+        partnership,
+        "overview",
+        progress=selectors.stage_progress(partnership),
+        gates=selectors.gate_history(partnership),
+        transition=lifecycle.next_transition(partnership),
+        stages=[choice for choice in Stage if choice != Stage.ENDED],
+    )
+
+
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    _require_edit(request)
+    form = PartnershipForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_update(user=request.user, partnership=partnership, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Partnership details saved")
+            return redirect("partnerships:overview", pk=partnership.pk)
+        partnership.refresh_from_db()
+    return _page(request, "partnerships/partnership_form.html", partnership, "overview", form=form, creating=False)
+
+
+def matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    stages, rows = selectors.framework_matrix(partnership)
+    return _page(request, "partnerships/matrix.html", partnership, "matrix", stages=stages, rows=rows)
+
+
+def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    stage_key = stage or (partnership.stage if partnership.stage != Stage.ENDED else Stage.CONTRACT_MANAGEMENT)
+    if stage_key not in (Stage.INITIATION, Stage.PROCUREMENT, Stage.CONTRACT_MANAGEMENT):
+        raise PermissionDenied("Unknown stage")
+    groups = selectors.stage_tasks(partnership, stage_key)
+    done = sum(1 for group in groups for task in group.tasks if task.status == TaskStatus.DONE)
+    applicable = sum(1 for group in groups for task in group.tasks if task.status != TaskStatus.NOT_APPLICABLE)
+    return _page(
+        request,
+        "partnerships/task_list.html",
+        partnership,
+        "tasks",
+        groups=groups,
+        stage_key=stage_key,
+        stage_label=Stage(stage_key).label,
+        stages=[choice for choice in Stage if choice != Stage.ENDED],
+        done=done,
+        applicable=applicable,
+    )
+
+
+def task_detail(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    task = get_object_or_404(partnership.tasks.select_related("action"), pk=task_pk)
+    task = selectors.task_detail(partnership, task.pk)
+    return _page(
+        request,
+        "partnerships/task_detail.html",
+        partnership,
+        "tasks",
+        task=task,
+        history=history_of(task),
+        links=task.evidence_links.all(),
+    )
+
+
+def task_edit(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    _require_edit(request)
+    task = get_object_or_404(partnership.tasks.select_related("action", "owner"), pk=task_pk)
+    initial = {
+        "status": task.status,
+        "owner": task.owner_id,
+        "due_on": task.due_on,
+        "evidence_notes": task.evidence_notes,
+        "not_applicable_reason": task.not_applicable_reason,
+    }
+    form = TaskForm(request.POST or None, initial=initial, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(user=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Action {task.action.code} saved")
+            return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
+    return _page(request, "partnerships/task_form.html", partnership, "tasks", task=task, form=form)
+
+
+def evidence_add(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    _require_edit(request)
+    task = get_object_or_404(partnership.tasks.select_related("action"), pk=task_pk)
+    choices = [(c.key, f"{c.kind}: {c.label}") for c in candidates_for(partnership)]
+    form = EvidenceLinkForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_link_add(user=request.user, task=task, record_key=form.cleaned_data["record"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Evidence linked")
+            return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
+    return _page(request, "partnerships/evidence_form.html", partnership, "tasks", task=task, form=form)
+
+
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int, task_pk: int, link_pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    _require_edit(request)
+    link = get_object_or_404(EvidenceLink, pk=link_pk, task__pk=task_pk, task__partnership=partnership)
+    services.evidence_link_remove(user=request.user, link=link)
+    messages.success(request, "Evidence link removed")
+    return redirect("partnerships:task", pk=partnership.pk, task_pk=task_pk)
+
+
+def documents(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    form = None
+    if can_edit(request.user):
+        form = DocumentForm(request.POST or None)
+    elif request.method == "POST":
+        raise PermissionDenied("Your role can read this partnership but not change it")
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.document_create(user=request.user, partnership=partnership, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Document recorded")
+            return HttpResponseRedirect(reverse("partnerships:documents", args=[partnership.pk]))
+    return _page(
+        request,
+        "partnerships/documents.html",
+        partnership,
+        "documents",
+        form=form,
+        page_obj=_paginate(request, partnership.documents.select_related("created_by")),
+    )
+
+
+def gate(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    _require_edit(request)
+    transition = lifecycle.next_transition(partnership)
+    if transition is None:
+        messages.info(request, "This partnership has ended; there is no further stage")
+        return redirect("partnerships:overview", pk=partnership.pk)
+    ending = transition.to_stage == Stage.ENDED
+    form = StageGateForm(request.POST or None, ending=ending)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stage_gate_record(user=request.user, partnership=partnership, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            partnership.refresh_from_db()
+            messages.success(request, f"Gate decision recorded: the partnership is now in {partnership.get_stage_display()}")
+            return redirect("partnerships:overview", pk=partnership.pk)
+    return _page(
+        request,
+        "partnerships/gate_form.html",
+        partnership,
+        "overview",
+        form=form,
+        transition=transition,
+        to_stage_label=Stage(transition.to_stage).label,
+        open_tasks=selectors.open_tasks_of_stage(partnership),
+    )
+
+
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _visible_partnership(request, pk)
+    return _page(request, "partnerships/history.html", partnership, "history", history=history_of(partnership))
+
+
+def due(request: HttpRequest) -> HttpResponse:
+    partnership_id = request.GET.get("partnership") or None
+    visible = selectors.partnerships_visible_to(request.user).only("pk", "name")
+    selected = None
+    if partnership_id is not None:
+        selected = get_object_or_404(visible, pk=partnership_id) if partnership_id.isdigit() else None
+        if selected is None:
+            raise PermissionDenied("Choose a partnership from the list")
+    tasks = selectors.due_tasks(request.user, partnership_id=selected.pk if selected else None)
+    return render(
+        request,
+        "partnerships/due.html",
+        {"page_obj": _paginate(request, tasks), "partnerships": visible, "selected": selected},
+    )

@@ -1,0 +1,8 @@
+// Marks the page as JavaScript-enabled and starts GOV.UK Frontend's components.
+import { initAll } from "../govuk/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled");
+if ("noModule" in HTMLScriptElement.prototype) {
+  document.body.classList.add("govuk-frontend-supported");
+}
+initAll();

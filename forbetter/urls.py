@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from forbetter.framework.views import framework
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="partnerships:portfolio", permanent=False)),
+    path("accounts/", include("forbetter.accounts.urls")),
+    path("partnerships/", include("forbetter.partnerships.urls")),
+    path("framework/", framework, name="framework"),
+]
+
+handler403 = "forbetter.core.views.permission_denied"
+handler404 = "forbetter.core.views.page_not_found"
