@@ -34,7 +34,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 Schedule = str | float
 """A discount schedule: the name of a schedule (``"standard"``) or a flat real rate such as 0.035."""
-Deflator = float | Sequence[float]
+Deflator = float | Sequence[float] | FloatArray
 """GDP deflator growth: one rate for every year, or ``[g1, g2, ...]`` where g_k applies from year k-1 to k."""
 
 STANDARD: Final = "standard"

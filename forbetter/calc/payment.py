@@ -224,9 +224,9 @@ class Statement:
 def indexed_charge(
     monthly_charge: float | FloatArray,
     *,
-    indexed_share: float,
+    indexed_share: float | FloatArray,
     index_value: float | FloatArray,
-    index_base: float,
+    index_base: float | FloatArray,
 ) -> float | FloatArray:
     """Rule PAY-INDEX: the month's charge with its indexed share uprated by the index.
 
@@ -467,8 +467,8 @@ def period_statement(
         for kpi, kpi_points in by_kpi.items():
             run = (runs or {}).get(kpi, 1)
             multiplier = ratchet_multiplier(run, ratchet=mechanism.ratchet)
-            counted = kpi_points * multiplier if multiplier != 1.0 else kpi_points
-            if multiplier != 1.0 and mechanism.ratchet is not None:
+            counted = kpi_points * multiplier
+            if mechanism.ratchet is not None and run >= mechanism.ratchet.consecutive:
                 lines.append(
                     f"KPI '{kpi}' has failed {run} months running (ratchet from month "
                     f"{mechanism.ratchet.consecutive}): {_format_points(kpi_points)} points "
@@ -694,7 +694,12 @@ def portfolio_deductions(
     n_contracts, _, n_months = kpi_points.shape
     if not np.all(np.isfinite(kpi_points)) or np.any(kpi_points < 0):
         raise InputError("points", "must be finite and at least 0")
-    relieved = np.broadcast_to(np.asarray(False if relief is None else relief, dtype=bool), kpi_points.shape)
+    try:
+        relieved = np.broadcast_to(
+            np.asarray(False if relief is None else relief, dtype=bool), kpi_points.shape
+        )
+    except ValueError as exc:
+        raise InputError("relief", "must have the shape of points (contracts x KPIs x months)") from exc
     month_charge = _per_contract(charge, "charge", n_contracts, n_months)
     value = _per_contract(point_value, "point_value", n_contracts)
     cap_share = _per_contract(np.nan if cap is None else cap, "cap", n_contracts)

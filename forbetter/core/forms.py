@@ -48,7 +48,7 @@ class GovukFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget_type = field.widget.__class__.__name__.lower().replace("input", "").replace("widget", "")
             css = WIDGET_CLASSES.get(widget_type, WIDGET_CLASSES.get(_input_type(field.widget), ""))

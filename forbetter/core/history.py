@@ -32,13 +32,13 @@ class HistoryEntry:
     reason: str = ""
 
 
-def _display(model_field: models.Field[Any, Any] | None, value: Any, names: dict[tuple[type, Any], str]) -> str:
+def _display(model_field: Any, value: Any, names: dict[tuple[Any, Any], str]) -> str:
     if value in (None, ""):
         return "(blank)"
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
-        return names.get((model_field.related_model, value), f"record {value}")  # type: ignore[arg-type]
+        return names.get((model_field.related_model, value), f"record {value}")
     if isinstance(value, list):  # many-to-many: list of through-row dicts
         labels = []
         for row in value:
@@ -80,7 +80,11 @@ def history_of(instance: models.Model, *, limit: int = 200) -> list[HistoryEntry
                 model_field = fields.get(change.field)
                 label = str(getattr(model_field, "verbose_name", change.field)).capitalize()
                 entry.changes.append(
-                    FieldChange(label, _display(model_field, change.old, names), _display(model_field, change.new, names))
+                    FieldChange(
+                        label,
+                        _display(model_field, change.old, names),
+                        _display(model_field, change.new, names),
+                    )
                 )
             if not entry.changes:
                 continue
@@ -106,7 +110,9 @@ def _resolve_names(
             elif isinstance(model_field, models.ManyToManyField):
                 for rows in (change.old, change.new):
                     for row in rows or []:
-                        m2m_targets.setdefault(model_field.related_model, set()).update(list(row.values())[-1:])
+                        m2m_targets.setdefault(model_field.related_model, set()).update(
+                            list(row.values())[-1:]
+                        )
     names: dict[tuple[Any, Any], str] = {}
     for related, pks in wanted.items():
         for obj in related._default_manager.filter(pk__in=pks):

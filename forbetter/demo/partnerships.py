@@ -41,7 +41,9 @@ def _spread(
 ) -> None:
     """Give a stage's tasks statuses, owners and due dates (some overdue, some due soon)."""
     tasks = list(
-        Task.objects.filter(partnership=partnership, action__stage__key=stage).select_related("action").order_by("pk")
+        Task.objects.filter(partnership=partnership, action__stage__key=stage)
+        .select_related("action")
+        .order_by("pk")
     )
     rng.shuffle(tasks)
     n_done = round(len(tasks) * mix.done)
@@ -50,9 +52,14 @@ def _spread(
     for index, task in enumerate(tasks):
         owner = owners[index % len(owners)]
         if index < mix.not_applicable:
-            status, reason = TaskStatus.NOT_APPLICABLE, "The partner will not buy goods or services for the council under this contract."
+            status, reason = (
+                TaskStatus.NOT_APPLICABLE,
+                "The partner will not buy goods or services for the council under this contract.",
+            )
             if "market test" not in task.action.title.lower():
-                reason = "Covered by the county-wide arrangement agreed by Cabinet; no separate action needed."
+                reason = (
+                    "Covered by the county-wide arrangement agreed by Cabinet; no separate action needed."
+                )
         elif index < mix.not_applicable + n_done:
             status, reason = TaskStatus.DONE, ""
         elif index < mix.not_applicable + n_done + n_progress:
@@ -90,14 +97,18 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
     today = today or dt.date.today()
     rng = random.Random(2026)
     editor = people["editor@ashcombe.example"]
-    ashcombe_owners = [editor, people["chris.morgan@ashcombe.example"], people["fatima.begum@ashcombe.example"]]
+    ashcombe_owners = [
+        editor,
+        people["chris.morgan@ashcombe.example"],
+        people["fatima.begum@ashcombe.example"],
+    ]
 
     first = _create(
         people,
         INITIATION,
         {
-            "description": "Corporate and transactional services for Ashcombe County Council: IT, HR and payroll, "
-            "finance, revenues and benefits, and the customer contact centre.",
+            "description": "Corporate and transactional services for Ashcombe County Council: IT, "
+            "HR and payroll, finance, revenues and benefits, and the customer contact centre.",
             "councils": [people["Ashcombe County Council"]],
             "vehicle": Vehicle.CONTRACT,
             "service_names": [
@@ -137,14 +148,16 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
     )
     if second is not None:
         owners = [*ashcombe_owners, people["gareth.hughes@marlcaster.example"]]
-        _spread(second, "initiation", StageMix(done=0.8, in_progress=0.1, not_applicable=1), owners, today, rng)
+        _spread(
+            second, "initiation", StageMix(done=0.8, in_progress=0.1, not_applicable=1), owners, today, rng
+        )
         services.stage_gate_record(
             user=editor,
             partnership=second,
             decided_on=today - relativedelta(months=9),
             delivery_confidence=DeliveryConfidence.AMBER_GREEN,
-            commentary="Outline business case approved by both Cabinets. Procurement may start; the exit-cost "
-            "analysis must be finished before dialogue round 2.",
+            commentary="Outline business case approved by both Cabinets. Procurement may start; "
+            "the exit-cost analysis must be finished before dialogue round 2.",
         )
         _spread(second, "procurement", StageMix(done=0.4, in_progress=0.35), owners, today, rng)
         _document(second, editor, "Outline business case, version 2", today - relativedelta(months=9))
@@ -170,7 +183,14 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
         },
     )
     if third is not None:
-        _spread(third, "initiation", StageMix(done=0.9, in_progress=0.0, not_applicable=0), ashcombe_owners, today, rng)
+        _spread(
+            third,
+            "initiation",
+            StageMix(done=0.9, in_progress=0.0, not_applicable=0),
+            ashcombe_owners,
+            today,
+            rng,
+        )
         services.stage_gate_record(
             user=editor,
             partnership=third,
@@ -189,7 +209,12 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
             "transferred under TUPE on the service start date.",
         )
         _spread(
-            third, "contract_management", StageMix(done=0.45, in_progress=0.35, not_applicable=1), ashcombe_owners, today, rng
+            third,
+            "contract_management",
+            StageMix(done=0.45, in_progress=0.35, not_applicable=1),
+            ashcombe_owners,
+            today,
+            rng,
         )
         _document(third, editor, "Partnership charter, signed", today - relativedelta(months=30))
         _document(third, editor, "Annual partnership review, year 3", today - relativedelta(months=6))

@@ -34,9 +34,19 @@ USERS = [
     DemoUser("partner@meridian.example", "Dan", "Okafor", Role.PARTNER_USER, "Meridian Public Services Ltd"),
     DemoUser("auditor@lindqvist.example", "Helen", "Ward", Role.AUDITOR, "Lindqvist Rowe Audit LLP"),
     # Further council staff who own framework actions in the demo.
-    DemoUser("chris.morgan@ashcombe.example", "Chris", "Morgan", Role.COUNCIL_EDITOR, "Ashcombe County Council"),
-    DemoUser("fatima.begum@ashcombe.example", "Fatima", "Begum", Role.COUNCIL_EDITOR, "Ashcombe County Council"),
-    DemoUser("gareth.hughes@marlcaster.example", "Gareth", "Hughes", Role.COUNCIL_EDITOR, "Marlcaster District Council"),
+    DemoUser(
+        "chris.morgan@ashcombe.example", "Chris", "Morgan", Role.COUNCIL_EDITOR, "Ashcombe County Council"
+    ),
+    DemoUser(
+        "fatima.begum@ashcombe.example", "Fatima", "Begum", Role.COUNCIL_EDITOR, "Ashcombe County Council"
+    ),
+    DemoUser(
+        "gareth.hughes@marlcaster.example",
+        "Gareth",
+        "Hughes",
+        Role.COUNCIL_EDITOR,
+        "Marlcaster District Council",
+    ),
 ]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from forbetter.framework.models import Action, Reference, Stage, Theme
 from forbetter.framework.loader import read_fixture
+from forbetter.framework.models import Action, Reference, Stage, Theme
 
 
 def framework(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,9 @@ from forbetter.partnerships.models import Document, Partnership, StageGate
 def documents(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for document in Document.objects.filter(partnership=partnership):
-        yield EvidenceCandidate(record=document, label=f"{document.title} ({document.document_date:%-d %b %Y})", kind="Document")
+        yield EvidenceCandidate(
+            record=document, label=f"{document.title} ({document.document_date:%-d %b %Y})", kind="Document"
+        )
 
 
 @register

@@ -34,7 +34,8 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
     councils = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.filter(kind=OrganisationKind.COUNCIL),
         widget=forms.CheckboxSelectMultiple,
-        help_text="A county and a district can share one partnership: select every council that is party to it.",
+        help_text="A county and a district can share one partnership: "
+        "select every council that is party to it.",
         error_messages={"required": "Select at least one council"},
     )
     services = forms.ModelMultipleChoiceField(
@@ -107,16 +108,19 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].help_text = "The company running the services. Leave blank until contract award."
-        self.fields["vehicle"].choices = Vehicle.choices
+        self.fields["partner"].help_text = (
+            "The company running the services. Leave blank until contract award."
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if data.get("vehicle") == Vehicle.JOINT_VENTURE:
             if not data.get("joint_venture_company"):
                 self.add_error("joint_venture_company", "Select the joint-venture company")
             if data.get("council_equity_share") is None:
-                self.add_error("council_equity_share", "Enter the councils' share of the joint-venture company")
+                self.add_error(
+                    "council_equity_share", "Enter the councils' share of the joint-venture company"
+                )
         elif data.get("vehicle") == Vehicle.CONTRACT:
             data["joint_venture_company"] = None
             data["council_equity_share"] = None
@@ -173,8 +177,11 @@ class TaskForm(GovukFormMixin, forms.Form):
         self.fields["status"].error_messages["required"] = "Select a status"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("status") == TaskStatus.NOT_APPLICABLE and not data.get("not_applicable_reason", "").strip():
+        data: dict[str, Any] = super().clean() or {}
+        if (
+            data.get("status") == TaskStatus.NOT_APPLICABLE
+            and not data.get("not_applicable_reason", "").strip()
+        ):
             self.add_error("not_applicable_reason", "Enter why this action does not apply")
         return data
 
@@ -186,7 +193,9 @@ class EvidenceLinkForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record"].choices = [("", "Choose a record"), *choices]
+        record = self.fields["record"]
+        assert isinstance(record, forms.ChoiceField)
+        record.choices = [("", "Choose a record"), *choices]
 
 
 class DocumentForm(GovukFormMixin, forms.ModelForm):
@@ -260,4 +269,3 @@ class PortfolioFilterForm(GovukFormMixin, forms.Form):
     search = forms.CharField(label="Name contains", required=False)
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *PartnershipStatus.choices], required=False)
-

@@ -22,11 +22,18 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    Stage.INITIATION: Transition(Stage.INITIATION, Stage.PROCUREMENT, "procurement_began_on", "Start procurement"),
-    Stage.PROCUREMENT: Transition(
-        Stage.PROCUREMENT, Stage.CONTRACT_MANAGEMENT, "contract_management_began_on", "Award and start the contract"
+    Stage.INITIATION: Transition(
+        Stage.INITIATION, Stage.PROCUREMENT, "procurement_began_on", "Start procurement"
     ),
-    Stage.CONTRACT_MANAGEMENT: Transition(Stage.CONTRACT_MANAGEMENT, Stage.ENDED, "ended_on", "End the partnership"),
+    Stage.PROCUREMENT: Transition(
+        Stage.PROCUREMENT,
+        Stage.CONTRACT_MANAGEMENT,
+        "contract_management_began_on",
+        "Award and start the contract",
+    ),
+    Stage.CONTRACT_MANAGEMENT: Transition(
+        Stage.CONTRACT_MANAGEMENT, Stage.ENDED, "ended_on", "End the partnership"
+    ),
 }
 
 
@@ -53,7 +60,9 @@ def guard_errors(
     errors: dict[str, str] = {}
     began = partnership.stage_began_on()
     if isinstance(began, dt.date) and decided_on < began:
-        errors["decided_on"] = f"Decision date must be on or after {began:%-d %B %Y}, when the current stage began"
+        errors["decided_on"] = (
+            f"Decision date must be on or after {began:%-d %B %Y}, when the current stage began"
+        )
     if decided_on > dt.date.today():
         errors["decided_on"] = "Decision date must be today or in the past"
     if transition.to_stage == Stage.CONTRACT_MANAGEMENT and partnership.partner_id is None:

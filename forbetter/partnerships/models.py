@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -88,7 +89,9 @@ class Partnership(models.Model):
     initiation_began_on = models.DateField()
     procurement_began_on = models.DateField(null=True, blank=True)
     contract_management_began_on = models.DateField(null=True, blank=True)
-    planned_start_on = models.DateField(null=True, blank=True, help_text="When the service is planned to start.")
+    planned_start_on = models.DateField(
+        null=True, blank=True, help_text="When the service is planned to start."
+    )
     term_years = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
@@ -99,7 +102,9 @@ class Partnership(models.Model):
     value_basis = models.CharField(
         max_length=30, choices=ValueBasis.choices, default=ValueBasis.TOTAL_CONTRACT_VALUE
     )
-    status = models.CharField(max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE)
+    status = models.CharField(
+        max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
+    )
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,14 +117,15 @@ class Partnership(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def stage_began_on(self, stage: str | None = None) -> object:
-        stage = stage or self.stage
-        return {
+    def stage_began_on(self, stage: str | None = None) -> dt.date | None:
+        """The date the given stage (by default the current one) began, if it has."""
+        began: dict[str, dt.date | None] = {
             Stage.INITIATION: self.initiation_began_on,
             Stage.PROCUREMENT: self.procurement_began_on,
             Stage.CONTRACT_MANAGEMENT: self.contract_management_began_on,
             Stage.ENDED: self.ended_on,
-        }.get(stage)
+        }
+        return began.get(stage or self.stage)
 
 
 class TaskStatus(models.TextChoices):

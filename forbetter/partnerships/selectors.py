@@ -131,7 +131,9 @@ class MatrixRow:
     cells: list[MatrixCell] = field(default_factory=list)
 
 
-def framework_matrix(partnership: Partnership, *, today: dt.date | None = None) -> tuple[list[Any], list[MatrixRow]]:
+def framework_matrix(
+    partnership: Partnership, *, today: dt.date | None = None
+) -> tuple[list[Any], list[MatrixRow]]:
     """The 3 × 8 matrix of task counts for a partnership: stages as columns, themes as rows."""
     today = today or dt.date.today()
     stages = list(FrameworkStage.objects.all())
@@ -152,7 +154,7 @@ def framework_matrix(partnership: Partnership, *, today: dt.date | None = None) 
     for theme in themes:
         row = MatrixRow(theme=theme)
         for stage in stages:
-            data = by_cell.get((stage.pk, theme.pk), {})
+            data: dict[str, Any] = dict(by_cell.get((stage.pk, theme.pk), {}))
             row.cells.append(
                 MatrixCell(
                     stage=stage,

@@ -12,12 +12,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from forbetter.accounts.permissions import can_edit
 from forbetter.framework.models import Action
 from forbetter.partnerships import lifecycle
 from forbetter.partnerships.evidence import candidates_for
-from forbetter.partnerships.selectors import open_tasks_of_stage
 from forbetter.partnerships.models import (
     Document,
     EvidenceLink,
@@ -28,6 +28,7 @@ from forbetter.partnerships.models import (
     Task,
     TaskStatus,
 )
+from forbetter.partnerships.selectors import open_tasks_of_stage
 
 PARTNERSHIP_FIELDS = (
     "name",
@@ -69,8 +70,11 @@ def partnership_create(*, user: Any, data: dict[str, Any]) -> Partnership:
     _save(partnership, user, "Created")
     partnership.councils.set(data["councils"])
     partnership.services.set(data.get("services", []))
-    Task.objects.bulk_create(
-        Task(partnership=partnership, action=action) for action in Action.objects.order_by("pk")
+    bulk_create_with_history(
+        [Task(partnership=partnership, action=action) for action in Action.objects.order_by("pk")],
+        Task,
+        default_user=user,
+        default_change_reason="Created with the partnership",
     )
     return partnership
 
@@ -131,7 +135,9 @@ def evidence_link_add(*, user: Any, task: Task, record_key: str) -> EvidenceLink
     if candidate is None:
         raise ValidationError({"record": "Select a record of this partnership to link as evidence"})
     content_type = ContentType.objects.get_for_model(candidate.record)
-    if EvidenceLink.objects.filter(task=task, content_type=content_type, object_id=candidate.record.pk).exists():
+    if EvidenceLink.objects.filter(
+        task=task, content_type=content_type, object_id=candidate.record.pk
+    ).exists():
         raise ValidationError({"record": "That record is already linked to this action"})
     link = EvidenceLink(
         task=task,
@@ -214,6 +220,8 @@ def stage_gate_record(
     setattr(partnership, transition.began_field, decided_on)
     if transition.to_stage == Stage.ENDED:
         partnership.status = end_status
-        partnership.end_reason = end_reason.strip() if end_status == PartnershipStatus.TERMINATED_EARLY else ""
+        partnership.end_reason = (
+            end_reason.strip() if end_status == PartnershipStatus.TERMINATED_EARLY else ""
+        )
     _save(partnership, user, f"Moved to {partnership.get_stage_display()}")
     return gate

@@ -58,7 +58,9 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _page(request: HttpRequest, template: str, partnership: Partnership, section: str, **context: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest, template: str, partnership: Partnership, section: str, **context: Any
+) -> HttpResponse:
     context.update(partnership=partnership, section=section, can_edit=can_edit(request.user))
     return render(request, template, context)
 
@@ -93,7 +95,9 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Partnership '{partnership.name}' created with its framework task list")
+            messages.success(
+                request, f"Partnership '{partnership.name}' created with its framework task list"
+            )
             return redirect("partnerships:overview", pk=partnership.pk)
     return render(request, "partnerships/partnership_form.html", {"form": form, "creating": True})
 
@@ -125,7 +129,9 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Partnership details saved")
             return redirect("partnerships:overview", pk=partnership.pk)
         partnership.refresh_from_db()
-    return _page(request, "partnerships/partnership_form.html", partnership, "overview", form=form, creating=False)
+    return _page(
+        request, "partnerships/partnership_form.html", partnership, "overview", form=form, creating=False
+    )
 
 
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,12 +142,16 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
 
 def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpResponse:
     partnership = _visible_partnership(request, pk)
-    stage_key = stage or (partnership.stage if partnership.stage != Stage.ENDED else Stage.CONTRACT_MANAGEMENT)
+    stage_key = stage or (
+        partnership.stage if partnership.stage != Stage.ENDED else Stage.CONTRACT_MANAGEMENT
+    )
     if stage_key not in (Stage.INITIATION, Stage.PROCUREMENT, Stage.CONTRACT_MANAGEMENT):
         raise PermissionDenied("Unknown stage")
     groups = selectors.stage_tasks(partnership, stage_key)
     done = sum(1 for group in groups for task in group.tasks if task.status == TaskStatus.DONE)
-    applicable = sum(1 for group in groups for task in group.tasks if task.status != TaskStatus.NOT_APPLICABLE)
+    applicable = sum(
+        1 for group in groups for task in group.tasks if task.status != TaskStatus.NOT_APPLICABLE
+    )
     return _page(
         request,
         "partnerships/task_list.html",
@@ -262,7 +272,10 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             partnership.refresh_from_db()
-            messages.success(request, f"Gate decision recorded: the partnership is now in {partnership.get_stage_display()}")
+            messages.success(
+                request,
+                f"Gate decision recorded: the partnership is now in {partnership.get_stage_display()}",
+            )
             return redirect("partnerships:overview", pk=partnership.pk)
     return _page(
         request,
@@ -278,7 +291,9 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _visible_partnership(request, pk)
-    return _page(request, "partnerships/history.html", partnership, "history", history=history_of(partnership))
+    return _page(
+        request, "partnerships/history.html", partnership, "history", history=history_of(partnership)
+    )
 
 
 def due(request: HttpRequest) -> HttpResponse:

@@ -5,79 +5,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FrameworkVersion',
+            name="FrameworkVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=20, unique=True)),
-                ('source', models.TextField()),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=20, unique=True)),
+                ("source", models.TextField()),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True)),
-                ('author', models.CharField(max_length=200)),
-                ('title', models.CharField(max_length=300)),
-                ('year', models.PositiveSmallIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True)),
+                ("author", models.CharField(max_length=200)),
+                ("title", models.CharField(max_length=300)),
+                ("year", models.PositiveSmallIntegerField()),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Stage',
+            name="Stage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('order', models.PositiveSmallIntegerField()),
-                ('duration', models.CharField(help_text='The typical duration the framework gives.', max_length=50)),
-                ('min_months', models.PositiveSmallIntegerField()),
-                ('max_months', models.PositiveSmallIntegerField()),
-                ('summary', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("order", models.PositiveSmallIntegerField()),
+                (
+                    "duration",
+                    models.CharField(help_text="The typical duration the framework gives.", max_length=50),
+                ),
+                ("min_months", models.PositiveSmallIntegerField()),
+                ("max_months", models.PositiveSmallIntegerField()),
+                ("summary", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('order', models.PositiveSmallIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("order", models.PositiveSmallIntegerField()),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Stage-theme-number, for example I-VFM-1.', max_length=20, unique=True)),
-                ('order', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('guidance', models.TextField()),
-                ('source_text', models.TextField(help_text="The framework's own sentence, kept for traceability.")),
-                ('evidence_kinds', models.JSONField(blank=True, default=list, help_text='Kinds of ForBetter record that can evidence this action.')),
-                ('references', models.ManyToManyField(blank=True, related_name='actions', to='framework.reference')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='framework.stage')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='framework.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Stage-theme-number, for example I-VFM-1.", max_length=20, unique=True
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("guidance", models.TextField()),
+                (
+                    "source_text",
+                    models.TextField(help_text="The framework's own sentence, kept for traceability."),
+                ),
+                (
+                    "evidence_kinds",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Kinds of ForBetter record that can evidence this action.",
+                    ),
+                ),
+                (
+                    "references",
+                    models.ManyToManyField(blank=True, related_name="actions", to="framework.reference"),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="framework.stage",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="framework.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stage__order', 'theme__order', 'order'],
+                "ordering": ["stage__order", "theme__order", "order"],
             },
         ),
     ]

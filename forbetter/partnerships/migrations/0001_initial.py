@@ -8,310 +8,1020 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('framework', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("framework", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceArea',
+            name="ServiceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPartnership',
+            name="HistoricalPartnership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('vehicle', models.CharField(choices=[('contract', 'Contract'), ('joint_venture', 'Joint-venture company')], default='contract', max_length=20)),
-                ('council_equity_share', models.DecimalField(blank=True, decimal_places=4, help_text="For a joint-venture company: the councils' share of the equity, as a fraction.", max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('stage', models.CharField(choices=[('initiation', 'Initiation'), ('procurement', 'Procurement and contract award'), ('contract_management', 'Contract management'), ('ended', 'Ended')], default='initiation', max_length=30)),
-                ('initiation_began_on', models.DateField()),
-                ('procurement_began_on', models.DateField(blank=True, null=True)),
-                ('contract_management_began_on', models.DateField(blank=True, null=True)),
-                ('planned_start_on', models.DateField(blank=True, help_text='When the service is planned to start.', null=True)),
-                ('term_years', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)])),
-                ('extension_options', models.CharField(blank=True, max_length=300)),
-                ('estimated_value_gbp', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('value_basis', models.CharField(choices=[('total_contract_value', 'Total contract value'), ('annual_charge', 'Annual charge')], default='total_contract_value', max_length=30)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('expired', 'Expired'), ('terminated_early', 'Terminated early')], default='active', max_length=20)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('end_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('joint_venture_company', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'kind': 'joint_venture'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation')),
-                ('partner', models.ForeignKey(blank=True, db_constraint=False, help_text='Leave blank until the contract is awarded.', limit_choices_to={'kind': 'partner'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "vehicle",
+                    models.CharField(
+                        choices=[("contract", "Contract"), ("joint_venture", "Joint-venture company")],
+                        default="contract",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "council_equity_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="For a joint-venture company: the councils' share of the equity, as a fraction.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("initiation", "Initiation"),
+                            ("procurement", "Procurement and contract award"),
+                            ("contract_management", "Contract management"),
+                            ("ended", "Ended"),
+                        ],
+                        default="initiation",
+                        max_length=30,
+                    ),
+                ),
+                ("initiation_began_on", models.DateField()),
+                ("procurement_began_on", models.DateField(blank=True, null=True)),
+                ("contract_management_began_on", models.DateField(blank=True, null=True)),
+                (
+                    "planned_start_on",
+                    models.DateField(
+                        blank=True, help_text="When the service is planned to start.", null=True
+                    ),
+                ),
+                (
+                    "term_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                    ),
+                ),
+                ("extension_options", models.CharField(blank=True, max_length=300)),
+                (
+                    "estimated_value_gbp",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "value_basis",
+                    models.CharField(
+                        choices=[
+                            ("total_contract_value", "Total contract value"),
+                            ("annual_charge", "Annual charge"),
+                        ],
+                        default="total_contract_value",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("expired", "Expired"),
+                            ("terminated_early", "Terminated early"),
+                        ],
+                        default="active",
+                        max_length=20,
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("end_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "joint_venture_company",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"kind": "joint_venture"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Leave blank until the contract is awarded.",
+                        limit_choices_to={"kind": "partner"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical partnership',
-                'verbose_name_plural': 'historical partnerships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Partnership',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('vehicle', models.CharField(choices=[('contract', 'Contract'), ('joint_venture', 'Joint-venture company')], default='contract', max_length=20)),
-                ('council_equity_share', models.DecimalField(blank=True, decimal_places=4, help_text="For a joint-venture company: the councils' share of the equity, as a fraction.", max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('stage', models.CharField(choices=[('initiation', 'Initiation'), ('procurement', 'Procurement and contract award'), ('contract_management', 'Contract management'), ('ended', 'Ended')], default='initiation', max_length=30)),
-                ('initiation_began_on', models.DateField()),
-                ('procurement_began_on', models.DateField(blank=True, null=True)),
-                ('contract_management_began_on', models.DateField(blank=True, null=True)),
-                ('planned_start_on', models.DateField(blank=True, help_text='When the service is planned to start.', null=True)),
-                ('term_years', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)])),
-                ('extension_options', models.CharField(blank=True, max_length=300)),
-                ('estimated_value_gbp', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('value_basis', models.CharField(choices=[('total_contract_value', 'Total contract value'), ('annual_charge', 'Annual charge')], default='total_contract_value', max_length=30)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('expired', 'Expired'), ('terminated_early', 'Terminated early')], default='active', max_length=20)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('end_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('councils', models.ManyToManyField(limit_choices_to={'kind': 'council'}, related_name='council_partnerships', to='accounts.organisation')),
-                ('joint_venture_company', models.ForeignKey(blank=True, limit_choices_to={'kind': 'joint_venture'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='vehicle_partnerships', to='accounts.organisation')),
-                ('partner', models.ForeignKey(blank=True, help_text='Leave blank until the contract is awarded.', limit_choices_to={'kind': 'partner'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='partner_partnerships', to='accounts.organisation')),
-                ('services', models.ManyToManyField(blank=True, related_name='partnerships', to='partnerships.servicearea')),
-            ],
-            options={
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalTask',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('not_applicable', 'Not applicable')], default='not_started', max_length=20)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('evidence_notes', models.TextField(blank=True)),
-                ('not_applicable_reason', models.TextField(blank=True)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('action', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='framework.action')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.partnership')),
-            ],
-            options={
-                'verbose_name': 'historical task',
-                'verbose_name_plural': 'historical tasks',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalStageGate',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('from_stage', models.CharField(choices=[('initiation', 'Initiation'), ('procurement', 'Procurement and contract award'), ('contract_management', 'Contract management'), ('ended', 'Ended')], max_length=30)),
-                ('to_stage', models.CharField(choices=[('initiation', 'Initiation'), ('procurement', 'Procurement and contract award'), ('contract_management', 'Contract management'), ('ended', 'Ended')], max_length=30)),
-                ('decided_on', models.DateField()),
-                ('delivery_confidence', models.CharField(choices=[('green', 'Green'), ('amber_green', 'Amber/Green'), ('amber', 'Amber'), ('amber_red', 'Amber/Red'), ('red', 'Red')], max_length=20)),
-                ('commentary', models.TextField()),
-                ('open_actions', models.JSONField(default=list, help_text='The actions still open when the decision was made: code, title, status.')),
-                ('end_status', models.CharField(blank=True, choices=[('active', 'Active'), ('expired', 'Expired'), ('terminated_early', 'Terminated early')], max_length=20)),
-                ('recorded_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.partnership')),
-            ],
-            options={
-                'verbose_name': 'historical stage gate',
-                'verbose_name_plural': 'historical stage gates',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPartnership_councils',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='partnerships.historicalpartnership')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation')),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.partnership')),
-            ],
-            options={
-                'verbose_name': 'HistoricalPartnership_councils',
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalDocument',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('location', models.CharField(help_text='Where the document is held: a web address or a file reference.', max_length=500)),
-                ('document_date', models.DateField()),
-                ('description', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.partnership')),
-            ],
-            options={
-                'verbose_name': 'historical document',
-                'verbose_name_plural': 'historical documents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical partnership",
+                "verbose_name_plural": "historical partnerships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('location', models.CharField(help_text='Where the document is held: a web address or a file reference.', max_length=500)),
-                ('document_date', models.DateField()),
-                ('description', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "vehicle",
+                    models.CharField(
+                        choices=[("contract", "Contract"), ("joint_venture", "Joint-venture company")],
+                        default="contract",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "council_equity_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="For a joint-venture company: the councils' share of the equity, as a fraction.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("initiation", "Initiation"),
+                            ("procurement", "Procurement and contract award"),
+                            ("contract_management", "Contract management"),
+                            ("ended", "Ended"),
+                        ],
+                        default="initiation",
+                        max_length=30,
+                    ),
+                ),
+                ("initiation_began_on", models.DateField()),
+                ("procurement_began_on", models.DateField(blank=True, null=True)),
+                ("contract_management_began_on", models.DateField(blank=True, null=True)),
+                (
+                    "planned_start_on",
+                    models.DateField(
+                        blank=True, help_text="When the service is planned to start.", null=True
+                    ),
+                ),
+                (
+                    "term_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                    ),
+                ),
+                ("extension_options", models.CharField(blank=True, max_length=300)),
+                (
+                    "estimated_value_gbp",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "value_basis",
+                    models.CharField(
+                        choices=[
+                            ("total_contract_value", "Total contract value"),
+                            ("annual_charge", "Annual charge"),
+                        ],
+                        default="total_contract_value",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("expired", "Expired"),
+                            ("terminated_early", "Terminated early"),
+                        ],
+                        default="active",
+                        max_length=20,
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("end_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "councils",
+                    models.ManyToManyField(
+                        limit_choices_to={"kind": "council"},
+                        related_name="council_partnerships",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "joint_venture_company",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "joint_venture"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vehicle_partnerships",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave blank until the contract is awarded.",
+                        limit_choices_to={"kind": "partner"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partner_partnerships",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True, related_name="partnerships", to="partnerships.servicearea"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-document_date', 'title'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPartnership_services',
+            name="HistoricalTask",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='partnerships.historicalpartnership')),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.partnership')),
-                ('servicearea', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.servicearea')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True)),
+                ("evidence_notes", models.TextField(blank=True)),
+                ("not_applicable_reason", models.TextField(blank=True)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="framework.action",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalPartnership_services',
+                "verbose_name": "historical task",
+                "verbose_name_plural": "historical tasks",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='StageGate',
+            name="HistoricalStageGate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(choices=[('initiation', 'Initiation'), ('procurement', 'Procurement and contract award'), ('contract_management', 'Contract management'), ('ended', 'Ended')], max_length=30)),
-                ('to_stage', models.CharField(choices=[('initiation', 'Initiation'), ('procurement', 'Procurement and contract award'), ('contract_management', 'Contract management'), ('ended', 'Ended')], max_length=30)),
-                ('decided_on', models.DateField()),
-                ('delivery_confidence', models.CharField(choices=[('green', 'Green'), ('amber_green', 'Amber/Green'), ('amber', 'Amber'), ('amber_red', 'Amber/Red'), ('red', 'Red')], max_length=20)),
-                ('commentary', models.TextField()),
-                ('open_actions', models.JSONField(default=list, help_text='The actions still open when the decision was made: code, title, status.')),
-                ('end_status', models.CharField(blank=True, choices=[('active', 'Active'), ('expired', 'Expired'), ('terminated_early', 'Terminated early')], max_length=20)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gates', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        choices=[
+                            ("initiation", "Initiation"),
+                            ("procurement", "Procurement and contract award"),
+                            ("contract_management", "Contract management"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("initiation", "Initiation"),
+                            ("procurement", "Procurement and contract award"),
+                            ("contract_management", "Contract management"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("decided_on", models.DateField()),
+                (
+                    "delivery_confidence",
+                    models.CharField(
+                        choices=[
+                            ("green", "Green"),
+                            ("amber_green", "Amber/Green"),
+                            ("amber", "Amber"),
+                            ("amber_red", "Amber/Red"),
+                            ("red", "Red"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("commentary", models.TextField()),
+                (
+                    "open_actions",
+                    models.JSONField(
+                        default=list,
+                        help_text="The actions still open when the decision was made: code, title, status.",
+                    ),
+                ),
+                (
+                    "end_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("active", "Active"),
+                            ("expired", "Expired"),
+                            ("terminated_early", "Terminated early"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_on', 'recorded_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Task',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('not_applicable', 'Not applicable')], default='not_started', max_length=20)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('evidence_notes', models.TextField(blank=True)),
-                ('not_applicable_reason', models.TextField(blank=True)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='framework.action')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='partnerships.partnership')),
-            ],
-            options={
-                'ordering': ['action__stage__order', 'action__theme__order', 'action__order'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalEvidenceLink',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('label', models.CharField(help_text='How the record was described when it was linked.', max_length=300)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('content_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contenttypes.contenttype')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.task')),
-            ],
-            options={
-                'verbose_name': 'historical evidence link',
-                'verbose_name_plural': 'historical evidence links',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical stage gate",
+                "verbose_name_plural": "historical stage gates",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='EvidenceLink',
+            name="HistoricalPartnership_councils",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('label', models.CharField(help_text='How the record was described when it was linked.', max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_links', to='partnerships.task')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="partnerships.historicalpartnership",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "verbose_name": "HistoricalPartnership_councils",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalDocument",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "location",
+                    models.CharField(
+                        help_text="Where the document is held: a web address or a file reference.",
+                        max_length=500,
+                    ),
+                ),
+                ("document_date", models.DateField()),
+                ("description", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical document",
+                "verbose_name_plural": "historical documents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Document",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "location",
+                    models.CharField(
+                        help_text="Where the document is held: a web address or a file reference.",
+                        max_length=500,
+                    ),
+                ),
+                ("document_date", models.DateField()),
+                ("description", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="partnerships.partnership",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-document_date", "title"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalPartnership_services",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="partnerships.historicalpartnership",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "servicearea",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.servicearea",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalPartnership_services",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="StageGate",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        choices=[
+                            ("initiation", "Initiation"),
+                            ("procurement", "Procurement and contract award"),
+                            ("contract_management", "Contract management"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("initiation", "Initiation"),
+                            ("procurement", "Procurement and contract award"),
+                            ("contract_management", "Contract management"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("decided_on", models.DateField()),
+                (
+                    "delivery_confidence",
+                    models.CharField(
+                        choices=[
+                            ("green", "Green"),
+                            ("amber_green", "Amber/Green"),
+                            ("amber", "Amber"),
+                            ("amber_red", "Amber/Red"),
+                            ("red", "Red"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("commentary", models.TextField()),
+                (
+                    "open_actions",
+                    models.JSONField(
+                        default=list,
+                        help_text="The actions still open when the decision was made: code, title, status.",
+                    ),
+                ),
+                (
+                    "end_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("active", "Active"),
+                            ("expired", "Expired"),
+                            ("terminated_early", "Terminated early"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gates",
+                        to="partnerships.partnership",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["decided_on", "recorded_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Task",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True)),
+                ("evidence_notes", models.TextField(blank=True)),
+                ("not_applicable_reason", models.TextField(blank=True)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="framework.action",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="partnerships.partnership",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["action__stage__order", "action__theme__order", "action__order"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalEvidenceLink",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="How the record was described when it was linked.", max_length=300
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.task",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical evidence link",
+                "verbose_name_plural": "historical evidence links",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="EvidenceLink",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="How the record was described when it was linked.", max_length=300
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_links",
+                        to="partnerships.task",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['due_on', 'status'], name='partnership_due_on_d5715e_idx'),
+            model_name="task",
+            index=models.Index(fields=["due_on", "status"], name="partnership_due_on_d5715e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('partnership', 'action'), name='one_task_per_action'),
+            model_name="task",
+            constraint=models.UniqueConstraint(fields=("partnership", "action"), name="one_task_per_action"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'not_applicable'), _negated=True), models.Q(('not_applicable_reason', ''), _negated=True), _connector='OR'), name='not_applicable_needs_reason'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "not_applicable"), _negated=True),
+                    models.Q(("not_applicable_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="not_applicable_needs_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencelink',
-            constraint=models.UniqueConstraint(fields=('task', 'content_type', 'object_id'), name='one_link_per_record'),
+            model_name="evidencelink",
+            constraint=models.UniqueConstraint(
+                fields=("task", "content_type", "object_id"), name="one_link_per_record"
+            ),
         ),
     ]

@@ -9,13 +9,19 @@ from forbetter.framework.loader import load_framework
 
 
 class Command(BaseCommand):
-    help = "Seed the fictional demo organisations, users and partnerships. Safe to run again: nothing is duplicated."
+    help = (
+        "Seed the fictional demo organisations, users and partnerships. "
+        "Safe to run again: nothing is duplicated."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             load_framework()
             people = seed_people()
             partnerships = seed_partnerships(people)
-        self.stdout.write(f"Demo ready: {len(partnerships)} partnerships. Sign in with any of these (password {DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"Demo ready: {len(partnerships)} partnerships. "
+            f"Sign in with any of these (password {DEMO_PASSWORD}):"
+        )
         for person in USERS[:5]:
             self.stdout.write(f"  {person.email:32} {person.role}")

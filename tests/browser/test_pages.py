@@ -1,0 +1,99 @@
+"""Sign-in, portfolio, matrix, task list, task and gate pages in real Chromium, each checked by axe-core
+against WCAG 2.2 AA with zero violations allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from forbetter.partnerships.models import Stage
+from tests.browser.conftest import axe_violations, sign_in
+from tests.conftest import World
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_accessible(page: Any) -> None:
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)
+
+
+def test_sign_in_page_and_its_error_summary_are_accessible(page: Any, world: World) -> None:
+    page.goto("/accounts/sign-in/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter your email address" in summary.inner_text()
+    assert_accessible(page)
+    # GOV.UK Frontend's JavaScript runs (CSP allows our module) and focuses the error summary.
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+
+
+def test_editor_works_through_portfolio_matrix_task_list_and_gate(page: Any, world: World) -> None:
+    sign_in(page, "editor@a.test", PASSWORD)
+    assert page.get_by_role("heading", name="Partnerships").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Ashby Partnership").click()
+    page.get_by_role("link", name="Framework matrix").click()
+    assert page.locator("table.fb-matrix tbody tr").count() == 8
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Task list").click()
+    assert page.get_by_role("heading", name="Initiation: task list").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Appraise the SSP against other ways of delivering the services").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Update this action").click()
+    page.get_by_label("Not applicable").check()
+    page.get_by_role("button", name="Save").click()
+    assert "Enter why this action does not apply" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Done").check()
+    page.get_by_label("Evidence notes").fill("Options appraisal approved by Cabinet")
+    page.get_by_role("button", name="Save").click()
+    assert "Action I-VFM-1 saved" in page.locator(".govuk-notification-banner").inner_text()
+    assert "<del>Not started</del>" in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Overview").click()
+    page.get_by_role("link", name="Start procurement").click()
+    assert "14 actions of this stage are still open" in page.locator(".govuk-warning-text").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Record decision").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Date of the decision").fill(dt.date.today().isoformat())
+    page.get_by_label("Amber/Green").check()
+    page.get_by_label("Commentary").fill("Outline business case approved")
+    page.get_by_role("button", name="Record decision").click()
+    assert "now in Procurement and contract award" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page)
+    world.ours.refresh_from_db()
+    assert world.ours.stage == Stage.PROCUREMENT
+
+
+def test_overdue_list_and_framework_pages_are_accessible(page: Any, world: World) -> None:
+    sign_in(page, "viewer@a.test", PASSWORD)
+    page.get_by_role("link", name="Overdue and due soon").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="The framework").click()
+    assert page.locator("#references + ol li").count() == 19
+    assert_accessible(page)
+
+
+def test_partner_user_sees_only_its_partnership_and_no_edit_controls(page: Any, world: World) -> None:
+    sign_in(page, "partner@p.test", PASSWORD)
+    assert page.get_by_role("link", name="Ashby Partnership").is_visible()
+    assert page.get_by_role("link", name="Brindle Partnership").count() == 0
+    page.get_by_role("link", name="Ashby Partnership").click()
+    assert page.get_by_role("link", name="Change details").count() == 0
+    assert page.get_by_role("link", name="Start procurement").count() == 0
+    response = page.goto(f"/partnerships/{world.theirs.pk}/")
+    assert response is not None
+    assert response.status == 404
+    assert_accessible(page)

@@ -1,0 +1,73 @@
+"""Shared fixtures: a small world of two councils, two partners, an audit body and their partnerships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from forbetter.accounts.models import Organisation, OrganisationKind, Role, User
+from forbetter.framework.loader import load_framework
+from forbetter.partnerships.models import Partnership
+from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory
+
+
+@dataclass
+class World:
+    council_a: Organisation
+    council_b: Organisation
+    partner_p: Organisation
+    partner_q: Organisation
+    audit_body: Organisation
+    ours: Partnership
+    theirs: Partnership
+    users: dict[str, User]
+
+
+@pytest.fixture
+def framework(db: None) -> None:
+    """The framework fixture, reloaded in case a transactional test flushed the migration's data."""
+    load_framework()
+
+
+@pytest.fixture
+def world(framework: None) -> World:
+    council_a = OrganisationFactory(name="Ashby Council")
+    council_b = OrganisationFactory(name="Brindle Council")
+    partner_p = OrganisationFactory(name="Partner P Ltd", kind=OrganisationKind.PARTNER)
+    partner_q = OrganisationFactory(name="Partner Q Ltd", kind=OrganisationKind.PARTNER)
+    audit_body = OrganisationFactory(name="Audit Body LLP", kind=OrganisationKind.AUDIT_BODY)
+    audit_body.audited_councils.add(council_a)
+    ours = PartnershipFactory(name="Ashby Partnership", councils=[council_a], partner=partner_p)
+    theirs = PartnershipFactory(name="Brindle Partnership", councils=[council_b], partner=partner_q)
+    users = {
+        Role.COUNCIL_EDITOR: UserFactory(
+            email="editor@a.test", role=Role.COUNCIL_EDITOR, organisation=council_a
+        ),
+        Role.COUNCIL_VIEWER: UserFactory(
+            email="viewer@a.test", role=Role.COUNCIL_VIEWER, organisation=council_a
+        ),
+        Role.PARTNER_USER: UserFactory(
+            email="partner@p.test", role=Role.PARTNER_USER, organisation=partner_p
+        ),
+        Role.AUDITOR: UserFactory(email="auditor@audit.test", role=Role.AUDITOR, organisation=audit_body),
+        Role.ADMINISTRATOR: UserFactory(
+            email="admin@a.test", role=Role.ADMINISTRATOR, organisation=council_a
+        ),
+    }
+    return World(council_a, council_b, partner_p, partner_q, audit_body, ours, theirs, users)
+
+
+@pytest.fixture
+def editor(world: World) -> User:
+    return world.users[Role.COUNCIL_EDITOR]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; tests that do not test hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
