@@ -51,10 +51,15 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "forbetter.core",
     "forbetter.accounts",
     "forbetter.framework",
     "forbetter.partnerships",
+    "forbetter.appraisal",
+    "forbetter.risks",
+    "forbetter.performance",
+    "forbetter.payments",
     "forbetter.demo",
 ]
 
@@ -172,7 +177,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (Monte Carlo runs, imports) goes through the database queue; `make worker` runs it.
+# Tests switch to the immediate backend (tests/conftest.py).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,10 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="partnerships:portfolio", permanent=False)),
     path("accounts/", include("forbetter.accounts.urls")),
     path("partnerships/", include("forbetter.partnerships.urls")),
+    path("partnerships/", include("forbetter.appraisal.urls")),
+    path("partnerships/", include("forbetter.risks.urls")),
+    path("partnerships/", include("forbetter.performance.urls")),
+    path("partnerships/", include("forbetter.payments.urls")),
     path("framework/", framework, name="framework"),
 ]
 

@@ -24,3 +24,14 @@ def can_create_partnership(user: Any) -> bool:
 
 def is_partner(user: Any) -> bool:
     return bool(user.is_authenticated and user.role == Role.PARTNER_USER)
+
+
+def can_see_confidential(user: Any) -> bool:
+    """Council-confidential material (public sector comparator, affordability, bid evaluation, exit costs)
+    is for council staff, auditors and administrators, never the partner's staff."""
+    return bool(user.is_authenticated and user.is_active and user.role != Role.PARTNER_USER)
+
+
+def can_submit_partner_returns(user: Any) -> bool:
+    """Partner users submit KPI returns and their evidence; the council validates them."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.PARTNER_USER)

@@ -9,3 +9,10 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self) -> None:
         from forbetter.partnerships import evidence_providers  # noqa: F401  (registers providers)
+        from forbetter.partnerships.sections import Section, register
+
+        register(Section("overview", "Overview", "partnerships:overview", 10))
+        register(Section("matrix", "Framework matrix", "partnerships:matrix", 20))
+        register(Section("tasks", "Task list", "partnerships:tasks", 30))
+        register(Section("documents", "Documents", "partnerships:documents", 90))
+        register(Section("history", "History", "partnerships:history", 100))

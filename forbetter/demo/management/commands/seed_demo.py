@@ -1,3 +1,4 @@
+import importlib
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -6,6 +7,9 @@ from django.db import transaction
 from forbetter.demo.partnerships import seed_partnerships
 from forbetter.demo.people import DEMO_PASSWORD, USERS, seed_people
 from forbetter.framework.loader import load_framework
+
+# Each area's demo module exposes ``seed(people, partnerships)`` and must be idempotent.
+AREA_SEEDERS: list[str] = []
 
 
 class Command(BaseCommand):
@@ -19,6 +23,9 @@ class Command(BaseCommand):
             load_framework()
             people = seed_people()
             partnerships = seed_partnerships(people)
+            by_name = {partnership.name: partnership for partnership in partnerships}
+            for module in AREA_SEEDERS:
+                importlib.import_module(module).seed(people, by_name)
         self.stdout.write(
             f"Demo ready: {len(partnerships)} partnerships. "
             f"Sign in with any of these (password {DEMO_PASSWORD}):"
