@@ -108,9 +108,8 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].help_text = (
-            "The company running the services. Leave blank until contract award."
-        )
+        partner = self.fields["partner"]
+        partner.help_text = "The company running the services. Leave blank until contract award."
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
