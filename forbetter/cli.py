@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"forbetter {' '.join(words)}: {exc.field}: {exc.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    json.dump(result, sys.stdout, indent=2, allow_nan=False)
+    json.dump(result, sys.stdout, indent=2, allow_nan=False, ensure_ascii=False)
     sys.stdout.write("\n")
     return EXIT_OK
 
