@@ -35,3 +35,8 @@ def can_see_confidential(user: Any) -> bool:
 def can_submit_partner_returns(user: Any) -> bool:
     """Partner users submit KPI returns and their evidence; the council validates them."""
     return bool(user.is_authenticated and user.is_active and user.role == Role.PARTNER_USER)
+
+
+def can_administer(user: Any) -> bool:
+    """Administrators manage organisations, users and roles."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR)

@@ -97,3 +97,17 @@ def test_partner_user_sees_only_its_partnership_and_no_edit_controls(page: Any, 
     assert response is not None
     assert response.status == 404
     assert_accessible(page)
+
+
+def test_administration_pages_are_accessible(page: Any, world: World) -> None:
+    sign_in(page, "admin@a.test", PASSWORD)
+    page.get_by_role("link", name="Users and organisations").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a user").click()
+    page.get_by_role("button", name="Save user").click()
+    assert "Enter the user's email address" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.goto("/accounts/organisations/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Add an organisation").click()
+    assert_accessible(page)
