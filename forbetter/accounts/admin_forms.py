@@ -25,7 +25,10 @@ class OrganisationForm(GovukFormMixin, forms.ModelForm):
         widgets: ClassVar[dict[str, Any]] = {"kind": forms.RadioSelect}
         labels: ClassVar[dict[str, str]] = {"name": "Organisation name", "kind": "Kind of organisation"}
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
-            "name": {"required": "Enter the organisation's name", "unique": "An organisation with this name exists"},
+            "name": {
+                "required": "Enter the organisation's name",
+                "unique": "An organisation with this name exists",
+            },
             "kind": {"required": "Select the kind of organisation"},
         }
 
@@ -46,7 +49,14 @@ class UserForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields: ClassVar[list[str]] = ["email", "first_name", "last_name", "organisation", "role", "is_active"]
+        fields: ClassVar[list[str]] = [
+            "email",
+            "first_name",
+            "last_name",
+            "organisation",
+            "role",
+            "is_active",
+        ]
         widgets: ClassVar[dict[str, Any]] = {"role": forms.RadioSelect}
         labels: ClassVar[dict[str, str]] = {"is_active": "Account is active (can sign in)"}
         error_messages: ClassVar[dict[str, dict[str, str]]] = {

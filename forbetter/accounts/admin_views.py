@@ -29,7 +29,9 @@ def _form_errors(form: OrganisationForm | UserForm, error: ValidationError) -> N
 
 def organisations(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
-    page = Paginator(Organisation.objects.order_by("name"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(Organisation.objects.order_by("name"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "accounts/organisations.html", {"page_obj": page})
 
 
@@ -40,7 +42,9 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_save(
-                user=request.user, organisation=form.instance, audited_councils=form.cleaned_data["audited_councils"]
+                user=request.user,
+                organisation=form.instance,
+                audited_councils=form.cleaned_data["audited_councils"],
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -64,7 +68,9 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = UserForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_save(user=request.user, account=form.instance, password=form.cleaned_data["password"])
+            services.user_save(
+                user=request.user, account=form.instance, password=form.cleaned_data["password"]
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:

@@ -73,7 +73,12 @@ def test_administrator_adds_a_user_with_a_role_that_fits_the_organisation(world:
 def test_weak_password_is_refused(world: World) -> None:
     response = _client(world.users[Role.ADMINISTRATOR]).post(
         reverse("accounts:user-create"),
-        {"email": "x@a.test", "organisation": world.council_a.pk, "role": "council_viewer", "password": "short"},
+        {
+            "email": "x@a.test",
+            "organisation": world.council_a.pk,
+            "role": "council_viewer",
+            "password": "short",
+        },
     )
     assert "This password is too short" in response.content.decode()
     assert not User.objects.filter(email="x@a.test").exists()
@@ -83,7 +88,12 @@ def test_administrator_cannot_remove_their_own_access(world: World) -> None:
     admin = world.users[Role.ADMINISTRATOR]
     response = _client(admin).post(
         reverse("accounts:user-edit", args=[admin.pk]),
-        {"email": admin.email, "organisation": world.council_a.pk, "role": "council_viewer", "is_active": "on"},
+        {
+            "email": admin.email,
+            "organisation": world.council_a.pk,
+            "role": "council_viewer",
+            "is_active": "on",
+        },
     )
     assert "You cannot remove your own administrator access" in response.content.decode()
     admin.refresh_from_db()
@@ -103,7 +113,11 @@ def test_organisation_change_is_in_its_history(world: World) -> None:
     client = _client(world.users[Role.ADMINISTRATOR])
     response = client.post(
         reverse("accounts:organisation-edit", args=[world.audit_body.pk]),
-        {"name": "Audit Body LLP", "kind": "audit_body", "audited_councils": [world.council_a.pk, world.council_b.pk]},
+        {
+            "name": "Audit Body LLP",
+            "kind": "audit_body",
+            "audited_councils": [world.council_a.pk, world.council_b.pk],
+        },
     )
     assert response.status_code == 302
     assert set(world.audit_body.audited_councils.all()) == {world.council_a, world.council_b}
