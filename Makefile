@@ -19,7 +19,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/serve-demo.sh
 
 serve: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

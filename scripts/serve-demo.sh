@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Serve the app with a background-task worker beside it (for Monte Carlo runs); stop both together.
+set -euo pipefail
+BIN=${BIN:-.venv/bin}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+"$BIN/python" manage.py db_worker --interval 1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+echo "ForBetter is on http://$HOST:$PORT (background worker pid $worker). Press Ctrl+C to stop."
+"$BIN/python" manage.py runserver "$HOST:$PORT"
