@@ -192,3 +192,5 @@ LOGGING = {
 PAGE_SIZE = 20
 # An action is "due soon" when its due date falls within this many days.
 DUE_SOON_DAYS = 14
+# Evidence files a partner uploads with a KPI return may be at most this many bytes.
+KPI_EVIDENCE_MAX_BYTES = int(os.environ.get("KPI_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))

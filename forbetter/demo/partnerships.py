@@ -96,6 +96,10 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
     """Create the three demo partnerships if they are not there yet; return them."""
     today = today or dt.date.today()
     rng = random.Random(2026)
+    # The contract-management partnership's service began on the first day of the month four years ago, so
+    # the demo holds exactly 48 complete months of KPI returns and payment statements: the end of its
+    # fourth contract year.
+    service_start = today.replace(day=1) - relativedelta(months=48)
     editor = people["editor@ashcombe.example"]
     ashcombe_owners = [
         editor,
@@ -174,8 +178,8 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
             "joint_venture_company": people["Ashcombe Meridian Services LLP"],
             "council_equity_share": Decimal("0.2"),
             "service_names": ["Highways", "Property and estates", "Facilities management"],
-            "initiation_began_on": today - relativedelta(months=66),
-            "planned_start_on": today - relativedelta(months=42),
+            "initiation_began_on": service_start - relativedelta(months=24),
+            "planned_start_on": service_start,
             "term_years": 12,
             "extension_options": "one extension of up to 6 years",
             "estimated_value_gbp": Decimal("24000000"),
@@ -194,7 +198,7 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
         services.stage_gate_record(
             user=editor,
             partnership=third,
-            decided_on=today - relativedelta(months=61),
+            decided_on=service_start - relativedelta(months=19),
             delivery_confidence=DeliveryConfidence.AMBER,
             commentary="Business case approved with conditions: the client-side team must be in post before "
             "the invitation to participate in dialogue is issued.",
@@ -203,7 +207,7 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
         services.stage_gate_record(
             user=editor,
             partnership=third,
-            decided_on=today - relativedelta(months=42),
+            decided_on=service_start,
             delivery_confidence=DeliveryConfidence.GREEN,
             commentary="Contract signed with Meridian; the joint-venture company is incorporated and staff "
             "transferred under TUPE on the service start date.",

@@ -46,14 +46,16 @@ def test_demo_has_one_user_per_role_and_a_spread_of_statuses() -> None:
         assert {TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED} <= statuses, partnership.name
 
 
-def test_demo_contract_management_partnership_is_in_year_four() -> None:
+def test_demo_contract_management_partnership_has_run_four_full_years() -> None:
     import datetime as dt
 
     call_command("seed_demo", verbosity=0)
     partnership = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
     assert partnership.contract_management_began_on is not None
-    years = (dt.date.today() - partnership.contract_management_began_on).days / 365.25
-    assert 3 <= years < 4
+    began = partnership.contract_management_began_on
+    assert began.day == 1
+    today = dt.date.today()
+    assert (today.year - began.year) * 12 + today.month - began.month == 48
 
 
 def test_demo_partner_sees_only_its_partnership() -> None:

@@ -1,0 +1,314 @@
+"""Forms for the payment mechanism (with its band tables), index values, relief, statements, gainshare
+years and the roles and responsibilities register."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.payments.models import PaymentMechanism, Responsibility
+from forbetter.performance.forms import PeriodField, row_error_ids
+from forbetter.performance.models import Kpi
+
+MONEY = {
+    "invalid": "Enter an amount in pounds, for example 250000",
+    "min_value": "The amount cannot be negative",
+    "max_digits": "The amount is too large",
+    "max_decimal_places": "Give pounds and pence only",
+}
+FRACTION_MESSAGE = "as a fraction from 0 to 1, for example 0.3 for 30%"
+
+
+class MechanismForm(GovukFormMixin, forms.ModelForm):
+    widths: ClassVar[dict[str, str]] = {
+        "indexed_share": "govuk-input--width-5",
+        "index_base": "govuk-input--width-5",
+        "index_name": "govuk-input--width-10",
+        "points_threshold": "govuk-input--width-5",
+        "point_value_gbp": "govuk-input--width-5",
+        "cap": "govuk-input--width-5",
+        "ratchet_consecutive": "govuk-input--width-3",
+        "ratchet_multiplier": "govuk-input--width-4",
+    }
+
+    class Meta:
+        model = PaymentMechanism
+        fields: ClassVar[list[str]] = [
+            "effective_from",
+            "monthly_charge_gbp",
+            "indexed_share",
+            "index_name",
+            "index_base",
+            "points_threshold",
+            "point_value_gbp",
+            "cap",
+            "ratchet_consecutive",
+            "ratchet_multiplier",
+            "gainshare_baseline_gbp",
+        ]
+        labels: ClassVar[dict[str, str]] = {
+            "effective_from": "First month paid under this mechanism",
+            "monthly_charge_gbp": "Monthly charge (£)",
+            "indexed_share": "Indexed share",
+            "index_name": "Index",
+            "index_base": "Index base value",
+            "points_threshold": "Free points a month (threshold)",
+            "point_value_gbp": "Value of a point (£)",
+            "cap": "Cap on deductions",
+            "ratchet_consecutive": "Ratchet from consecutive failed months",
+            "ratchet_multiplier": "Ratchet multiplier",
+            "gainshare_baseline_gbp": "Gainshare baseline (£ a year)",
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "ratchet_multiplier": "For example 1.5: from that month the KPI's points count one and a half "
+            "times.",
+        }
+        widgets: ClassVar[dict[str, Any]] = {"effective_from": DateInput()}
+        error_messages: ClassVar[dict[str, dict[str, str]]] = {
+            "effective_from": {"required": "Enter the first month paid", "invalid": "Enter a real date"},
+            "monthly_charge_gbp": {"required": "Enter the monthly charge", **MONEY},
+            "point_value_gbp": {"required": "Enter the value of a point", **MONEY},
+            "gainshare_baseline_gbp": MONEY,
+            "indexed_share": {
+                "invalid": f"Enter the indexed share {FRACTION_MESSAGE}",
+                "min_value": f"Enter the indexed share {FRACTION_MESSAGE}",
+                "max_value": f"Enter the indexed share {FRACTION_MESSAGE}",
+            },
+            "cap": {
+                "invalid": f"Enter the cap {FRACTION_MESSAGE} of the monthly charge",
+                "min_value": f"Enter the cap {FRACTION_MESSAGE} of the monthly charge",
+                "max_value": "The cap cannot be above 1: a month's deductions cannot exceed its whole charge",
+            },
+            "points_threshold": {
+                "required": "Enter the number of free points, or 0",
+                "invalid": "Enter the threshold as a whole number of points",
+                "min_value": "The threshold cannot be negative",
+            },
+            "ratchet_consecutive": {
+                "invalid": "Enter a whole number of months",
+                "min_value": "A ratchet starts from at least 1 month",
+            },
+            "ratchet_multiplier": {
+                "invalid": "Enter the multiplier as a number, for example 1.5",
+                "min_value": "A ratchet multiplier is at least 1",
+            },
+            "index_base": {"invalid": "Enter the index value as a number, for example 108.0"},
+        }
+
+
+class BandForm(GovukFormMixin, forms.Form):
+    widths: ClassVar[dict[str, str]] = {
+        "from_point": "govuk-input--width-4",
+        "to_point": "govuk-input--width-4",
+        "multiplier": "govuk-input--width-4",
+    }
+    from_point = forms.IntegerField(
+        label="From point",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Enter a whole number of points", "min_value": "Bands start from point 1"},
+    )
+    to_point = forms.IntegerField(
+        label="To point (blank for no upper end)",
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": "Enter a whole number of points",
+            "min_value": "Bands end at point 1 or above",
+        },
+    )
+    multiplier = forms.DecimalField(
+        label="Multiplier",
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=3,
+        error_messages={
+            "invalid": "Enter the multiplier as a number, for example 1.2",
+            "min_value": "A multiplier cannot be negative",
+        },
+    )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        row_error_ids(self)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if (
+            data.get("from_point") is not None
+            and data.get("multiplier") is None
+            and "multiplier" not in self.errors
+        ):
+            self.add_error("multiplier", "Enter the band's multiplier")
+        if (
+            data.get("from_point") is None
+            and (data.get("to_point") is not None or data.get("multiplier") is not None)
+            and "from_point" not in self.errors
+        ):
+            self.add_error("from_point", "Enter the point the band starts from")
+        return data
+
+    def row(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if data.get("from_point") is None:
+            return None
+        return {
+            "from_point": data["from_point"],
+            "to_point": data.get("to_point"),
+            "multiplier": data["multiplier"],
+        }
+
+
+class ShareBandForm(GovukFormMixin, forms.Form):
+    widths: ClassVar[dict[str, str]] = {
+        "from_gbp": "govuk-input--width-10",
+        "to_gbp": "govuk-input--width-10",
+        "council_share": "govuk-input--width-5",
+    }
+    from_gbp = forms.DecimalField(
+        label="From (£)", required=False, min_value=0, max_digits=14, decimal_places=2, error_messages=MONEY
+    )
+    to_gbp = forms.DecimalField(
+        label="To (£, blank for no upper end)",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        error_messages=MONEY,
+    )
+    council_share = forms.DecimalField(
+        label="Council's share",
+        required=False,
+        min_value=0,
+        max_value=1,
+        max_digits=5,
+        decimal_places=4,
+        error_messages={
+            "invalid": f"Enter the share {FRACTION_MESSAGE}",
+            "min_value": f"Enter the share {FRACTION_MESSAGE}",
+            "max_value": f"Enter the share {FRACTION_MESSAGE}",
+        },
+    )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        row_error_ids(self)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if (
+            data.get("from_gbp") is not None
+            and data.get("council_share") is None
+            and "council_share" not in self.errors
+        ):
+            self.add_error("council_share", "Enter the council's share")
+        return data
+
+    def row(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if data.get("from_gbp") is None:
+            return None
+        return {
+            "from_gbp": data["from_gbp"],
+            "to_gbp": data.get("to_gbp"),
+            "council_share": data["council_share"],
+        }
+
+
+BandFormSet = forms.formset_factory(BandForm, extra=0)
+ShareBandFormSet = forms.formset_factory(ShareBandForm, extra=0)
+
+
+class IndexValueForm(GovukFormMixin, forms.Form):
+    widths: ClassVar[dict[str, str]] = {"month": "govuk-input--width-5", "value": "govuk-input--width-5"}
+    month = PeriodField(label="Month", help_text="For example 2024-04.")
+    value = forms.DecimalField(
+        label="Index value",
+        max_digits=10,
+        decimal_places=4,
+        error_messages={"required": "Enter the index value", "invalid": "Enter the index value as a number"},
+    )
+
+
+class ReliefForm(GovukFormMixin, forms.Form):
+    widths: ClassVar[dict[str, str]] = {"month": "govuk-input--width-5"}
+    kpi = forms.TypedChoiceField(
+        label="KPI",
+        coerce=int,
+        error_messages={"required": "Select the KPI", "invalid_choice": "Select a KPI of this partnership"},
+    )
+    month = PeriodField(
+        label="Month excused",
+        help_text="The month whose failure is excused, for example 2024-04. For a quarterly KPI, the "
+        "quarter's last month.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The relief event in the contract that applies, and what happened.",
+        error_messages={"required": "Enter why the failure is excused"},
+    )
+    approved_on = forms.DateField(
+        label="Date approved",
+        widget=DateInput(),
+        error_messages={"required": "Enter the date relief was approved", "invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args: Any, kpis: list[Kpi], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kpi"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "Choose a KPI")] + [(k.pk, str(k)) for k in kpis]
+
+
+class StatementCreateForm(GovukFormMixin, forms.Form):
+    widths: ClassVar[dict[str, str]] = {"month": "govuk-input--width-5"}
+    month = PeriodField(label="Month", help_text="The month the statement is for, for example 2024-04.")
+
+
+class GainshareYearForm(GovukFormMixin, forms.Form):
+    widths: ClassVar[dict[str, str]] = {"year": "govuk-input--width-4"}
+    year = forms.IntegerField(
+        label="Financial year starting",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Enter the year the financial year starts",
+            "invalid": "Enter a year, for example 2024",
+            "min_value": "Enter a year from 2000",
+            "max_value": "Enter a year up to 2100",
+        },
+    )
+    actual_cost_gbp = forms.DecimalField(
+        label="Actual cost (£)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text="The partner's open-book cost for the year.",
+        error_messages={"required": "Enter the actual cost", **MONEY},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ResponsibilityForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = Responsibility
+        fields: ClassVar[list[str]] = [
+            "obligation",
+            "clause_reference",
+            "responsible",
+            "accountable",
+            "consulted",
+            "informed",
+        ]
+        labels: ClassVar[dict[str, str]] = {"clause_reference": "Contract clause"}
+        error_messages: ClassVar[dict[str, dict[str, str]]] = {
+            "obligation": {"required": "Enter the obligation"},
+            "responsible": {"required": "Enter who is responsible"},
+            "accountable": {"required": "Enter who is accountable"},
+        }

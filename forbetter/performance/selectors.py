@@ -1,0 +1,437 @@
+"""Reads for the KPI pages. Each runs a fixed number of queries whatever the number of KPIs and periods.
+
+Statuses, shares met, ratings and benchmark positions all come from the engine through
+:mod:`forbetter.performance.adapters`; only validated returns count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from forbetter.core.charts import Chart, line_chart
+from forbetter.partnerships.models import Partnership
+from forbetter.performance import adapters, rules
+from forbetter.performance.adapters import Position, Rating, Status
+from forbetter.performance.models import (
+    BenchmarkImport,
+    BenchmarkValue,
+    Benefit,
+    BenefitValue,
+    IndicatorReview,
+    Kpi,
+    KpiReturn,
+    KpiState,
+    ReturnStatus,
+)
+from forbetter.performance.periods import financial_year, financial_year_label, period_label
+from forbetter.performance.sparklines import Sparkline, sparkline
+
+TREND_MONTHS = 12
+
+
+def kpis_of(partnership: Partnership) -> QuerySet[Kpi]:
+    return Kpi.objects.filter(partnership=partnership).select_related("owner")
+
+
+@dataclass
+class KpiRow:
+    """One line of the dashboard: the KPI's latest validated value and its last twelve months."""
+
+    kpi: Kpi
+    latest: KpiReturn | None
+    status: Status | None
+    met: int
+    assessed: int
+    share_met: float | None
+    trend: Sparkline | None
+    trend_values: list[Decimal]
+    awaiting: int
+
+
+@dataclass
+class Dashboard:
+    rows: list[KpiRow]
+    window_from: dt.date
+    publication: rules.PublicationCheck
+    awaiting: int
+    late: int
+
+    def count(self, status: Status) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def met(self) -> int:
+        return self.count(Status.MET)
+
+    @property
+    def approaching(self) -> int:
+        return self.count(Status.APPROACHING)
+
+    @property
+    def failed(self) -> int:
+        return self.count(Status.FAILED)
+
+
+def _validated_since(since: dt.date) -> Prefetch[Any]:
+    return Prefetch(
+        "returns",
+        queryset=KpiReturn.objects.filter(status=ReturnStatus.VALIDATED, period__gte=since).order_by(
+            "period"
+        ),
+        to_attr="recent_validated",
+    )
+
+
+def dashboard(partnership: Partnership, *, today: dt.date | None = None) -> Dashboard:
+    """Status, trend and share met of every KPI in use, over the last twelve months (three queries)."""
+    today = today or dt.date.today()
+    since = today.replace(day=1) - relativedelta(months=TREND_MONTHS)
+    kpis = list(
+        kpis_of(partnership)
+        .filter(state=KpiState.ACTIVE)
+        .annotate(
+            awaiting=Count("returns", filter=Q(returns__status=ReturnStatus.SUBMITTED)),
+            late_count=Count("returns", filter=Q(returns__late=True, returns__period__gte=since)),
+        )
+        .prefetch_related(_validated_since(since))
+    )
+    rows = []
+    for kpi in kpis:
+        returns: list[KpiReturn] = kpi.recent_validated  # type: ignore[attr-defined]
+        values = [r.value for r in returns]
+        statuses = adapters.kpi_statuses(kpi, values)
+        latest = returns[-1] if returns else None
+        rows.append(
+            KpiRow(
+                kpi=kpi,
+                latest=latest,
+                status=statuses[-1] if statuses else None,
+                met=sum(1 for s in statuses if s == Status.MET),
+                assessed=len(statuses),
+                share_met=adapters.share_met(statuses),
+                trend=sparkline(values, target=kpi.target),
+                trend_values=values,
+                awaiting=kpi.awaiting,
+            )
+        )
+    published = sum(1 for kpi in kpis if kpi.published)
+    return Dashboard(
+        rows=rows,
+        window_from=since,
+        publication=rules.publication_check(partnership, published=published),
+        awaiting=sum(row.awaiting for row in rows),
+        late=sum(kpi.late_count for kpi in kpis),
+    )
+
+
+@dataclass
+class ReturnLine:
+    kpi_return: KpiReturn
+    status: Status | None
+
+
+@dataclass
+class KpiDetail:
+    kpi: Kpi
+    lines: list[ReturnLine]
+    chart: Chart | None
+    reviews: list[IndicatorReview]
+    met: int
+    assessed: int
+    share_met: float | None
+
+
+def kpi_detail(kpi: Kpi) -> KpiDetail:
+    """The KPI's returns (newest first) with the status of each validated value, and its chart."""
+    returns = list(
+        KpiReturn.objects.filter(kpi=kpi).select_related("submitted_by", "reviewed_by").order_by("-period")
+    )
+    validated = [r for r in returns if r.status == ReturnStatus.VALIDATED]
+    statuses = dict(
+        zip((r.pk for r in validated), adapters.kpi_statuses(kpi, [r.value for r in validated]), strict=True)
+    )
+    lines = [ReturnLine(r, statuses.get(r.pk)) for r in returns]
+    chart = _kpi_chart(kpi, list(reversed(validated)), [statuses[r.pk] for r in reversed(validated)])
+    assessed = list(statuses.values())
+    return KpiDetail(
+        kpi=kpi,
+        lines=lines,
+        chart=chart,
+        reviews=list(kpi.reviews.select_related("reviewed_by").order_by("-due_on")),
+        met=sum(1 for s in assessed if s == Status.MET),
+        assessed=len(assessed),
+        share_met=adapters.share_met(assessed),
+    )
+
+
+def _kpi_chart(kpi: Kpi, validated: list[KpiReturn], statuses: list[Status]) -> Chart | None:
+    if not validated:
+        return None
+    lines = {"Target": float(kpi.target)}
+    if kpi.failure_threshold is not None:
+        lines["Failure threshold"] = float(kpi.failure_threshold)
+    met = sum(1 for s in statuses if s == Status.MET)
+    failed = sum(1 for s in statuses if s == Status.FAILED)
+    summary = (
+        f"{kpi.name} ({kpi.unit}, {kpi.get_direction_display().lower()}) over {len(validated)} validated "
+        f"periods from {period_label(validated[0].period, kpi.frequency)} to "
+        f"{period_label(validated[-1].period, kpi.frequency)}: target met in {met}, failed in {failed}. "
+        f"Latest value {validated[-1].value.normalize():f} against a target of {kpi.target.normalize():f}."
+    )
+    return line_chart(
+        title=f"{kpi.reference} {kpi.name}: validated values",
+        summary=summary,
+        x_labels=[period_label(r.period, kpi.frequency) for r in validated],
+        series={"Validated value": [float(r.value) for r in validated]},
+        y_label=kpi.unit,
+        reference_lines=lines,
+    )
+
+
+def returns_for(
+    partnership: Partnership, *, status: str = "", kpi_id: int | None = None
+) -> QuerySet[KpiReturn]:
+    returns = KpiReturn.objects.filter(kpi__partnership=partnership).select_related(
+        "kpi", "submitted_by", "reviewed_by"
+    )
+    if status == "late":
+        returns = returns.filter(late=True)
+    elif status:
+        returns = returns.filter(status=status)
+    if kpi_id is not None:
+        returns = returns.filter(kpi_id=kpi_id)
+    return returns.order_by("-period", "kpi__reference")
+
+
+def return_detail(partnership: Partnership, return_pk: int) -> KpiReturn:
+    return KpiReturn.objects.select_related("kpi", "kpi__partnership", "submitted_by", "reviewed_by").get(
+        kpi__partnership=partnership, pk=return_pk
+    )
+
+
+@dataclass
+class RatingRow:
+    kpi: Kpi
+    met: int
+    assessed: int
+    share_met: float | None
+    rating: Rating
+
+
+@dataclass
+class Ratings:
+    year: int
+    years: list[int]
+    rows: list[RatingRow]
+
+    @property
+    def label(self) -> str:
+        return financial_year_label(self.year)
+
+
+def rating_years(partnership: Partnership) -> list[int]:
+    """Financial years (newest first) that have validated values."""
+    periods = KpiReturn.objects.filter(kpi__partnership=partnership, status=ReturnStatus.VALIDATED).dates(
+        "period", "month", order="DESC"
+    )
+    return sorted({financial_year(p) for p in periods}, reverse=True)
+
+
+def annual_ratings(partnership: Partnership, *, year: int, years: list[int]) -> Ratings:
+    """Rule KPI-ANNUAL-RATING for each KPI over one financial year of validated values (two queries)."""
+    start, end = dt.date(year, 4, 1), dt.date(year + 1, 4, 1)
+    kpis = list(
+        kpis_of(partnership).prefetch_related(
+            Prefetch(
+                "returns",
+                queryset=KpiReturn.objects.filter(
+                    status=ReturnStatus.VALIDATED, period__gte=start, period__lt=end
+                ).order_by("period"),
+                to_attr="year_validated",
+            )
+        )
+    )
+    rows = []
+    for kpi in kpis:
+        returns: list[KpiReturn] = kpi.year_validated
+        if kpi.state == KpiState.RETIRED and not returns:
+            continue
+        statuses = adapters.kpi_statuses(kpi, [r.value for r in returns])
+        rating, share = adapters.proposed_rating(statuses)
+        rows.append(
+            RatingRow(
+                kpi=kpi,
+                met=sum(1 for s in statuses if s == Status.MET),
+                assessed=len(statuses),
+                share_met=share,
+                rating=rating,
+            )
+        )
+    rows.sort(key=lambda row: (not row.kpi.published, row.kpi.reference))
+    return Ratings(year=year, years=years, rows=rows)
+
+
+@dataclass
+class ReviewRow:
+    review: IndicatorReview
+    overdue: bool
+
+
+@dataclass
+class ReviewBoard:
+    scheduled: list[ReviewRow]
+    done: list[IndicatorReview]
+    unscheduled: list[Kpi]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.scheduled if row.overdue)
+
+
+def review_board(partnership: Partnership, *, today: dt.date | None = None) -> ReviewBoard:
+    """Reviews to do (overdue flagged, rule KPI-REVIEW-OVERDUE), reviews done, and KPIs with none planned."""
+    today = today or dt.date.today()
+    reviews = list(
+        IndicatorReview.objects.filter(kpi__partnership=partnership).select_related("kpi", "reviewed_by")
+    )
+    scheduled = [
+        ReviewRow(r, rules.review_overdue(due_on=r.due_on, reviewed_on=None, today=today))
+        for r in reviews
+        if r.reviewed_on is None
+    ]
+    done = sorted(
+        (r for r in reviews if r.reviewed_on is not None),
+        key=lambda r: r.reviewed_on or dt.date.min,
+        reverse=True,
+    )
+    planned = {row.review.kpi_id for row in scheduled}
+    unscheduled = [kpi for kpi in kpis_of(partnership).filter(state=KpiState.ACTIVE) if kpi.pk not in planned]
+    return ReviewBoard(scheduled=scheduled, done=done, unscheduled=unscheduled)
+
+
+@dataclass
+class BenchmarkRow:
+    period: dt.date
+    label: str
+    ours: Decimal | None
+    values: list[BenchmarkValue]
+    position: Position | None
+
+
+@dataclass
+class BenchmarkView:
+    kpi: Kpi
+    rows: list[BenchmarkRow]
+    imports: list[BenchmarkImport]
+    councils: list[str] = field(default_factory=list)
+
+
+def benchmark(kpi: Kpi) -> BenchmarkView:
+    """Per period with comparator values: our validated value and its percentile and quartile among the
+    comparators (rules KPI-PERCENTILE, KPI-QUARTILE). Three queries."""
+    values = list(BenchmarkValue.objects.filter(kpi=kpi).order_by("period", "council"))
+    by_period: dict[dt.date, list[BenchmarkValue]] = defaultdict(list)
+    for value in values:
+        by_period[value.period].append(value)
+    ours = dict(
+        KpiReturn.objects.filter(
+            kpi=kpi, status=ReturnStatus.VALIDATED, period__in=list(by_period)
+        ).values_list("period", "value")
+    )
+    rows = []
+    for period in sorted(by_period, reverse=True):
+        group = by_period[period]
+        own = ours.get(period)
+        rows.append(
+            BenchmarkRow(
+                period=period,
+                label=period_label(period, kpi.frequency),
+                ours=own,
+                values=group,
+                position=None
+                if own is None
+                else adapters.benchmark_position(kpi, own, [v.value for v in group]),
+            )
+        )
+    return BenchmarkView(
+        kpi=kpi,
+        rows=rows,
+        imports=list(kpi.benchmark_imports.select_related("imported_by")),
+        councils=sorted({v.council for v in values}),
+    )
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    year: int
+    planned_gbp: Decimal
+    realised_gbp: Decimal
+    realised_rows: int
+    rows: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class BenefitTotals:
+    """The benefits register in pounds: planned and realised, in total and by financial year."""
+
+    planned_gbp: Decimal
+    realised_gbp: Decimal
+    planned_to_date_gbp: Decimal
+    by_year: tuple[YearTotal, ...]
+    benefits: int
+
+
+def benefit_totals(partnership: Partnership, *, today: dt.date | None = None) -> BenefitTotals:
+    """Totals of the benefits register for value-for-money pages (the partnership overview, business case
+    and reports can call this). ``planned_to_date_gbp`` counts the years that have started, so realised
+    can be compared with what was planned for the same years. Two queries."""
+    today = today or dt.date.today()
+    current_year = financial_year(today)
+    rows = (
+        BenefitValue.objects.filter(benefit__partnership=partnership)
+        .values("year")
+        .annotate(
+            planned=Sum("planned_gbp"),
+            realised=Sum("realised_gbp"),
+            realised_rows=Count("id", filter=Q(realised_gbp__isnull=False)),
+            rows=Count("id"),
+        )
+        .order_by("year")
+    )
+    by_year = tuple(
+        YearTotal(
+            year=row["year"],
+            planned_gbp=row["planned"] or Decimal(0),
+            realised_gbp=row["realised"] or Decimal(0),
+            realised_rows=row["realised_rows"],
+            rows=row["rows"],
+        )
+        for row in rows
+    )
+    return BenefitTotals(
+        planned_gbp=sum((y.planned_gbp for y in by_year), Decimal(0)),
+        realised_gbp=sum((y.realised_gbp for y in by_year), Decimal(0)),
+        planned_to_date_gbp=sum((y.planned_gbp for y in by_year if y.year <= current_year), Decimal(0)),
+        by_year=by_year,
+        benefits=Benefit.objects.filter(partnership=partnership).count(),
+    )
+
+
+def benefits_of(partnership: Partnership) -> QuerySet[Benefit]:
+    return (
+        Benefit.objects.filter(partnership=partnership)
+        .select_related("owner")
+        .prefetch_related(Prefetch("values", queryset=BenefitValue.objects.order_by("year")))
+        .annotate(planned_total=Sum("values__planned_gbp"), realised_total=Sum("values__realised_gbp"))
+    )

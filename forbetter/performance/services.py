@@ -1,0 +1,423 @@
+"""Writes to KPIs, returns and indicator reviews.
+
+Every function is keyword-only, runs in one transaction, checks the user's permission and records who made
+the change (django-simple-history), so each step of a return - submitted, validated, disputed, resubmitted
+- is in its history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from forbetter.accounts.permissions import can_edit, can_submit_partner_returns
+from forbetter.partnerships.models import Partnership
+from forbetter.partnerships.selectors import partnerships_visible_to
+from forbetter.performance import adapters, benchmarks, rules
+from forbetter.performance.models import (
+    BenchmarkImport,
+    BenchmarkValue,
+    Benefit,
+    BenefitValue,
+    IndicatorReview,
+    Kpi,
+    KpiReturn,
+    KpiState,
+    ReturnStatus,
+    ReviewOutcome,
+)
+from forbetter.performance.periods import (
+    frequency_rule,
+    is_period_start,
+    period_end,
+    period_label,
+)
+from forbetter.performance.uploads import EvidenceFileError, check_evidence_file
+
+KPI_FIELDS = (
+    "reference",
+    "name",
+    "definition",
+    "measurement_method",
+    "measured_by",
+    "unit",
+    "direction",
+    "kpi_type",
+    "baseline_value",
+    "baseline_method",
+    "baseline_measured_on",
+    "target",
+    "failure_threshold",
+    "frequency",
+    "first_period",
+    "weight",
+    "severity_points",
+    "owner",
+    "published",
+    "return_due_days",
+)
+
+# Rule RETURN-TRANSITIONS: which step may follow which. A validated value drives status and payment, so
+# it can only be disputed (with a reason) by the council, never overwritten by the partner.
+TRANSITIONS: dict[str, dict[str | None, str]] = {
+    "submit": {None: ReturnStatus.SUBMITTED, ReturnStatus.SUBMITTED: ReturnStatus.SUBMITTED},
+    "resubmit": {ReturnStatus.DISPUTED: ReturnStatus.SUBMITTED},
+    "validate": {
+        ReturnStatus.SUBMITTED: ReturnStatus.VALIDATED,
+        ReturnStatus.DISPUTED: ReturnStatus.VALIDATED,
+    },
+    "dispute": {ReturnStatus.SUBMITTED: ReturnStatus.DISPUTED, ReturnStatus.VALIDATED: ReturnStatus.DISPUTED},
+}
+
+
+def _require_editor(user: Any) -> None:
+    if not can_edit(user):
+        raise PermissionDenied("Only council editors and administrators can change KPI records")
+
+
+def _save(instance: Any, user: Any, reason: str = "") -> None:
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+
+
+def _kpi_rules(kpi: Kpi) -> None:
+    errors: dict[str, str] = {}
+    message = adapters.check_thresholds(
+        target=kpi.target, failure_threshold=kpi.failure_threshold, higher_is_better=kpi.higher_is_better
+    )
+    if message:
+        errors["failure_threshold"] = f"The failure threshold {message}"
+    if kpi.first_period and not is_period_start(kpi.first_period, kpi.frequency):
+        errors["first_period"] = (
+            f"The first period must be the start of a {kpi.get_frequency_display().lower()} period: "
+            f"{frequency_rule(kpi.frequency)}"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def kpi_create(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> Kpi:
+    _require_editor(user)
+    kpi = Kpi(partnership=partnership, **{key: data[key] for key in KPI_FIELDS if key in data})
+    kpi.full_clean(validate_unique=False, validate_constraints=False)
+    _kpi_rules(kpi)
+    if Kpi.objects.filter(partnership=partnership, reference=kpi.reference).exists():
+        raise ValidationError({"reference": f"This partnership already has a KPI {kpi.reference}"})
+    _save(kpi, user, "Created")
+    return kpi
+
+
+@transaction.atomic
+def kpi_update(*, user: Any, kpi: Kpi, data: dict[str, Any]) -> Kpi:
+    _require_editor(user)
+    for key in KPI_FIELDS:
+        if key in data:
+            setattr(kpi, key, data[key])
+    kpi.full_clean(validate_unique=False, validate_constraints=False)
+    _kpi_rules(kpi)
+    if (
+        Kpi.objects.filter(partnership=kpi.partnership_id, reference=kpi.reference)
+        .exclude(pk=kpi.pk)
+        .exists()
+    ):
+        raise ValidationError({"reference": f"This partnership already has a KPI {kpi.reference}"})
+    _save(kpi, user)
+    return kpi
+
+
+def _period_errors(kpi: Kpi, period: dt.date, today: dt.date) -> str:
+    """Why ``period`` is not a period the partner can report for this KPI, or ''."""
+    label = period_label(period, "monthly")
+    if not is_period_start(period, kpi.frequency):
+        return (
+            f"{label} does not start a reporting period of this {kpi.get_frequency_display().lower()} KPI: "
+            f"{frequency_rule(kpi.frequency)}"
+        )
+    if period < kpi.first_period:
+        return f"Reporting for this KPI starts with {period_label(kpi.first_period, kpi.frequency)}"
+    if period_end(period, kpi.frequency) >= today:
+        return f"The period {period_label(period, kpi.frequency)} has not ended yet"
+    return ""
+
+
+@transaction.atomic
+def return_submit(
+    *,
+    user: Any,
+    partnership: Partnership,
+    kpi_id: int,
+    period: dt.date,
+    value: Decimal,
+    evidence: UploadedFile | None,
+    commentary: str = "",
+    now: dt.datetime | None = None,
+) -> KpiReturn:
+    """The partner's value for a KPI and period, with evidence; replaces a value awaiting validation or
+    one the council disputed. Late returns are flagged (rule KPI-RETURN-LATE)."""
+    if (
+        not can_submit_partner_returns(user)
+        or not partnerships_visible_to(user).filter(pk=partnership.pk).exists()
+    ):
+        raise PermissionDenied("Only the partner's staff can submit returns for this partnership")
+    now = now or timezone.now()
+    kpi = Kpi.objects.filter(partnership=partnership, pk=kpi_id).first()
+    if kpi is None:
+        raise ValidationError({"kpi": "Select a KPI of this partnership"})
+    if kpi.state == KpiState.RETIRED:
+        raise ValidationError({"kpi": f"{kpi.reference} has been retired: it takes no more returns"})
+    period_problem = _period_errors(kpi, period, timezone.localdate(now))
+    if period_problem:
+        raise ValidationError({"period": period_problem})
+    if evidence is None:
+        raise ValidationError({"evidence": "Upload the evidence for this value"})
+    try:
+        kind = check_evidence_file(evidence.name or "", evidence.size or 0, evidence)
+    except EvidenceFileError as error:
+        raise ValidationError({"evidence": str(error)}) from error
+    existing = KpiReturn.objects.select_for_update().filter(kpi=kpi, period=period).first()
+    step = "resubmit" if existing is not None and existing.status == ReturnStatus.DISPUTED else "submit"
+    current = existing.status if existing is not None else None
+    if existing is not None and current not in TRANSITIONS[step]:
+        raise ValidationError(
+            {
+                "period": f"The return for {existing.period_label} has been validated by the council and "
+                "cannot be changed; contact the council's contract manager"
+            }
+        )
+    due_on = rules.return_due_on(period, frequency=kpi.frequency, due_days=kpi.return_due_days)
+    record = existing or KpiReturn(
+        kpi=kpi,
+        period=period,
+        due_on=due_on,
+        late=rules.is_late(timezone.localdate(now), due_on=due_on),
+    )
+    record.value = value
+    record.commentary = commentary
+    record.status = TRANSITIONS[step][current]
+    record.submitted_by = user
+    record.submitted_at = now
+    record.reviewed_by = None
+    record.reviewed_at = None
+    record.full_clean(exclude=["evidence_file"])
+    evidence.seek(0)
+    record.evidence_file.save(evidence.name or f"evidence.{kind.extension}", evidence, save=False)
+    record.evidence_name = (evidence.name or "")[:200]
+    record.evidence_type = kind.extension
+    record.evidence_size = evidence.size
+    if step == "resubmit":
+        reason = "Resubmitted after dispute"
+    else:
+        reason = "Submitted" if existing is None else "Corrected before validation"
+    if record.late and existing is None:
+        reason += f" late (due {due_on:%-d %B %Y})"
+    _save(record, user, reason)
+    return record
+
+
+@transaction.atomic
+def return_validate(*, user: Any, kpi_return: KpiReturn, now: dt.datetime | None = None) -> KpiReturn:
+    """The council accepts the value: from now on it drives status, ratings and payment."""
+    _require_editor(user)
+    record = KpiReturn.objects.select_for_update().get(pk=kpi_return.pk)
+    if record.status not in TRANSITIONS["validate"]:
+        raise ValidationError({"decision": "This return has already been validated"})
+    record.status = ReturnStatus.VALIDATED
+    record.reviewed_by = user
+    record.reviewed_at = now or timezone.now()
+    _save(record, user, "Validated")
+    return record
+
+
+@transaction.atomic
+def return_dispute(
+    *, user: Any, kpi_return: KpiReturn, reason: str, now: dt.datetime | None = None
+) -> KpiReturn:
+    """The council does not accept the value and says why; the partner can resubmit."""
+    _require_editor(user)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the return is disputed"})
+    record = KpiReturn.objects.select_for_update().get(pk=kpi_return.pk)
+    if record.status not in TRANSITIONS["dispute"]:
+        raise ValidationError({"decision": "This return is already disputed"})
+    record.status = ReturnStatus.DISPUTED
+    record.dispute_reason = reason.strip()
+    record.reviewed_by = user
+    record.reviewed_at = now or timezone.now()
+    _save(record, user, f"Disputed: {reason.strip()}"[:100])
+    return record
+
+
+@transaction.atomic
+def review_schedule(*, user: Any, kpi: Kpi, due_on: dt.date) -> IndicatorReview:
+    _require_editor(user)
+    if kpi.state == KpiState.RETIRED:
+        raise ValidationError({"kpi": f"{kpi.reference} has been retired: there is nothing to review"})
+    if IndicatorReview.objects.filter(kpi=kpi, reviewed_on__isnull=True).exists():
+        raise ValidationError({"kpi": f"A review of {kpi.reference} is already scheduled"})
+    review = IndicatorReview(kpi=kpi, due_on=due_on)
+    review.full_clean()
+    _save(review, user, "Scheduled")
+    return review
+
+
+@transaction.atomic
+def review_record(
+    *,
+    user: Any,
+    review: IndicatorReview,
+    reviewed_on: dt.date,
+    outcome: str,
+    notes: str,
+    new_target: Decimal | None = None,
+    next_review_on: dt.date | None = None,
+) -> IndicatorReview:
+    """Record the outcome of an indicator review (framework action C-PM-2) and apply it to the KPI.
+
+    Changing the target needs the new target; replacing or retiring a KPI retires it (it takes no more
+    returns); keeping or changing it can schedule the next review.
+    """
+    _require_editor(user)
+    if review.reviewed_on is not None:
+        raise ValidationError({"outcome": "This review has already been recorded"})
+    kpi = Kpi.objects.select_for_update().get(pk=review.kpi_id)
+    errors: dict[str, str] = {}
+    if outcome == ReviewOutcome.CHANGE_TARGET:
+        if new_target is None:
+            errors["new_target"] = "Enter the new target"
+        else:
+            message = adapters.check_thresholds(
+                target=new_target,
+                failure_threshold=kpi.failure_threshold,
+                higher_is_better=kpi.higher_is_better,
+            )
+            if message:
+                errors["new_target"] = f"With this target the KPI's failure threshold {message}"
+    if outcome in (ReviewOutcome.REPLACE, ReviewOutcome.RETIRE) and not notes.strip():
+        errors["notes"] = "Say why the indicator is being replaced or retired, and what replaces it"
+    if next_review_on is not None and next_review_on <= reviewed_on:
+        errors["next_review_on"] = "The next review must be after this one"
+    if errors:
+        raise ValidationError(errors)
+    review.reviewed_on = reviewed_on
+    review.reviewed_by = user
+    review.outcome = outcome
+    review.notes = notes.strip()
+    review.new_target = new_target if outcome == ReviewOutcome.CHANGE_TARGET else None
+    review.full_clean()
+    _save(review, user, f"Reviewed: {review.get_outcome_display().lower()}")
+    if outcome == ReviewOutcome.CHANGE_TARGET and new_target is not None:
+        kpi.target = new_target
+        _save(kpi, user, f"Target changed at the indicator review of {reviewed_on:%-d %B %Y}")
+    elif outcome in (ReviewOutcome.REPLACE, ReviewOutcome.RETIRE):
+        kpi.state = KpiState.RETIRED
+        _save(kpi, user, f"Retired at the indicator review of {reviewed_on:%-d %B %Y}")
+    if next_review_on is not None and kpi.state == KpiState.ACTIVE:
+        _save(IndicatorReview(kpi=kpi, due_on=next_review_on), user, "Scheduled at the previous review")
+    return review
+
+
+@transaction.atomic
+def benchmark_import(*, user: Any, kpi: Kpi, file_name: str, text: str) -> BenchmarkImport:
+    """Import comparator values for a KPI after checking every row; any bad row and nothing is saved.
+
+    A value for a council and period already held is replaced (its history keeps the old value).
+    """
+    _require_editor(user)
+    preview = benchmarks.parse(kpi, text)
+    if not preview.ok:
+        first = preview.errors[0] if preview.errors else None
+        where = f"Row {first.row}, {first.column}: " if first and first.column else ""
+        raise ValidationError({"file": f"{where}{first.message if first else 'no rows'}"})
+    batch = BenchmarkImport(
+        kpi=kpi, file_name=file_name[:200] or "upload.csv", row_count=len(preview.rows), imported_by=user
+    )
+    _save(batch, user, "Imported")
+    existing = {
+        (value.council.casefold(), value.period): value
+        for value in BenchmarkValue.objects.select_for_update().filter(
+            kpi=kpi, period__in={row.period for row in preview.rows}
+        )
+    }
+    new_values = []
+    for row in preview.rows:
+        current = existing.get((row.council.casefold(), row.period))
+        if current is not None:
+            current.value, current.source, current.source_import = row.value, row.source, batch
+            _save(current, user, f"Replaced by import of {batch.file_name}")
+        else:
+            new_values.append(
+                BenchmarkValue(
+                    kpi=kpi,
+                    source_import=batch,
+                    council=row.council,
+                    period=row.period,
+                    value=row.value,
+                    source=row.source,
+                )
+            )
+    bulk_create_with_history(
+        new_values,
+        BenchmarkValue,
+        default_user=user,
+        default_change_reason=f"Imported from {batch.file_name}",
+    )
+    return batch
+
+
+BENEFIT_FIELDS = ("name", "description", "category", "owner", "evidence")
+
+
+@transaction.atomic
+def benefit_save(
+    *,
+    user: Any,
+    partnership: Partnership,
+    data: dict[str, Any],
+    values: list[dict[str, Any]],
+    benefit: Benefit | None = None,
+) -> Benefit:
+    """Create or change a benefit and its planned and realised values by financial year.
+
+    ``values`` is the whole set of year rows: years left out are removed, so the register always shows
+    exactly what the officer last saved.
+    """
+    _require_editor(user)
+    years = [row["year"] for row in values]
+    duplicates = sorted({year for year in years if years.count(year) > 1})
+    if duplicates:
+        raise ValidationError(
+            {"values": f"Each year can appear once; {duplicates[0]} appears more than once"}
+        )
+    creating = benefit is None
+    benefit = benefit or Benefit(partnership=partnership)
+    for key in BENEFIT_FIELDS:
+        if key in data:
+            setattr(benefit, key, data[key])
+    benefit.full_clean()
+    _save(benefit, user, "Created" if creating else "")
+    current = {value.year: value for value in benefit.values.all()} if not creating else {}
+    for row in values:
+        value = current.pop(row["year"], None) or BenefitValue(benefit=benefit, year=row["year"])
+        if value.pk and (value.planned_gbp, value.realised_gbp) == (
+            row["planned_gbp"],
+            row.get("realised_gbp"),
+        ):
+            continue
+        value.planned_gbp = row["planned_gbp"]
+        value.realised_gbp = row.get("realised_gbp")
+        value.full_clean()
+        _save(value, user)
+    for value in current.values():
+        value._history_user = user  # type: ignore[attr-defined]
+        value.delete()
+    return benefit
