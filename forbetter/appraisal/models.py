@@ -1,0 +1,344 @@
+"""A partnership's business case: versions of an options appraisal, and the service baselines it starts from.
+
+Every business input is a column or a child row (no JSON): a version's discounting and deflator settings,
+its budget envelope per year, its options, each option's cash-flow lines and their values per year, and the
+optimism-bias mitigation table. Figures are never stored: the results pages compute them with
+:mod:`forbetter.calc.appraisal` from these inputs.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from forbetter.calc.appraisal import optimism_bias_table
+from forbetter.partnerships.models import Partnership, ServiceArea
+
+MAX_OPTION_YEARS = 50
+FRACTION = {"max_digits": 5, "decimal_places": 4, "validators": [MinValueValidator(0), MaxValueValidator(1)]}
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def optimism_bias_choices() -> list[tuple[str, str]]:
+    """Project types of the Green Book optimism-bias table shipped with the engine."""
+    return [
+        (c.key, f"{c.label} ({c.applies_to}, upper bound {c.upper_bound:.0%})")
+        for c in optimism_bias_table().categories
+    ]
+
+
+class BusinessCase(models.Model):
+    """One business case of a partnership (usually there is one), kept as numbered versions."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="business_cases")
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FROZEN = "frozen", "Frozen"
+
+
+class DiscountSchedule(models.TextChoices):
+    STANDARD = "standard", "Green Book standard schedule (3.5% for years 1 to 30, then declining)"
+    FLAT = "flat", "A flat rate every year"
+
+
+class PriceBase(models.TextChoices):
+    REAL = "real", "Real (prices of the base year)"
+    NOMINAL = "nominal", "Nominal (cash, including inflation)"
+
+
+class BusinessCaseVersion(models.Model):
+    """One version of a business case. A frozen version is read-only; changes go into a new version."""
+
+    business_case = models.ForeignKey(BusinessCase, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="Copied from."
+    )
+    change_note = models.TextField(
+        blank=True, help_text="What this version changes from the one it was created from, and why."
+    )
+    status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    freeze_reason = models.TextField(blank=True)
+    price_base_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text="The financial year that is year 0: real prices are this year's prices.",
+    )
+    discount_schedule = models.CharField(
+        max_length=10, choices=DiscountSchedule.choices, default=DiscountSchedule.STANDARD
+    )
+    discount_rate = models.DecimalField(null=True, blank=True, **FRACTION)  # type: ignore[arg-type]
+    deflator_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-0.5), MaxValueValidator(1)],
+        help_text="One GDP deflator growth rate for every year (used when no yearly rates are listed).",
+    )
+    budget_prices = models.CharField(max_length=10, choices=PriceBase.choices, default=PriceBase.NOMINAL)
+    risk_adjustment_gbp = models.DecimalField(
+        default=0,
+        validators=[MinValueValidator(0)],
+        **MONEY,  # type: ignore[arg-type]
+    )
+    risk_adjustment_source = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["business_case_id", "number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["business_case", "number"], name="one_number_per_version"),
+            models.CheckConstraint(
+                condition=~models.Q(status=VersionStatus.FROZEN) | ~models.Q(freeze_reason=""),
+                name="frozen_version_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(discount_schedule=DiscountSchedule.FLAT)
+                | models.Q(discount_rate__isnull=False),
+                name="flat_schedule_needs_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_case.title}, version {self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == VersionStatus.FROZEN
+
+    @property
+    def base_year_label(self) -> str:
+        return self.year_label(0)
+
+    def year_label(self, year: int) -> str:
+        """Year t as a financial year: year 0 of a 2026 base is '2026/27'."""
+        start = self.price_base_year + year
+        return f"{start}/{(start + 1) % 100:02d}"
+
+
+class DeflatorRate(models.Model):
+    """GDP deflator growth g_k from year k - 1 to year k, when the version lists one rate per year."""
+
+    version = models.ForeignKey(BusinessCaseVersion, on_delete=models.CASCADE, related_name="deflator_rates")
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    rate = models.DecimalField(
+        max_digits=5, decimal_places=4, validators=[MinValueValidator(-0.5), MaxValueValidator(1)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["year"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["version", "year"], name="one_deflator_rate_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"g{self.year} = {self.rate}"
+
+
+class BudgetYear(models.Model):
+    """The budget envelope the council can afford in one year of the appraisal."""
+
+    version = models.ForeignKey(BusinessCaseVersion, on_delete=models.CASCADE, related_name="budget_years")
+    year = models.PositiveSmallIntegerField()
+    amount_gbp = models.DecimalField(validators=[MinValueValidator(0)], **MONEY)  # type: ignore[arg-type]
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["year"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["version", "year"], name="one_budget_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Year {self.year}: £{self.amount_gbp}"
+
+
+class OptionKind(models.TextChoices):
+    IN_HOUSE_AS_NOW = "in_house_as_now", "In-house as now"
+    PUBLIC_SECTOR_COMPARATOR = (
+        "public_sector_comparator",
+        "In-house improved to the future specification (public sector comparator)",
+    )
+    SSP = "ssp", "Strategic service-delivery partnership (SSP)"
+    SHARED_SERVICE = "shared_service", "Shared service with another council"
+    OTHER = "other", "Another way of delivering the services"
+
+
+class AppraisalOption(models.Model):
+    """One way of delivering the services, appraised over years 0 ... years - 1."""
+
+    version = models.ForeignKey(BusinessCaseVersion, on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=30, choices=OptionKind.choices)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    years = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OPTION_YEARS)]
+    )
+    retained_risk_share = models.DecimalField(
+        default=1,
+        help_text="Share of the version's risk adjustment the council keeps under this option (0 to 1).",
+        **FRACTION,  # type: ignore[arg-type]
+    )
+    optimism_bias_category = models.CharField(max_length=40, blank=True, choices=optimism_bias_choices)
+    optimism_bias_upper_bound = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(2)],
+        help_text="Copied from the Green Book table when the project type is chosen, so a frozen version "
+        "keeps the bound it was appraised with.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["order", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["version", "name"], name="one_option_name_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OptimismBiasContribution(models.Model):
+    """One row of the mitigation table: a contributory factor's share of the upper bound, and how much of
+    it the project has mitigated."""
+
+    option = models.ForeignKey(AppraisalOption, on_delete=models.CASCADE, related_name="contributions")
+    factor = models.CharField(max_length=200)
+    contribution = models.DecimalField(**FRACTION)  # type: ignore[arg-type]
+    mitigation = models.DecimalField(**FRACTION)  # type: ignore[arg-type]
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["pk"]
+
+    def __str__(self) -> str:
+        return self.factor
+
+
+class LineCategory(models.TextChoices):
+    OPERATING = "operating", "Operating"
+    CAPITAL = "capital", "Capital"
+    TRANSITION = "transition", "Transition and staff transfer"
+    PROCUREMENT = "procurement", "Procurement"
+    CLIENT_SIDE = "client_side", "Client-side management"
+    RISK = "risk", "Risk"
+    BENEFITS = "benefits", "Benefits"
+
+
+BENEFIT_CATEGORIES = frozenset({LineCategory.BENEFITS})
+
+
+class CashflowLine(models.Model):
+    """One line of an option's cash flow: pounds a year from year 0, in one category."""
+
+    option = models.ForeignKey(AppraisalOption, on_delete=models.CASCADE, related_name="lines")
+    label = models.CharField(max_length=100)
+    category = models.CharField(max_length=20, choices=LineCategory.choices)
+    prices = models.CharField(max_length=10, choices=PriceBase.choices, default=PriceBase.REAL)
+    optimism_bias_applies = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["order", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["option", "label"], name="one_line_label_per_option")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def kind(self) -> str:
+        """'cost' or 'benefit', from the category."""
+        return "benefit" if self.category in BENEFIT_CATEGORIES else "cost"
+
+
+class CashflowValue(models.Model):
+    """A line's amount in one year, in pounds (real or nominal as the line says)."""
+
+    line = models.ForeignKey(CashflowLine, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField()
+    amount_gbp = models.DecimalField(validators=[MinValueValidator(0)], **MONEY)  # type: ignore[arg-type]
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["year"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["line", "year"], name="one_value_per_line_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Year {self.year}: £{self.amount_gbp}"
+
+
+class ServiceBaseline(models.Model):
+    """What a service in scope costs today, before any transfer, with where the figure comes from."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="service_baselines")
+    service = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="+")
+    annual_cost_gbp = models.DecimalField(validators=[MinValueValidator(0)], **MONEY)  # type: ignore[arg-type]
+    cost_source = models.CharField(max_length=300)
+    cost_as_at = models.DateField()
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["service__name"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["partnership", "service"], name="one_baseline_per_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.name} baseline"
+
+
+class MeasureKind(models.TextChoices):
+    VOLUME = "volume", "Volume"
+    UNIT_COST = "unit_cost", "Unit cost"
+    PERFORMANCE = "performance", "Performance measure"
+
+
+class BaselineMeasure(models.Model):
+    """A volume, unit cost or key performance measure of a service before transfer."""
+
+    baseline = models.ForeignKey(ServiceBaseline, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(max_length=20, choices=MeasureKind.choices)
+    name = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    unit = models.CharField(max_length=60, help_text="For example 'calls a year', '£ per payslip', '%'.")
+    source = models.CharField(max_length=300)
+    as_at = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name

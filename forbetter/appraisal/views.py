@@ -1,0 +1,674 @@
+"""Business-case pages: versions, options and cash-flow lines, results, comparison, service baselines.
+
+Everything here is confidential to the council: the partnership is found through
+``partnerships_visible_to`` (404 otherwise), partner users get 403, and changes need ``can_edit`` (403).
+Any attempt to change a frozen version sends the user back to the version with a message and the button
+that creates a new version from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from forbetter.accounts.permissions import can_edit, can_see_confidential
+from forbetter.appraisal import adapters, presenters, selectors, services
+from forbetter.appraisal.comparison import compare_versions
+from forbetter.appraisal.forms import (
+    BaselineForm,
+    BusinessCaseForm,
+    CompareForm,
+    ContributionForm,
+    FreezeForm,
+    LineForm,
+    MeasureForm,
+    OptionForm,
+    ResultsForm,
+    RiskAdjustmentForm,
+    VersionSettingsForm,
+)
+from forbetter.appraisal.models import AppraisalOption, BusinessCaseVersion, OptionKind
+from forbetter.calc.appraisal import EAC_CONVENTION, optimism_bias_table
+from forbetter.core.history import history_of
+from forbetter.partnerships.models import Partnership
+from forbetter.partnerships.selectors import partnerships_visible_to
+
+SECTION = "business-case"
+
+
+def _partnership(request: HttpRequest, pk: int) -> Partnership:
+    partnership = get_object_or_404(partnerships_visible_to(request.user), pk=pk)
+    if not can_see_confidential(request.user):
+        raise PermissionDenied("The business case is confidential to the council")
+    return partnership
+
+
+def _require_edit(request: HttpRequest) -> None:
+    if not can_edit(request.user):
+        raise PermissionDenied("Your role can read the business case but not change it")
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            for item in field_errors:
+                form.add_error(None if field == "__all__" or field not in form.fields else field, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _page(request: HttpRequest, template: str, partnership: Partnership, **context: Any) -> HttpResponse:
+    context.update(partnership=partnership, section=SECTION, can_edit=can_edit(request.user))
+    return render(request, template, context)
+
+
+def _version(request: HttpRequest, partnership: Partnership, version_pk: int) -> BusinessCaseVersion:
+    return selectors.version_with_inputs(partnership, version_pk)
+
+
+def _draft(request: HttpRequest, version: BusinessCaseVersion) -> HttpResponse | None:
+    """A redirect to the version with the 'frozen' message if it is frozen, else None."""
+    if version.is_frozen:
+        messages.warning(request, services.frozen_message(version))
+        return redirect("appraisal:version", pk=version.business_case.partnership_id, version_pk=version.pk)
+    return None
+
+
+def _to_version(version: BusinessCaseVersion) -> HttpResponse:
+    return redirect("appraisal:version", pk=version.business_case.partnership_id, version_pk=version.pk)
+
+
+def _to_option(option: AppraisalOption) -> HttpResponse:
+    version = option.version
+    return redirect(
+        "appraisal:option",
+        pk=version.business_case.partnership_id,
+        version_pk=version.pk,
+        option_pk=option.pk,
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    partnership: Partnership,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    intro: str = "",
+    version: BusinessCaseVersion | None = None,
+    cancel: str = "",
+) -> HttpResponse:
+    """A page with one form. Cancel goes back to the version if there is one, else to ``cancel``."""
+    if version is not None and not cancel:
+        cancel = reverse("appraisal:version", kwargs={"pk": partnership.pk, "version_pk": version.pk})
+    return _page(
+        request,
+        "appraisal/form.html",
+        partnership,
+        form=form,
+        title=title,
+        submit=submit,
+        cancel=cancel,
+        intro=intro,
+        version=version,
+    )
+
+
+# --- business cases and versions ----------------------------------------------------------------------------
+
+
+def cases(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    return _page(
+        request,
+        "appraisal/cases.html",
+        partnership,
+        cases=selectors.business_cases_for(partnership),
+        baselines=selectors.baselines_for(partnership),
+    )
+
+
+def case_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    form = BusinessCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.business_case_create(
+                user=request.user, partnership=partnership, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Business case '{case.title}' started: version 1 is a draft")
+            return _to_version(case.versions.get(number=1))
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title="Start a business case",
+        submit="Start business case",
+        cancel=reverse("appraisal:cases", kwargs={"pk": partnership.pk}),
+        intro="A business case compares the ways the services could be delivered. It is kept in numbered "
+        "versions: freeze a version when it is approved or its scope changes, then carry on in a new one.",
+    )
+
+
+def version(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    current = _version(request, partnership, version_pk)
+    return _page(
+        request,
+        "appraisal/version.html",
+        partnership,
+        version=current,
+        options=list(current.options.all()),
+        history=history_of(current),
+        siblings=current.business_case.versions.order_by("number"),
+    )
+
+
+def version_settings(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    rates = [str(r.rate) for r in current.deflator_rates.all()]
+    initial = {
+        "change_note": current.change_note,
+        "price_base_year": current.price_base_year,
+        "discount_schedule": current.discount_schedule,
+        "discount_rate": current.discount_rate,
+        "deflator": ", ".join(rates) if rates else (current.deflator_rate or ""),
+        "budget_prices": current.budget_prices,
+        "budget": ", ".join(f"{b.amount_gbp:f}" for b in current.budget_years.all()),
+    }
+    form = VersionSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.version_update_settings(
+                user=request.user,
+                version=current,
+                price_base_year=data["price_base_year"],
+                discount_schedule=data["discount_schedule"],
+                discount_rate=data["discount_rate"],
+                deflator_rates=data["deflator"],
+                budget_prices=data["budget_prices"],
+                budget_gbp=data["budget"],
+                change_note=data["change_note"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Settings of version {current.number} saved")
+            return _to_version(current)
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title=f"Settings of version {current.number}",
+        submit="Save settings",
+        version=current,
+        intro="How future costs are discounted, how cash (nominal) prices are converted to real prices, and "
+        "what the council can afford each year.",
+    )
+
+
+def version_risk(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    form = RiskAdjustmentForm(
+        request.POST or None,
+        initial={
+            "risk_adjustment_gbp": current.risk_adjustment_gbp,
+            "risk_adjustment_source": current.risk_adjustment_source,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.business_case_set_risk_adjustment(
+                user=request.user,
+                version=current,
+                amount_gbp=form.cleaned_data["risk_adjustment_gbp"],
+                source=form.cleaned_data["risk_adjustment_source"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Risk adjustment of version {current.number} saved")
+            return _to_version(current)
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title=f"Risk adjustment of version {current.number}",
+        submit="Save risk adjustment",
+        version=current,
+        intro="The quantified value of the risks the council would keep, in year-0 pounds. Each option adds "
+        "the share of it that the council keeps under that option to its net present cost.",
+    )
+
+
+def version_freeze(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    form = FreezeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.version_freeze(user=request.user, version=current, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Version {current.number} frozen: it can now be cited and compared")
+            return _to_version(current)
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title=f"Freeze version {current.number}",
+        submit="Freeze version",
+        version=current,
+        intro="A frozen version cannot be changed. It stays as the record of what was decided; later changes "
+        "go into a new version created from it.",
+    )
+
+
+@require_POST
+def version_copy(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    copy = services.version_create_from(user=request.user, version=current)
+    messages.success(
+        request, f"Version {copy.number} created from version {current.number} as a draft you can change"
+    )
+    return _to_version(copy)
+
+
+def version_results(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    current = _version(request, partnership, version_pk)
+    options = list(current.options.all())
+    form = ResultsForm(request.GET or None, options=options)
+    choice = form.cleaned_data if form.is_valid() else {}
+    context: dict[str, Any] = {
+        "version": current,
+        "form": form,
+        "eac_convention": EAC_CONVENTION,
+        "ob_source": optimism_bias_table().source,
+    }
+    try:
+        appraised = adapters.appraise_version(current)
+    except adapters.AppraisalInputsError as problem:
+        return _page(request, "appraisal/results.html", partnership, problems=problem.messages, **context)
+    chosen = appraised.by_pk(choice.get("option"))
+    lengths = choice.get("lengths") or list(adapters.DEFAULT_LENGTHS)
+    if not form.is_bound:
+        form.initial = {"option": chosen.option.pk, "lengths": ", ".join(str(n) for n in lengths)}
+    affordability = [a for o in options if (a := adapters.affordability_of(current, o)) is not None]
+    context.update(
+        presenters.results_context(
+            appraised,
+            chosen=chosen,
+            affordability=affordability,
+            lengths=adapters.contract_lengths(appraised, chosen, lengths),
+        )
+    )
+    return _page(request, "appraisal/results.html", partnership, **context)
+
+
+def compare(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    case = selectors.business_case(partnership, case_pk)
+    versions = list(case.versions.all())
+    choices = [(v.pk, f"Version {v.number} ({v.get_status_display().lower()})") for v in versions]
+    data: Any = request.GET if {"a", "b"} & set(request.GET) else None
+    if data is None and len(versions) > 1:
+        data = {"a": versions[-2].pk, "b": versions[-1].pk}
+    form = CompareForm(data, choices=choices)
+    context: dict[str, Any] = {"case": case, "form": form, "sections": None}
+    if form.is_bound and form.is_valid():
+        a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+        chosen = selectors.versions_with_inputs(case, [a, b])
+        sections = compare_versions(chosen[a], chosen[b])
+        context.update(
+            sections=(
+                [s.only_differences() for s in sections]
+                if form.cleaned_data["only_differences"]
+                else sections
+            ),
+            version_a=chosen[a],
+            version_b=chosen[b],
+            differences=sum(section.differences for section in sections),
+        )
+    return _page(request, "appraisal/compare.html", partnership, **context)
+
+
+# --- options, lines and optimism bias -----------------------------------------------------------------------
+
+
+def option_create(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    form = OptionForm(
+        request.POST or None,
+        initial={"years": partnership.term_years or 10, "retained_risk_share": 1, "kind": OptionKind.SSP},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            option = services.option_create(user=request.user, version=current, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Option '{option.name}' added: now add its cash-flow lines")
+            return _to_option(option)
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title=f"Add an option to version {current.number}",
+        submit="Add option",
+        version=current,
+        intro="An option is one way of delivering the services. The public sector comparator is the "
+        "council's own service improved to meet the future specification, not only today's service.",
+    )
+
+
+def option(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    chosen = selectors.option_of(current, option_pk)
+    form = OptionForm(request.POST or None, instance=chosen)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notes = services.option_update(user=request.user, option=chosen, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, " ".join([f"Option '{chosen.name}' saved.", *notes]))
+            return _to_option(chosen)
+        chosen = selectors.option_of(current, option_pk)
+    return _page(
+        request,
+        "appraisal/option.html",
+        partnership,
+        version=current,
+        option=chosen,
+        form=form,
+        optimism_bias=adapters.optimism_bias_of(chosen),
+        ob_source=optimism_bias_table().source,
+    )
+
+
+@require_POST
+def option_delete(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    chosen = selectors.option_of(current, option_pk)
+    services.option_delete(user=request.user, option=chosen)
+    messages.success(request, f"Option '{chosen.name}' removed")
+    return _to_version(current)
+
+
+@require_POST
+def option_from_baselines(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    chosen = selectors.option_of(current, option_pk)
+    try:
+        services.option_start_from_baselines(user=request.user, option=chosen)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Operating-cost line added from the service baselines")
+    return _to_option(chosen)
+
+
+def _line_page(
+    request: HttpRequest, partnership: Partnership, chosen: AppraisalOption, form: LineForm, creating: bool
+) -> HttpResponse:
+    return _page(
+        request,
+        "appraisal/line_form.html",
+        partnership,
+        version=chosen.version,
+        option=chosen,
+        form=form,
+        creating=creating,
+    )
+
+
+def line_create(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    chosen = selectors.option_of(current, option_pk)
+    form = LineForm(request.POST or None, years=chosen.years, initial={"prices": "real"})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        values = data.pop("values")
+        try:
+            line = services.line_create(user=request.user, option=chosen, data=data, values=values)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Line '{line.label}' added")
+            return _to_option(chosen)
+    return _line_page(request, partnership, chosen, form, creating=True)
+
+
+def line_edit(request: HttpRequest, pk: int, version_pk: int, option_pk: int, line_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    chosen = selectors.option_of(current, option_pk)
+    line = get_object_or_404(chosen.lines.all(), pk=line_pk)
+    initial = {
+        "label": line.label,
+        "category": line.category,
+        "prices": line.prices,
+        "optimism_bias_applies": line.optimism_bias_applies,
+        "values": ", ".join(f"{v.amount_gbp:f}" for v in line.values.all()),
+    }
+    form = LineForm(request.POST or None, years=chosen.years, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        values = data.pop("values")
+        try:
+            services.line_update(user=request.user, line=line, data=data, values=values)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Line '{line.label}' saved")
+            return _to_option(chosen)
+    return _line_page(request, partnership, chosen, form, creating=False)
+
+
+@require_POST
+def line_delete(request: HttpRequest, pk: int, version_pk: int, option_pk: int, line_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    chosen = selectors.option_of(current, option_pk)
+    line = get_object_or_404(chosen.lines.all(), pk=line_pk)
+    services.line_delete(user=request.user, line=line)
+    messages.success(request, f"Line '{line.label}' removed")
+    return _to_option(chosen)
+
+
+def contribution_add(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    chosen = selectors.option_of(current, option_pk)
+    form = ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_add(user=request.user, option=chosen, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Contributory factor added to the mitigation table")
+            return _to_option(chosen)
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title=f"Add a contributory factor to “{chosen.name}”",
+        submit="Add factor",
+        version=current,
+        cancel=reverse(
+            "appraisal:option",
+            kwargs={"pk": partnership.pk, "version_pk": current.pk, "option_pk": chosen.pk},
+        ),
+        intro="Optimism bias = upper bound × (1 − the sum of contribution × mitigation). The contributions "
+        "are shares of the upper bound and add up to at most 1.",
+    )
+
+
+@require_POST
+def contribution_delete(
+    request: HttpRequest, pk: int, version_pk: int, option_pk: int, contribution_pk: int
+) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = _version(request, partnership, version_pk)
+    if (frozen := _draft(request, current)) is not None:
+        return frozen
+    chosen = selectors.option_of(current, option_pk)
+    row = get_object_or_404(chosen.contributions.all(), pk=contribution_pk)
+    services.contribution_remove(user=request.user, contribution=row)
+    messages.success(request, f"Contributory factor '{row.factor}' removed")
+    return _to_option(chosen)
+
+
+# --- service baselines --------------------------------------------------------------------------------------
+
+
+def baselines(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    found = list(selectors.baselines_for(partnership))
+    covered = {b.service_id for b in found}
+    missing = [s for s in partnership.services.all() if s.pk not in covered]
+    return _page(request, "appraisal/baselines.html", partnership, baselines=found, missing=missing)
+
+
+def baseline_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    form = BaselineForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            baseline = services.baseline_create(
+                user=request.user, partnership=partnership, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Baseline for {baseline.service} recorded: now add its measures")
+            return redirect("appraisal:baseline", pk=partnership.pk, baseline_pk=baseline.pk)
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title="Record a service baseline",
+        submit="Record baseline",
+        cancel=reverse("appraisal:baselines", kwargs={"pk": partnership.pk}),
+        intro="What the service costs and how it performs today, before any transfer, so the comparator "
+        "options can start from it and the partnership's performance can be judged against it.",
+    )
+
+
+def _baseline_page(
+    request: HttpRequest, partnership: Partnership, baseline_pk: int, form: Any, measure_form: Any
+) -> HttpResponse:
+    baseline = get_object_or_404(selectors.baselines_for(partnership), pk=baseline_pk)
+    return _page(
+        request,
+        "appraisal/baseline.html",
+        partnership,
+        baseline=baseline,
+        form=form,
+        measure_form=measure_form,
+        history=history_of(baseline),
+    )
+
+
+def baseline(request: HttpRequest, pk: int, baseline_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = get_object_or_404(selectors.baselines_for(partnership), pk=baseline_pk)
+    form = BaselineForm(request.POST or None, instance=current, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.baseline_update(user=request.user, baseline=current, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Baseline for {current.service} saved")
+            return redirect("appraisal:baselines", pk=partnership.pk)
+    return _baseline_page(request, partnership, baseline_pk, form, MeasureForm(prefix="measure"))
+
+
+def measure_create(request: HttpRequest, pk: int, baseline_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = get_object_or_404(selectors.baselines_for(partnership), pk=baseline_pk)
+    measure_form = MeasureForm(request.POST or None, prefix="measure")
+    if request.method == "POST" and measure_form.is_valid():
+        try:
+            services.measure_add(user=request.user, baseline=current, data=measure_form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(measure_form, error)
+        else:
+            messages.success(request, "Measure added to the baseline")
+            return redirect("appraisal:baseline", pk=partnership.pk, baseline_pk=current.pk)
+    form = BaselineForm(instance=current, partnership=partnership)
+    return _baseline_page(request, partnership, baseline_pk, form, measure_form)
+
+
+@require_POST
+def measure_delete(request: HttpRequest, pk: int, baseline_pk: int, measure_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    _require_edit(request)
+    current = get_object_or_404(selectors.baselines_for(partnership), pk=baseline_pk)
+    measure = get_object_or_404(current.measures.all(), pk=measure_pk)
+    services.measure_remove(user=request.user, measure=measure)
+    messages.success(request, f"Measure '{measure.name}' removed")
+    return redirect("appraisal:baseline", pk=partnership.pk, baseline_pk=current.pk)
