@@ -1,4 +1,5 @@
-"""Exit-cost arithmetic (forbetter.calc.exit_costs): worked examples, route availability, bad input, properties.
+"""Exit-cost arithmetic (forbetter.calc.exit_costs): worked examples, route availability, bad input and
+properties.
 
 Sources: the module docstring's formula; HM Treasury SoPC4 (2007) ch. 21 for what compensation covers;
 Green Book discounting for the annuity factor.
@@ -7,6 +8,7 @@ Green Book discounting for the annuity factor.
 from __future__ import annotations
 
 import doctest
+import itertools
 
 import pytest
 from hypothesis import given
@@ -65,8 +67,9 @@ def test_worked_example_partner_default_pays_no_investment_and_damages_reduce_th
     assert cost.net_cost_gbp == pytest.approx(-1_100_000)
 
 
-def test_worked_example_break_clause_pays_half_the_investment_left_in_year_five() -> None:
-    """Year 5: investment fully written off (5/5), so 250,000 + 0 + 700,000 − 10,000,000 + 9,000,000 = −50,000."""
+def test_worked_example_break_clause_in_year_five_after_the_investment_is_written_off() -> None:
+    """Year 5: the investment is written off (5/5), so the break pays half of nothing:
+    250,000 + 0 + 700,000 − 2,000,000 × 5 + 1,800,000 × 5 = −50,000."""
     cost = exit_cost(WORKED, route="break_clause", year=5)
     assert cost.investment_gbp == 0
     assert cost.net_cost_gbp == pytest.approx(-50_000)
@@ -155,8 +158,9 @@ def test_each_year_later_costs_exactly_one_more_years_charge_when_nothing_else_c
     year of charges, so the net cost rises by exactly one annual charge."""
     inputs = ExitCostInputs(term_years=term, annual_charge_gbp=charge, transition_costs_gbp=one_off)
     costs = exit_cost_table(inputs)["council_default"]
-    for earlier, later in zip(costs, costs[1:], strict=False):
-        assert later.net_cost_gbp is not None and earlier.net_cost_gbp is not None
+    for earlier, later in itertools.pairwise(costs):
+        assert later.net_cost_gbp is not None
+        assert earlier.net_cost_gbp is not None
         assert later.net_cost_gbp - earlier.net_cost_gbp == pytest.approx(charge, rel=1e-9, abs=1e-6)
 
 

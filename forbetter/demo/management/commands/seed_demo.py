@@ -9,7 +9,7 @@ from forbetter.demo.people import DEMO_PASSWORD, USERS, seed_people
 from forbetter.framework.loader import load_framework
 
 # Each area's demo module exposes ``seed(people, partnerships)`` and must be idempotent.
-AREA_SEEDERS: list[str] = []
+AREA_SEEDERS: list[str] = ["forbetter.demo.appraisal", "forbetter.demo.performance", "forbetter.demo.risks"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,380 @@
+"""Council-confidential risk pages: Monte Carlo runs (request, progress, results, business-case link) and the
+exit-cost analysis. Partner users get 403 on every page here; changes also need ``can_edit``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from forbetter.calc import risk as risk_engine
+from forbetter.calc.errors import InputError
+from forbetter.calc.exit_costs import costliest_exit, exit_cost_table
+from forbetter.risks import adapters, charts, selectors, services
+from forbetter.risks.forms import (
+    ApplyToBusinessCaseForm,
+    ExitAnalysisForm,
+    ExitScheduleForm,
+    SimulationRunForm,
+)
+from forbetter.risks.models import ExitAnalysis, ExitRoute, RunStatus, SimulationRun
+from forbetter.risks.views import (
+    apply_errors,
+    page,
+    paginate,
+    require_confidential,
+    require_edit,
+    visible_partnership,
+)
+
+REFRESH_SECONDS = 10
+TORNADO_BARS = 15
+
+
+# ------------------------------------------------------------------------------------------------------
+# Monte Carlo runs
+# ------------------------------------------------------------------------------------------------------
+
+
+def runs(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_confidential(request)
+    return page(
+        request,
+        "risks/runs.html",
+        partnership,
+        "simulations",
+        page_obj=paginate(request, selectors.simulation_runs(partnership)),
+        summary=selectors.register_summary(partnership),
+    )
+
+
+def run_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_confidential(request)
+    require_edit(request)
+    form = SimulationRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.simulation_run_request(
+                user=request.user,
+                partnership=partnership,
+                iterations=form.cleaned_data["iterations"],
+                seed=form.cleaned_data["seed"],
+                correlation=form.cleaned_data["correlation"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Monte Carlo run {run.pk} requested")
+            return redirect("risks:run", pk=partnership.pk, run_pk=run.pk)
+    return page(
+        request,
+        "risks/run_form.html",
+        partnership,
+        "simulations",
+        form=form,
+        summary=selectors.register_summary(partnership),
+        max_iterations=risk_engine.MAX_ITERATIONS,
+        min_iterations=risk_engine.MIN_ITERATIONS,
+    )
+
+
+def _run(partnership: Any, run_pk: int) -> SimulationRun:
+    try:
+        return selectors.simulation_run_detail(partnership, run_pk)
+    except SimulationRun.DoesNotExist as error:
+        raise Http404("No such run") from error
+
+
+def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_confidential(request)
+    run = _run(partnership, run_pk)
+    if run.status != RunStatus.FINISHED:
+        auto_refresh = run.is_pending and request.GET.get("refresh") != "off"
+        response = page(
+            request,
+            "risks/run_progress.html",
+            partnership,
+            "simulations",
+            run=run,
+            auto_refresh=auto_refresh,
+            refresh_seconds=REFRESH_SECONDS,
+        )
+        if auto_refresh:
+            response["Refresh"] = str(REFRESH_SECONDS)
+        return response
+    return page(request, "risks/run_results.html", partnership, "simulations", run=run, **run_results(run))
+
+
+def run_results(run: SimulationRun) -> dict[str, Any]:
+    """The results page's charts and sentences, every figure from the stored results of the engine."""
+    key = ["run", run.pk, str(run.finished_at)]
+    inputs = {row.pk: row for row in run.inputs.all()}
+    council_p80 = float(run.council_p80_gbp)
+    p_values = [
+        ("P10", run.p10_gbp, "10%"),
+        ("P50 (median)", run.p50_gbp, "50%"),
+        ("P80", run.p80_gbp, "80%"),
+        ("P90", run.p90_gbp, "90%"),
+        ("P95", run.p95_gbp, "95%"),
+    ]
+    s_curve = charts.s_curve_chart(
+        run_key=key,
+        s_curve_gbp=run.s_curve_gbp,
+        council_p80_gbp=council_p80,
+        summary=(
+            f"The S-curve reads as a chance: there is a 50% chance the risks cost no more than "
+            f"{charts.pounds(float(run.p50_gbp))} in total, and an 80% chance they cost no more than "
+            f"{charts.pounds(float(run.p80_gbp))}. The dashed line marks the council's P80, "
+            f"{charts.pounds(council_p80)}."
+        ),
+    )
+    counts = list(run.histogram_counts)
+    edges = list(run.histogram_edges_gbp)
+    busiest = max(range(len(counts)), key=counts.__getitem__) if counts else 0
+    histogram = charts.histogram_chart(
+        run_key=key,
+        edges_gbp=edges,
+        counts=counts,
+        summary=(
+            f"The most common totals were between {charts.pounds(edges[busiest])} and "
+            f"{charts.pounds(edges[busiest + 1])} "
+            f"({counts[busiest] / max(sum(counts), 1):.0%} of iterations)."
+            if counts
+            else "No totals were recorded."
+        ),
+    )
+    bars = list(run.tornado.all())[:TORNADO_BARS]
+    labels = [f"{bar.input.reference} {bar.input.title[:40]}" for bar in bars]
+    strongest = bars[0] if bars else None
+    tornado = charts.tornado_chart(
+        run_key=key,
+        labels=labels,
+        correlations=[float(bar.rank_correlation) for bar in bars],
+        summary=(
+            f"The risk that most drives the total is {strongest.input.reference} "
+            f"“{strongest.input.title}”: the rank correlation of its cost with the total is "
+            f"{float(strongest.rank_correlation):.2f} (1 would mean it alone decides the total)."
+            if strongest
+            else "No risk drives the total."
+        ),
+    )
+    split = charts.split_chart(
+        run_key=key,
+        council=[float(run.council_mean_gbp), float(run.council_p50_gbp), float(run.council_p80_gbp)],
+        partner=[float(run.partner_mean_gbp), float(run.partner_p50_gbp), float(run.partner_p80_gbp)],
+        summary=(
+            f"On average the council bears {charts.pounds(float(run.council_mean_gbp))} and the partner "
+            f"{charts.pounds(float(run.partner_mean_gbp))}; shared risks are split by the council's share."
+        ),
+    )
+    difference = (
+        abs(float(run.mean_gbp) / float(run.analytic_mean_gbp) - 1) if float(run.analytic_mean_gbp) else 0.0
+    )
+    return {
+        "inputs": list(inputs.values()),
+        "p_values": p_values,
+        "charts": [s_curve, histogram, tornado, split],
+        "s_curve": s_curve,
+        "histogram": histogram,
+        "tornado": tornado,
+        "split": split,
+        "tornado_all": list(run.tornado.all()),
+        "mean_difference": difference,
+        "business_case_available": services.business_case_link() is not None,
+    }
+
+
+def run_apply(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_confidential(request)
+    require_edit(request)
+    run = get_object_or_404(SimulationRun, partnership=partnership, pk=run_pk)
+    if run.status != RunStatus.FINISHED:
+        messages.info(request, "The run has not finished, so its results cannot be used yet")
+        return redirect("risks:run", pk=partnership.pk, run_pk=run.pk)
+    link = services.business_case_link()
+    versions = list(link[0](partnership)) if link else []
+    form = ApplyToBusinessCaseForm(request.POST or None, versions=[(str(v.pk), str(v)) for v in versions])
+    if request.method == "POST" and link is not None and form.is_valid():
+        version = next(v for v in versions if str(v.pk) == form.cleaned_data["version"])
+        try:
+            services.simulation_apply_to_business_case(user=request.user, run=run, version=version)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{version} now uses the council's P80 of {charts.pounds(float(run.council_p80_gbp))} "
+                "as its risk adjustment",
+            )
+            return redirect("risks:run", pk=partnership.pk, run_pk=run.pk)
+    return page(
+        request,
+        "risks/run_apply.html",
+        partnership,
+        "simulations",
+        run=run,
+        form=form,
+        available=link is not None,
+        versions=versions,
+        source=services.risk_adjustment_source(run),
+    )
+
+
+# ------------------------------------------------------------------------------------------------------
+# Exit analysis
+# ------------------------------------------------------------------------------------------------------
+
+
+def exit_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_confidential(request)
+    analysis = selectors.exit_analysis(partnership)
+    context: dict[str, Any] = {"analysis": analysis, "routes": ExitRoute.choices}
+    if analysis is not None:
+        context.update(exit_results(analysis))
+    return page(request, "risks/exit_analysis.html", partnership, "exit", **context)
+
+
+def exit_results(analysis: ExitAnalysis) -> dict[str, Any]:
+    """The exit-cost table from the engine, its chart, a breakdown per route and the sentences."""
+    break_years = [row.year for row in analysis.break_years.all()]
+    terms = {row.route: row for row in analysis.route_terms.all()}
+    try:
+        table = exit_cost_table(
+            adapters.exit_inputs(
+                analysis,
+                break_years=break_years,
+                route_terms=terms.values(),
+                schedule=analysis.compensation.all(),
+            )
+        )
+    except InputError as error:
+        return {"engine_error": f"{error.field}: {error.message}"}
+    labels = dict(ExitRoute.choices)
+    years = list(range(1, analysis.term_years + 1))
+    worst = costliest_exit(table)
+    expiry = table["expiry"][-1]
+    summary = (
+        f"The costliest way out is {labels[worst.route].lower()} at the end of year {worst.year}: "
+        f"{charts.pounds(worst.net_cost_gbp or 0.0)} net. Leaving at expiry, at the end of year "
+        f"{analysis.term_years}, costs {charts.pounds(expiry.net_cost_gbp or 0.0)}."
+        if worst is not None
+        else "No route is available in any year."
+    )
+    chart = charts.exit_cost_chart(
+        key=["exit", analysis.pk, str(analysis.updated_at)],
+        years=years,
+        series={labels[route]: [cost.net_cost_gbp for cost in costs] for route, costs in table.items()},
+        summary=summary,
+    )
+    breakdown = [
+        {
+            "route": route,
+            "label": labels[route],
+            "costs": costs,
+            "share": terms[route].investment_share if route in terms else None,
+            "entries": sum(1 for row in analysis.compensation.all() if row.route == route),
+        }
+        for route, costs in table.items()
+    ]
+    return {
+        "chart": chart,
+        "breakdown": breakdown,
+        "worst": worst,
+        "expiry": expiry,
+        "break_years": break_years,
+    }
+
+
+def _initial_analysis(partnership: Any) -> dict[str, Any]:
+    initial: dict[str, Any] = {"term_years": partnership.term_years, "discount_rate": 0}
+    if partnership.value_basis == "annual_charge" and partnership.estimated_value_gbp:
+        initial["annual_charge_gbp"] = partnership.estimated_value_gbp
+    elif partnership.estimated_value_gbp and partnership.term_years:
+        initial["annual_charge_gbp"] = round(partnership.estimated_value_gbp / partnership.term_years, 2)
+    return initial
+
+
+def exit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_confidential(request)
+    require_edit(request)
+    analysis = selectors.exit_analysis(partnership)
+    initial: dict[str, Any] = {}
+    if analysis is None:
+        initial = _initial_analysis(partnership)
+    else:
+        initial = {"break_years_text": ", ".join(str(row.year) for row in analysis.break_years.all())}
+    form = ExitAnalysisForm(request.POST or None, instance=analysis, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "break_years_text"}
+        try:
+            services.exit_analysis_save(
+                user=request.user,
+                partnership=partnership,
+                data=data,
+                break_years=form.cleaned_data["break_years_text"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "break_years" in error.error_dict:
+                error.error_dict["break_years_text"] = error.error_dict.pop("break_years")
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Exit-cost inputs saved")
+            return redirect("risks:exit", pk=partnership.pk)
+    return page(request, "risks/exit_form.html", partnership, "exit", form=form, analysis=analysis)
+
+
+def exit_schedule(request: HttpRequest, pk: int, route: str) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_confidential(request)
+    require_edit(request)
+    if route not in ExitRoute.values:
+        raise Http404("No such way of ending")
+    analysis = selectors.exit_analysis(partnership)
+    if analysis is None:
+        messages.info(request, "Enter the exit-cost inputs first; then each route's compensation")
+        return redirect("risks:exit-edit", pk=partnership.pk)
+    terms = {row.route: row for row in analysis.route_terms.all()}
+    initial: dict[str, Any] = {
+        "investment_share": terms[route].investment_share if route in terms else 0,
+        **{
+            f"year_{row.year}": row.compensation_gbp
+            for row in analysis.compensation.all()
+            if row.route == route
+        },
+    }
+    form = ExitScheduleForm(request.POST or None, term_years=analysis.term_years, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exit_schedule_save(
+                user=request.user,
+                analysis=analysis,
+                route=route,
+                investment_share=form.cleaned_data["investment_share"],
+                compensation=form.compensation(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{ExitRoute(route).label}: schedule saved")
+            return redirect("risks:exit", pk=partnership.pk)
+    return page(
+        request,
+        "risks/exit_schedule_form.html",
+        partnership,
+        "exit",
+        form=form,
+        analysis=analysis,
+        route_label=ExitRoute(route).label,
+        route=route,
+        break_years=[row.year for row in analysis.break_years.all()],
+    )

@@ -1,0 +1,373 @@
+"""Pages of the risk register: list, risk, heat map, allocation, reviews and the change-of-ownership plan.
+
+Views are thin: they find the partnership through ``partnerships_visible_to`` (anything a user may not see is
+a 404), check edit permission (403) and hand writes to services. Monte Carlo runs and the exit analysis,
+which are council-confidential, are in :mod:`forbetter.risks.analysis_views`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from forbetter.accounts.permissions import can_edit, can_see_confidential
+from forbetter.core.history import history_of
+from forbetter.partnerships.models import Partnership
+from forbetter.partnerships.selectors import partnerships_visible_to
+from forbetter.risks import selectors, services
+from forbetter.risks.forms import (
+    PLAN_ITEM_FORMS,
+    OwnershipPlanForm,
+    RegisterFilterForm,
+    ReviewForm,
+    RiskActionForm,
+    RiskForm,
+)
+from forbetter.risks.models import ReviewFrequency, Risk, RiskReview, RiskStatus
+from forbetter.risks.services import PLAN_ITEM_MODELS, ReviewEntry
+
+EDIT_REFUSED = "Your role can read the risk records but not change them"
+CONFIDENTIAL = "Monte Carlo results and exit costs are confidential to the council"
+
+
+def visible_partnership(request: HttpRequest, pk: int) -> Partnership:
+    queryset = partnerships_visible_to(request.user).select_related("partner", "joint_venture_company")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def require_edit(request: HttpRequest) -> None:
+    if not can_edit(request.user):
+        raise PermissionDenied(EDIT_REFUSED)
+
+
+def require_confidential(request: HttpRequest) -> None:
+    if not can_see_confidential(request.user):
+        raise PermissionDenied(CONFIDENTIAL)
+
+
+def paginate(request: HttpRequest, items: Any) -> Page:
+    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            for item in field_errors:
+                form.add_error(None if field == "__all__" or field not in form.fields else field, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def page(
+    request: HttpRequest, template: str, partnership: Partnership, risk_section: str, **context: Any
+) -> HttpResponse:
+    context.update(
+        partnership=partnership,
+        section="risks",
+        risk_section=risk_section,
+        can_edit=can_edit(request.user),
+        can_see_confidential=can_see_confidential(request.user),
+    )
+    return render(request, template, context)
+
+
+def _risk(partnership: Partnership, risk_pk: int) -> Risk:
+    try:
+        return selectors.risk_detail(partnership, risk_pk)
+    except Risk.DoesNotExist as error:
+        raise Http404("No such risk") from error
+
+
+# ------------------------------------------------------------------------------------------------------
+# Register
+# ------------------------------------------------------------------------------------------------------
+
+
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    form = RegisterFilterForm(request.GET or None, partnership=partnership)
+    filters = form.filters()
+    return page(
+        request,
+        "risks/register.html",
+        partnership,
+        "register",
+        form=form,
+        filters=filters,
+        filtered=bool(request.GET.dict().keys() - {"page"}),
+        page_obj=paginate(request, selectors.register(partnership, filters)),
+        summary=selectors.register_summary(partnership),
+        today=dt.date.today(),
+    )
+
+
+def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    form = RiskForm(
+        request.POST or None,
+        partnership=partnership,
+        initial={"status": RiskStatus.OPEN, "review_frequency": ReviewFrequency.QUARTERLY},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            risk = services.risk_create(user=request.user, partnership=partnership, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Risk {risk.reference} added to the register")
+            return redirect("risks:risk", pk=partnership.pk, risk_pk=risk.pk)
+    return page(request, "risks/risk_form.html", partnership, "register", form=form, risk=None)
+
+
+def risk_detail(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    risk = _risk(partnership, risk_pk)
+    return page(
+        request,
+        "risks/risk_detail.html",
+        partnership,
+        "register",
+        risk=risk,
+        history=history_of(risk),
+        today=dt.date.today(),
+    )
+
+
+def risk_edit(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    risk = get_object_or_404(Risk.objects.select_related("partnership"), partnership=partnership, pk=risk_pk)
+    form = RiskForm(request.POST or None, instance=risk, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_update(user=request.user, risk=risk, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Risk {risk.reference} saved")
+            return redirect("risks:risk", pk=partnership.pk, risk_pk=risk.pk)
+        risk.refresh_from_db()
+    return page(request, "risks/risk_form.html", partnership, "register", form=form, risk=risk)
+
+
+def action_form(request: HttpRequest, pk: int, risk_pk: int, action_pk: int | None = None) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    risk = get_object_or_404(Risk.objects.select_related("partnership"), partnership=partnership, pk=risk_pk)
+    action = get_object_or_404(risk.actions.all(), pk=action_pk) if action_pk is not None else None
+    form = RiskActionForm(request.POST or None, instance=action, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_action_save(user=request.user, risk=risk, action=action, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Action {'saved' if action else 'added'} for {risk.reference}")
+            return redirect("risks:risk", pk=partnership.pk, risk_pk=risk.pk)
+    return page(
+        request, "risks/action_form.html", partnership, "register", form=form, risk=risk, action=action
+    )
+
+
+# ------------------------------------------------------------------------------------------------------
+# Heat map, allocation matrix, reviews due
+# ------------------------------------------------------------------------------------------------------
+
+
+def heat_map(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    maps = [selectors.heat_map(partnership, position=position) for position in ("inherent", "residual")]
+    return page(request, "risks/heat_map.html", partnership, "heat-map", maps=maps)
+
+
+def allocation(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    return page(
+        request,
+        "risks/allocation.html",
+        partnership,
+        "allocation",
+        matrix=selectors.allocation_matrix(partnership),
+    )
+
+
+def reviews_due(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    return page(
+        request,
+        "risks/reviews_due.html",
+        partnership,
+        "due",
+        page_obj=paginate(request, selectors.reviews_due(partnership)),
+        today=dt.date.today(),
+        window=settings.DUE_SOON_DAYS,
+    )
+
+
+# ------------------------------------------------------------------------------------------------------
+# Review records
+# ------------------------------------------------------------------------------------------------------
+
+
+def reviews(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    return page(
+        request,
+        "risks/reviews.html",
+        partnership,
+        "reviews",
+        page_obj=paginate(request, selectors.review_list(partnership)),
+    )
+
+
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    risks = selectors.open_risks_for_review(partnership)
+    form = ReviewForm(
+        request.POST or None,
+        partnership=partnership,
+        risks=risks,
+        initial={"reviewed_on": dt.date.today(), "reviewer": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        entries = [
+            ReviewEntry(risk=risk, likelihood=likelihood, impact=impact, comment=comment)
+            for risk, likelihood, impact, comment in form.entries()
+        ]
+        try:
+            review = services.risk_review_record(
+                user=request.user,
+                partnership=partnership,
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                reviewer=form.cleaned_data["reviewer"],
+                notes=form.cleaned_data["notes"],
+                entries=entries,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Review recorded: {len(entries)} risks reviewed")
+            return redirect("risks:review", pk=partnership.pk, review_pk=review.pk)
+    return page(request, "risks/review_form.html", partnership, "reviews", form=form, today=dt.date.today())
+
+
+def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    try:
+        review = selectors.review_detail(partnership, review_pk)
+    except RiskReview.DoesNotExist as error:
+        raise Http404("No such review") from error
+    items = list(review.items.all())
+    return page(
+        request,
+        "risks/review_detail.html",
+        partnership,
+        "reviews",
+        review=review,
+        items=items,
+        changed_count=sum(1 for item in items if item.score_changed),
+    )
+
+
+# ------------------------------------------------------------------------------------------------------
+# Change-of-ownership plan
+# ------------------------------------------------------------------------------------------------------
+
+
+def ownership_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    plan = selectors.ownership_plan(partnership)
+    return page(
+        request,
+        "risks/ownership_plan.html",
+        partnership,
+        "ownership",
+        plan=plan,
+        history=history_of(plan) if plan else [],
+    )
+
+
+def ownership_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    plan = selectors.ownership_plan(partnership)
+    form = OwnershipPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ownership_plan_save(user=request.user, partnership=partnership, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Change-of-ownership plan saved")
+            return redirect("risks:ownership-plan", pk=partnership.pk)
+    return page(request, "risks/ownership_plan_form.html", partnership, "ownership", form=form, plan=plan)
+
+
+def _plan_or_redirect(request: HttpRequest, partnership: Partnership) -> Any:
+    plan = selectors.ownership_plan(partnership)
+    if plan is None:
+        messages.info(request, "Write the plan's summary first; then add its triggers, actions and contacts")
+        return redirect("risks:ownership-plan-edit", pk=partnership.pk)
+    return plan
+
+
+def plan_item_form(request: HttpRequest, pk: int, kind: str, item_pk: int | None = None) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    if kind not in PLAN_ITEM_FORMS:
+        raise Http404("No such part of the plan")
+    require_edit(request)
+    plan = _plan_or_redirect(request, partnership)
+    if isinstance(plan, HttpResponse):
+        return plan
+    form_class, noun = PLAN_ITEM_FORMS[kind]
+    item = (
+        get_object_or_404(PLAN_ITEM_MODELS[kind]._default_manager.filter(plan=plan), pk=item_pk)
+        if item_pk
+        else None
+    )
+    form = form_class(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ownership_item_save(
+                user=request.user, plan=plan, kind=kind, item=item, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"The plan's {noun} {'saved' if item else 'added'}")
+            return redirect("risks:ownership-plan", pk=partnership.pk)
+    return page(
+        request,
+        "risks/plan_item_form.html",
+        partnership,
+        "ownership",
+        form=form,
+        noun=noun,
+        item=item,
+        kind=kind,
+    )
+
+
+@require_POST
+def plan_item_remove(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    if kind not in PLAN_ITEM_FORMS:
+        raise Http404("No such part of the plan")
+    require_edit(request)
+    item = get_object_or_404(
+        PLAN_ITEM_MODELS[kind]._default_manager.filter(plan__partnership=partnership), pk=item_pk
+    )
+    services.ownership_item_remove(user=request.user, item=item)
+    messages.success(request, f"The plan's {PLAN_ITEM_FORMS[kind][1]} removed")
+    return redirect("risks:ownership-plan", pk=partnership.pk)
