@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forbetter.accounts.permissions import can_edit, can_see_confidential
 from forbetter.appraisal import adapters, presenters, selectors, services
 from forbetter.appraisal.comparison import compare_versions
 from forbetter.appraisal.forms import (
@@ -37,36 +36,29 @@ from forbetter.appraisal.models import AppraisalOption, BusinessCaseVersion, Opt
 from forbetter.calc.appraisal import EAC_CONVENTION, optimism_bias_table
 from forbetter.core.history import history_of
 from forbetter.partnerships.models import Partnership
-from forbetter.partnerships.selectors import partnerships_visible_to
+from forbetter.partnerships.view_helpers import (
+    apply_errors,
+    partnership_page,
+    require_confidential,
+    require_edit,
+    visible_partnership,
+)
 
 SECTION = "business-case"
 
 
 def _partnership(request: HttpRequest, pk: int) -> Partnership:
-    partnership = get_object_or_404(partnerships_visible_to(request.user), pk=pk)
-    if not can_see_confidential(request.user):
-        raise PermissionDenied("The business case is confidential to the council")
+    partnership = visible_partnership(request, pk)
+    require_confidential(request, "The business case is confidential to the council")
     return partnership
 
 
 def _require_edit(request: HttpRequest) -> None:
-    if not can_edit(request.user):
-        raise PermissionDenied("Your role can read the business case but not change it")
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for item in field_errors:
-                form.add_error(None if field == "__all__" or field not in form.fields else field, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    require_edit(request, "Your role can read the business case but not change it")
 
 
 def _page(request: HttpRequest, template: str, partnership: Partnership, **context: Any) -> HttpResponse:
-    context.update(partnership=partnership, section=SECTION, can_edit=can_edit(request.user))
-    return render(request, template, context)
+    return partnership_page(request, template, partnership, SECTION, **context)
 
 
 def _version(request: HttpRequest, partnership: Partnership, version_pk: int) -> BusinessCaseVersion:
@@ -146,7 +138,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, partnership=partnership, title=form.cleaned_data["title"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Business case '{case.title}' started: version 1 is a draft")
             return _to_version(case.versions.get(number=1))
@@ -208,7 +200,7 @@ def version_settings(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
                 change_note=data["change_note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Settings of version {current.number} saved")
             return _to_version(current)
@@ -246,7 +238,7 @@ def version_risk(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse
                 source=form.cleaned_data["risk_adjustment_source"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Risk adjustment of version {current.number} saved")
             return _to_version(current)
@@ -273,7 +265,7 @@ def version_freeze(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
         try:
             services.version_freeze(user=request.user, version=current, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Version {current.number} frozen: it can now be cited and compared")
             return _to_version(current)
@@ -377,7 +369,7 @@ def option_create(request: HttpRequest, pk: int, version_pk: int) -> HttpRespons
         try:
             option = services.option_create(user=request.user, version=current, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Option '{option.name}' added: now add its cash-flow lines")
             return _to_option(option)
@@ -405,7 +397,7 @@ def option(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> Ht
         try:
             notes = services.option_update(user=request.user, option=chosen, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, " ".join([f"Option '{chosen.name}' saved.", *notes]))
             return _to_option(chosen)
@@ -480,7 +472,7 @@ def line_create(request: HttpRequest, pk: int, version_pk: int, option_pk: int) 
         try:
             line = services.line_create(user=request.user, option=chosen, data=data, values=values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Line '{line.label}' added")
             return _to_option(chosen)
@@ -509,7 +501,7 @@ def line_edit(request: HttpRequest, pk: int, version_pk: int, option_pk: int, li
         try:
             services.line_update(user=request.user, line=line, data=data, values=values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Line '{line.label}' saved")
             return _to_option(chosen)
@@ -542,7 +534,7 @@ def contribution_add(request: HttpRequest, pk: int, version_pk: int, option_pk: 
         try:
             services.contribution_add(user=request.user, option=chosen, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Contributory factor added to the mitigation table")
             return _to_option(chosen)
@@ -599,7 +591,7 @@ def baseline_create(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, partnership=partnership, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Baseline for {baseline.service} recorded: now add its measures")
             return redirect("appraisal:baseline", pk=partnership.pk, baseline_pk=baseline.pk)
@@ -639,7 +631,7 @@ def baseline(request: HttpRequest, pk: int, baseline_pk: int) -> HttpResponse:
         try:
             services.baseline_update(user=request.user, baseline=current, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Baseline for {current.service} saved")
             return redirect("appraisal:baselines", pk=partnership.pk)
@@ -655,7 +647,7 @@ def measure_create(request: HttpRequest, pk: int, baseline_pk: int) -> HttpRespo
         try:
             services.measure_add(user=request.user, baseline=current, data=measure_form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(measure_form, error)
+            apply_errors(measure_form, error)
         else:
             messages.success(request, "Measure added to the baseline")
             return redirect("appraisal:baseline", pk=partnership.pk, baseline_pk=current.pk)

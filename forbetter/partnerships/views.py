@@ -6,12 +6,8 @@ see is a 404), check edit permission (403), and hand writes to services.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,39 +26,14 @@ from forbetter.partnerships.forms import (
     StageGateForm,
     TaskForm,
 )
-from forbetter.partnerships.models import EvidenceLink, Partnership, Stage, TaskStatus
-
-
-def _visible_partnership(request: HttpRequest, pk: int) -> Partnership:
-    queryset = selectors.partnerships_visible_to(request.user).prefetch_related("councils", "services")
-    return get_object_or_404(queryset.select_related("partner", "joint_venture_company"), pk=pk)
-
-
-def _require_edit(request: HttpRequest) -> None:
-    if not can_edit(request.user):
-        raise PermissionDenied("Your role can read this partnership but not change it")
-
-
-def _paginate(request: HttpRequest, items: Any) -> Page:
-    paginator = Paginator(items, settings.PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for item in field_errors:
-                form.add_error(None if field == "__all__" or field not in form.fields else field, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _page(
-    request: HttpRequest, template: str, partnership: Partnership, section: str, **context: Any
-) -> HttpResponse:
-    context.update(partnership=partnership, section=section, can_edit=can_edit(request.user))
-    return render(request, template, context)
+from forbetter.partnerships.models import EvidenceLink, Stage, TaskStatus
+from forbetter.partnerships.view_helpers import (
+    apply_errors,
+    paginate,
+    partnership_page,
+    require_edit,
+    visible_partnership,
+)
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:
@@ -79,7 +50,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "partnerships/portfolio.html",
         {
             "form": form,
-            "page_obj": _paginate(request, partnerships),
+            "page_obj": paginate(request, partnerships),
             "can_create": can_create_partnership(request.user),
         },
     )
@@ -93,7 +64,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         try:
             partnership = services.partnership_create(user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, f"Partnership '{partnership.name}' created with its framework task list"
@@ -103,8 +74,8 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    return _page(
+    partnership = visible_partnership(request, pk)
+    return partnership_page(
         request,
         "partnerships/overview.html",
         partnership,
@@ -117,31 +88,33 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
         try:
             services.partnership_update(user=request.user, partnership=partnership, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Partnership details saved")
             return redirect("partnerships:overview", pk=partnership.pk)
         partnership.refresh_from_db()
-    return _page(
+    return partnership_page(
         request, "partnerships/partnership_form.html", partnership, "overview", form=form, creating=False
     )
 
 
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     stages, rows = selectors.framework_matrix(partnership)
-    return _page(request, "partnerships/matrix.html", partnership, "matrix", stages=stages, rows=rows)
+    return partnership_page(
+        request, "partnerships/matrix.html", partnership, "matrix", stages=stages, rows=rows
+    )
 
 
 def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     stage_key = stage or (
         partnership.stage if partnership.stage != Stage.ENDED else Stage.CONTRACT_MANAGEMENT
     )
@@ -152,7 +125,7 @@ def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpRe
     applicable = sum(
         1 for group in groups for task in group.tasks if task.status != TaskStatus.NOT_APPLICABLE
     )
-    return _page(
+    return partnership_page(
         request,
         "partnerships/task_list.html",
         partnership,
@@ -167,10 +140,10 @@ def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpRe
 
 
 def task_detail(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     task = get_object_or_404(partnership.tasks.select_related("action"), pk=task_pk)
     task = selectors.task_detail(partnership, task.pk)
-    return _page(
+    return partnership_page(
         request,
         "partnerships/task_detail.html",
         partnership,
@@ -182,8 +155,8 @@ def task_detail(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
 
 
 def task_edit(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     task = get_object_or_404(partnership.tasks.select_related("action", "owner"), pk=task_pk)
     initial = {
         "status": task.status,
@@ -197,16 +170,18 @@ def task_edit(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
         try:
             services.task_update(user=request.user, task=task, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Action {task.action.code} saved")
             return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
-    return _page(request, "partnerships/task_form.html", partnership, "tasks", task=task, form=form)
+    return partnership_page(
+        request, "partnerships/task_form.html", partnership, "tasks", task=task, form=form
+    )
 
 
 def evidence_add(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     task = get_object_or_404(partnership.tasks.select_related("action"), pk=task_pk)
     choices = [(c.key, f"{c.kind}: {c.label}") for c in candidates_for(partnership)]
     form = EvidenceLinkForm(request.POST or None, choices=choices)
@@ -214,17 +189,19 @@ def evidence_add(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
         try:
             services.evidence_link_add(user=request.user, task=task, record_key=form.cleaned_data["record"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Evidence linked")
             return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
-    return _page(request, "partnerships/evidence_form.html", partnership, "tasks", task=task, form=form)
+    return partnership_page(
+        request, "partnerships/evidence_form.html", partnership, "tasks", task=task, form=form
+    )
 
 
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int, task_pk: int, link_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     link = get_object_or_404(EvidenceLink, pk=link_pk, task__pk=task_pk, task__partnership=partnership)
     services.evidence_link_remove(user=request.user, link=link)
     messages.success(request, "Evidence link removed")
@@ -232,7 +209,7 @@ def evidence_remove(request: HttpRequest, pk: int, task_pk: int, link_pk: int) -
 
 
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     form = None
     if can_edit(request.user):
         form = DocumentForm(request.POST or None)
@@ -242,23 +219,23 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.document_create(user=request.user, partnership=partnership, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Document recorded")
             return HttpResponseRedirect(reverse("partnerships:documents", args=[partnership.pk]))
-    return _page(
+    return partnership_page(
         request,
         "partnerships/documents.html",
         partnership,
         "documents",
         form=form,
-        page_obj=_paginate(request, partnership.documents.select_related("created_by")),
+        page_obj=paginate(request, partnership.documents.select_related("created_by")),
     )
 
 
 def gate(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     transition = lifecycle.next_transition(partnership)
     if transition is None:
         messages.info(request, "This partnership has ended; there is no further stage")
@@ -269,7 +246,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.stage_gate_record(user=request.user, partnership=partnership, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             partnership.refresh_from_db()
             messages.success(
@@ -277,7 +254,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Gate decision recorded: the partnership is now in {partnership.get_stage_display()}",
             )
             return redirect("partnerships:overview", pk=partnership.pk)
-    return _page(
+    return partnership_page(
         request,
         "partnerships/gate_form.html",
         partnership,
@@ -290,8 +267,8 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    return _page(
+    partnership = visible_partnership(request, pk)
+    return partnership_page(
         request, "partnerships/history.html", partnership, "history", history=history_of(partnership)
     )
 
@@ -308,5 +285,5 @@ def due(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/due.html",
-        {"page_obj": _paginate(request, tasks), "partnerships": visible, "selected": selected},
+        {"page_obj": paginate(request, tasks), "partnerships": visible, "selected": selected},
     )

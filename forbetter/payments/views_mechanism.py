@@ -13,7 +13,13 @@ from django.shortcuts import get_object_or_404, redirect
 
 from forbetter.accounts.permissions import can_edit
 from forbetter.core.history import history_of
-from forbetter.partnerships.views import _apply_errors, _page, _paginate, _require_edit, _visible_partnership
+from forbetter.partnerships.view_helpers import (
+    apply_errors,
+    paginate,
+    partnership_page,
+    require_edit,
+    visible_partnership,
+)
 from forbetter.payments import selectors, services
 from forbetter.payments.forms import (
     BandFormSet,
@@ -32,9 +38,9 @@ BLANK_ROWS = 2
 
 
 def mechanism(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     found = selectors.mechanism_of(partnership)
-    return _page(
+    return partnership_page(
         request,
         "payments/mechanism.html",
         partnership,
@@ -74,12 +80,12 @@ def _apply_row_errors(form: Any, formsets: dict[str, BaseFormSet], error: Valida
         else:
             rest[key] = messages_
     if rest:
-        _apply_errors(form, ValidationError(rest))
+        apply_errors(form, ValidationError(rest))
 
 
 def mechanism_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     found = selectors.mechanism_of(partnership)
     data = request.POST or None
     form = MechanismForm(data, instance=found)
@@ -122,7 +128,7 @@ def mechanism_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for name, field_errors in row.errors.items()
         for error in field_errors
     ]
-    return _page(
+    return partnership_page(
         request,
         "payments/mechanism_form.html",
         partnership,
@@ -142,22 +148,22 @@ def _row_message(label: str, index: int, error: str) -> str:
 
 
 def index_values(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     found = get_object_or_404(PaymentMechanism, partnership=partnership)
     form = None
     if can_edit(request.user):
         form = IndexValueForm(request.POST or None)
     elif request.method == "POST":
-        _require_edit(request)
+        require_edit(request)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             record = services.index_value_set(user=request.user, mechanism=found, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Index value for {record.month:%B %Y} saved")
             return redirect("payments:index", pk=partnership.pk)
-    return _page(
+    return partnership_page(
         request,
         "payments/index_values.html",
         partnership,
@@ -165,17 +171,17 @@ def index_values(request: HttpRequest, pk: int) -> HttpResponse:
         area="mechanism",
         mechanism=found,
         form=form,
-        page_obj=_paginate(request, found.index_values.order_by("-month")),
+        page_obj=paginate(request, found.index_values.order_by("-month")),
     )
 
 
 def reliefs(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     form = None
     if can_edit(request.user):
         form = ReliefForm(request.POST or None, kpis=list(Kpi.objects.filter(partnership=partnership)))
     elif request.method == "POST":
-        _require_edit(request)
+        require_edit(request)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             relief = services.relief_create(
@@ -187,51 +193,53 @@ def reliefs(request: HttpRequest, pk: int) -> HttpResponse:
                 approved_on=form.cleaned_data["approved_on"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{relief} recorded")
             return redirect("payments:reliefs", pk=partnership.pk)
-    return _page(
+    return partnership_page(
         request,
         "payments/reliefs.html",
         partnership,
         SECTION,
         area="reliefs",
         form=form,
-        page_obj=_paginate(request, selectors.reliefs_of(partnership)),
+        page_obj=paginate(request, selectors.reliefs_of(partnership)),
     )
 
 
 def gainshare_year(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     found = get_object_or_404(PaymentMechanism, partnership=partnership)
     form = GainshareYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.gainshare_year_set(user=request.user, mechanism=found, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Actual cost for the year saved")
             return redirect("payments:mechanism", pk=partnership.pk)
-    return _page(request, "payments/gainshare_form.html", partnership, SECTION, area="mechanism", form=form)
+    return partnership_page(
+        request, "payments/gainshare_form.html", partnership, SECTION, area="mechanism", form=form
+    )
 
 
 def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    return _page(
+    partnership = visible_partnership(request, pk)
+    return partnership_page(
         request,
         "payments/responsibilities.html",
         partnership,
         SECTION,
         area="responsibilities",
-        page_obj=_paginate(request, selectors.responsibilities_of(partnership)),
+        page_obj=paginate(request, selectors.responsibilities_of(partnership)),
     )
 
 
 def responsibility_form(request: HttpRequest, pk: int, responsibility_pk: int | None = None) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     if not can_edit(request.user):
         raise PermissionDenied("Your role can read this register but not change it")
     found = (
@@ -246,11 +254,11 @@ def responsibility_form(request: HttpRequest, pk: int, responsibility_pk: int | 
                 user=request.user, partnership=partnership, data=form.cleaned_data, responsibility=found
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Roles and responsibilities register saved")
             return redirect("payments:responsibilities", pk=partnership.pk)
-    return _page(
+    return partnership_page(
         request,
         "payments/responsibility_form.html",
         partnership,

@@ -12,7 +12,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from forbetter.accounts.permissions import can_edit, can_see_confidential
-from forbetter.partnerships.views import _apply_errors, _page, _paginate, _require_edit, _visible_partnership
+from forbetter.partnerships.view_helpers import (
+    apply_errors,
+    paginate,
+    partnership_page,
+    require_edit,
+    visible_partnership,
+)
 from forbetter.payments import selectors, services
 from forbetter.payments.forms import StatementCreateForm
 from forbetter.payments.models import PaymentStatement
@@ -21,27 +27,27 @@ SECTION = "payments"
 
 
 def statements(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     form = None
     if can_edit(request.user):
         form = StatementCreateForm(request.POST or None)
     elif request.method == "POST":
-        _require_edit(request)
+        require_edit(request)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             statement = services.statement_create(
                 user=request.user, partnership=partnership, month=form.cleaned_data["month"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Draft statement for {statement.month:%B %Y} created")
             return redirect("payments:statement", pk=partnership.pk, statement_pk=statement.pk)
     mechanism = selectors.mechanism_of(partnership)
-    page_obj = _paginate(
+    page_obj = paginate(
         request, selectors.statements_for(partnership, partner_view=not can_see_confidential(request.user))
     )
-    return _page(
+    return partnership_page(
         request,
         "payments/statements.html",
         partnership,
@@ -62,9 +68,9 @@ def _statement(request: HttpRequest, partnership_pk: int, statement_pk: int) -> 
 
 
 def statement_detail(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     statement = _statement(request, partnership.pk, statement_pk)
-    return _page(
+    return partnership_page(
         request,
         "payments/statement_detail.html",
         partnership,
@@ -76,8 +82,8 @@ def statement_detail(request: HttpRequest, pk: int, statement_pk: int) -> HttpRe
 
 @require_POST
 def statement_approve(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     statement = _statement(request, partnership.pk, statement_pk)
     try:
         services.statement_approve(user=request.user, statement=statement)

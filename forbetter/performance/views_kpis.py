@@ -12,7 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from forbetter.core.history import history_of
-from forbetter.partnerships.views import _apply_errors, _page, _require_edit, _visible_partnership
+from forbetter.partnerships.view_helpers import (
+    apply_errors,
+    partnership_page,
+    require_edit,
+    visible_partnership,
+)
 from forbetter.performance import selectors, services
 from forbetter.performance.forms import KpiForm
 from forbetter.performance.models import Kpi
@@ -21,8 +26,8 @@ SECTION = "kpis"
 
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    return _page(
+    partnership = visible_partnership(request, pk)
+    return partnership_page(
         request,
         "performance/dashboard.html",
         partnership,
@@ -33,18 +38,18 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def kpi_create(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     form = KpiForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
             kpi = services.kpi_create(user=request.user, partnership=partnership, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"KPI {kpi.reference} added")
             return redirect("performance:kpi", pk=partnership.pk, kpi_pk=kpi.pk)
-    return _page(request, "performance/kpi_form.html", partnership, SECTION, form=form, kpi=None)
+    return partnership_page(request, "performance/kpi_form.html", partnership, SECTION, form=form, kpi=None)
 
 
 def _kpi(partnership_pk: int, kpi_pk: int) -> Kpi:
@@ -52,9 +57,9 @@ def _kpi(partnership_pk: int, kpi_pk: int) -> Kpi:
 
 
 def kpi_detail(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     kpi = _kpi(partnership.pk, kpi_pk)
-    return _page(
+    return partnership_page(
         request,
         "performance/kpi_detail.html",
         partnership,
@@ -67,24 +72,24 @@ def kpi_detail(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
 
 
 def kpi_edit(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     kpi = _kpi(partnership.pk, kpi_pk)
     form = KpiForm(request.POST or None, instance=kpi, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
             services.kpi_update(user=request.user, kpi=kpi, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"KPI {kpi.reference} saved")
             return redirect("performance:kpi", pk=partnership.pk, kpi_pk=kpi.pk)
         kpi.refresh_from_db()
-    return _page(request, "performance/kpi_form.html", partnership, SECTION, form=form, kpi=kpi)
+    return partnership_page(request, "performance/kpi_form.html", partnership, SECTION, form=form, kpi=kpi)
 
 
 def ratings(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     years = selectors.rating_years(partnership)
     requested = request.GET.get("year", "")
     year: int | None
@@ -94,7 +99,7 @@ def ratings(request: HttpRequest, pk: int) -> HttpResponse:
         year = int(requested)
     else:
         year = years[0] if years else None
-    return _page(
+    return partnership_page(
         request,
         "performance/ratings.html",
         partnership,

@@ -11,7 +11,12 @@ from django.shortcuts import get_object_or_404, redirect
 
 from forbetter.accounts.permissions import can_edit
 from forbetter.core.history import history_of
-from forbetter.partnerships.views import _apply_errors, _page, _require_edit, _visible_partnership
+from forbetter.partnerships.view_helpers import (
+    apply_errors,
+    partnership_page,
+    require_edit,
+    visible_partnership,
+)
 from forbetter.performance import benchmarks, selectors, services
 from forbetter.performance.forms import (
     BenchmarkConfirmForm,
@@ -27,23 +32,23 @@ SECTION = "kpis"
 
 
 def reviews(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     form = None
     active = list(selectors.kpis_of(partnership).filter(state=KpiState.ACTIVE))
     if can_edit(request.user):
         form = ReviewScheduleForm(request.POST or None, kpis=active)
     elif request.method == "POST":
-        _require_edit(request)
+        require_edit(request)
     if request.method == "POST" and form is not None and form.is_valid():
         kpi = next(k for k in active if k.pk == form.cleaned_data["kpi"])
         try:
             services.review_schedule(user=request.user, kpi=kpi, due_on=form.cleaned_data["due_on"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Review of {kpi.reference} scheduled")
             return redirect("performance:reviews", pk=partnership.pk)
-    return _page(
+    return partnership_page(
         request,
         "performance/reviews.html",
         partnership,
@@ -55,8 +60,8 @@ def reviews(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def review_record(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     review = get_object_or_404(
         IndicatorReview.objects.select_related("kpi"), kpi__partnership=partnership, pk=review_pk
     )
@@ -65,11 +70,11 @@ def review_record(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
         try:
             services.review_record(user=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Review of {review.kpi.reference} recorded")
             return redirect("performance:reviews", pk=partnership.pk)
-    return _page(
+    return partnership_page(
         request,
         "performance/review_form.html",
         partnership,
@@ -82,9 +87,9 @@ def review_record(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
 
 
 def benchmark(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     kpi = get_object_or_404(Kpi, partnership=partnership, pk=kpi_pk)
-    return _page(
+    return partnership_page(
         request,
         "performance/benchmark.html",
         partnership,
@@ -97,8 +102,8 @@ def benchmark(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
 
 def benchmark_import(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
     """Upload a CSV: the dry run shows every row to be imported and every problem; confirm to save."""
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     kpi = get_object_or_404(Kpi, partnership=partnership, pk=kpi_pk)
     context: dict[str, Any] = {"kpi": kpi, "columns": benchmarks.COLUMNS, "preview": None, "confirm": None}
     upload = BenchmarkUploadForm()
@@ -113,7 +118,7 @@ def benchmark_import(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse
                     text=confirm.cleaned_data["csv_text"],
                 )
             except ValidationError as error:
-                _apply_errors(upload, error)
+                apply_errors(upload, error)
             else:
                 messages.success(request, f"{batch.row_count} comparator values imported for {kpi.reference}")
                 return redirect("performance:benchmark", pk=partnership.pk, kpi_pk=kpi.pk)
@@ -137,7 +142,7 @@ def benchmark_import(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse
                         initial={"csv_text": text, "file_name": uploaded.name}
                     )
     context["form"] = upload
-    return _page(
+    return partnership_page(
         request, "performance/benchmark_import.html", partnership, SECTION, area="dashboard", **context
     )
 
@@ -153,8 +158,8 @@ def _problems(preview: benchmarks.Preview) -> str:
 
 
 def benefits(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    return _page(
+    partnership = visible_partnership(request, pk)
+    return partnership_page(
         request,
         "performance/benefits.html",
         partnership,
@@ -166,8 +171,8 @@ def benefits(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _benefit_form(request: HttpRequest, pk: int, benefit_pk: int | None) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     benefit = (
         get_object_or_404(Benefit, partnership=partnership, pk=benefit_pk) if benefit_pk is not None else None
     )
@@ -188,11 +193,11 @@ def _benefit_form(request: HttpRequest, pk: int, benefit_pk: int | None) -> Http
                 values=[row for row in (f.row() for f in values.forms) if row is not None],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Benefit '{saved.name}' saved")
             return redirect("performance:benefit", pk=partnership.pk, benefit_pk=saved.pk)
-    return _page(
+    return partnership_page(
         request,
         "performance/benefit_form.html",
         partnership,
@@ -213,9 +218,9 @@ def benefit_edit(request: HttpRequest, pk: int, benefit_pk: int) -> HttpResponse
 
 
 def benefit_detail(request: HttpRequest, pk: int, benefit_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     benefit = get_object_or_404(selectors.benefits_of(partnership), pk=benefit_pk)
-    return _page(
+    return partnership_page(
         request,
         "performance/benefit_detail.html",
         partnership,

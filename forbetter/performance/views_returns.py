@@ -11,7 +11,13 @@ from django.shortcuts import redirect
 from forbetter.accounts.permissions import can_edit, can_submit_partner_returns
 from forbetter.core.history import history_of
 from forbetter.partnerships.models import Partnership
-from forbetter.partnerships.views import _apply_errors, _page, _paginate, _require_edit, _visible_partnership
+from forbetter.partnerships.view_helpers import (
+    apply_errors,
+    paginate,
+    partnership_page,
+    require_edit,
+    visible_partnership,
+)
 from forbetter.performance import selectors, services
 from forbetter.performance.adapters import status_of
 from forbetter.performance.forms import ReturnFilterForm, ReturnForm, ReturnReviewForm
@@ -22,17 +28,17 @@ SECTION = "kpis"
 
 
 def returns(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     form = ReturnFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    return _page(
+    return partnership_page(
         request,
         "performance/returns.html",
         partnership,
         SECTION,
         area="returns",
         form=form,
-        page_obj=_paginate(request, selectors.returns_for(partnership, status=status)),
+        page_obj=paginate(request, selectors.returns_for(partnership, status=status)),
         can_submit=can_submit_partner_returns(request.user),
     )
 
@@ -45,7 +51,7 @@ def _return(partnership: Partnership, return_pk: int) -> KpiReturn:
 
 
 def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     if not can_submit_partner_returns(request.user):
         raise PermissionDenied("Only the partner's staff submit returns; the council validates them")
     kpis = list(selectors.kpis_of(partnership))
@@ -64,21 +70,23 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 commentary=data["commentary"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             late = " It was late: the council will see it flagged." if record.late else ""
             messages.success(request, f"Return for {record} submitted for validation.{late}")
             return redirect("performance:return", pk=partnership.pk, return_pk=record.pk)
-    return _page(request, "performance/return_form.html", partnership, SECTION, area="returns", form=form)
+    return partnership_page(
+        request, "performance/return_form.html", partnership, SECTION, area="returns", form=form
+    )
 
 
 def return_detail(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     record = _return(partnership, return_pk)
     status = None
     if record.status == ReturnStatus.VALIDATED:
         status = status_of(record.kpi, record.value)
-    return _page(
+    return partnership_page(
         request,
         "performance/return_detail.html",
         partnership,
@@ -96,8 +104,8 @@ def return_detail(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
 
 
 def return_review(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse:
-    partnership = _visible_partnership(request, pk)
-    _require_edit(request)
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
     record = _return(partnership, return_pk)
     form = ReturnReviewForm(request.POST or None, validated=record.status == ReturnStatus.VALIDATED)
     if request.method == "POST" and form.is_valid():
@@ -113,10 +121,10 @@ def return_review(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
                     request, f"Return for {record} disputed: the partner can send a corrected one"
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect("performance:return", pk=partnership.pk, return_pk=record.pk)
-    return _page(
+    return partnership_page(
         request,
         "performance/return_review.html",
         partnership,
@@ -128,7 +136,7 @@ def return_review(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
 
 
 def evidence_download(request: HttpRequest, pk: int, return_pk: int) -> FileResponse:
-    partnership = _visible_partnership(request, pk)
+    partnership = visible_partnership(request, pk)
     record = _return(partnership, return_pk)
     if not record.evidence_file:
         raise Http404("No evidence file was uploaded with this return")

@@ -12,16 +12,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from forbetter.accounts.permissions import can_edit, can_see_confidential
 from forbetter.core.history import history_of
+from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
-from forbetter.partnerships.selectors import partnerships_visible_to
+from forbetter.partnerships.view_helpers import apply_errors, paginate, partnership_page, visible_partnership
 from forbetter.risks import selectors, services
 from forbetter.risks.forms import (
     PLAN_ITEM_FORMS,
@@ -38,46 +37,18 @@ EDIT_REFUSED = "Your role can read the risk records but not change them"
 CONFIDENTIAL = "Monte Carlo results and exit costs are confidential to the council"
 
 
-def visible_partnership(request: HttpRequest, pk: int) -> Partnership:
-    queryset = partnerships_visible_to(request.user).select_related("partner", "joint_venture_company")
-    return get_object_or_404(queryset, pk=pk)
-
-
 def require_edit(request: HttpRequest) -> None:
-    if not can_edit(request.user):
-        raise PermissionDenied(EDIT_REFUSED)
+    view_helpers.require_edit(request, EDIT_REFUSED)
 
 
 def require_confidential(request: HttpRequest) -> None:
-    if not can_see_confidential(request.user):
-        raise PermissionDenied(CONFIDENTIAL)
-
-
-def paginate(request: HttpRequest, items: Any) -> Page:
-    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for item in field_errors:
-                form.add_error(None if field == "__all__" or field not in form.fields else field, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    view_helpers.require_confidential(request, CONFIDENTIAL)
 
 
 def page(
     request: HttpRequest, template: str, partnership: Partnership, risk_section: str, **context: Any
 ) -> HttpResponse:
-    context.update(
-        partnership=partnership,
-        section="risks",
-        risk_section=risk_section,
-        can_edit=can_edit(request.user),
-        can_see_confidential=can_see_confidential(request.user),
-    )
-    return render(request, template, context)
+    return partnership_page(request, template, partnership, "risks", risk_section=risk_section, **context)
 
 
 def _risk(partnership: Partnership, risk_pk: int) -> Risk:

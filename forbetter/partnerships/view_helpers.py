@@ -1,0 +1,65 @@
+"""What every partnership page does first: find the partnership the user may see, check the role, and
+render with the partnership's navigation. Every area's views use these, so the rules live in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from forbetter.accounts.permissions import can_edit, can_see_confidential
+from forbetter.partnerships.models import Partnership
+from forbetter.partnerships.selectors import partnerships_visible_to
+
+READ_ONLY = "Your role can read this partnership but not change it"
+CONFIDENTIAL = "This is confidential to the council"
+
+
+def visible_partnership(request: HttpRequest, pk: int) -> Partnership:
+    """The partnership, or 404 if it does not exist or this user may not see it."""
+    queryset = partnerships_visible_to(request.user).select_related("partner", "joint_venture_company")
+    return get_object_or_404(queryset.prefetch_related("councils", "services"), pk=pk)
+
+
+def require_edit(request: HttpRequest, message: str = READ_ONLY) -> None:
+    """403 unless the user may change partnership records."""
+    if not can_edit(request.user):
+        raise PermissionDenied(message)
+
+
+def require_confidential(request: HttpRequest, message: str = CONFIDENTIAL) -> None:
+    """403 for partner users on council-confidential pages."""
+    if not can_see_confidential(request.user):
+        raise PermissionDenied(message)
+
+
+def paginate(request: HttpRequest, items: Any) -> Page:
+    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def apply_errors(form: Any, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form: to its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            for item in field_errors:
+                form.add_error(None if field == "__all__" or field not in form.fields else field, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def partnership_page(
+    request: HttpRequest, template: str, partnership: Partnership, section: str, **context: Any
+) -> HttpResponse:
+    """Render a page of the partnership with its navigation (``section`` marks the current link)."""
+    context.update(
+        partnership=partnership,
+        section=section,
+        can_edit=can_edit(request.user),
+        can_see_confidential=can_see_confidential(request.user),
+    )
+    return render(request, template, context)
