@@ -3,9 +3,11 @@ render with the partnership's navigation. Every area's views use these, so the r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
@@ -63,3 +65,23 @@ def partnership_page(
         can_see_confidential=can_see_confidential(request.user),
     )
     return render(request, template, context)
+
+
+def save_form(
+    request: HttpRequest, form: Any, write: Callable[[dict[str, Any]], object], *, success: str
+) -> bool:
+    """The write step every form page shares.
+
+    On a POST with a valid form, call ``write(cleaned_data)`` (a service call). A ``ValidationError`` from the
+    service goes onto the form, and nothing is saved; otherwise the success message is queued. Returns True
+    when the write went through, so the view can redirect.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    messages.success(request, success)
+    return True
