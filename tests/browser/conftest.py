@@ -63,6 +63,12 @@ def axe_violations(page: Any) -> list[str]:
     ]
 
 
+def assert_accessible(page: Any) -> None:
+    """Fail with axe-core's own description of every WCAG 2.2 AA violation on the page."""
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)
+
+
 def sign_in(page: Any, email: str, password: str) -> None:
     page.goto("/accounts/sign-in/")
     page.get_by_label("Email address").fill(email)

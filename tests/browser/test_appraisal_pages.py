@@ -14,17 +14,12 @@ from forbetter.accounts.models import Role
 from forbetter.appraisal import services
 from forbetter.appraisal.models import CashflowLine
 from forbetter.partnerships.models import ServiceArea
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
 from tests.factories import PASSWORD
 from tests.web.test_appraisal_services import build_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture

@@ -9,16 +9,11 @@ from typing import Any
 import pytest
 
 from forbetter.partnerships.models import Stage
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
 
 
 def test_sign_in_page_and_its_error_summary_are_accessible(page: Any, world: World) -> None:

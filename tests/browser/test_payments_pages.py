@@ -11,17 +11,12 @@ import pytest
 from forbetter.accounts.models import Role
 from forbetter.payments import services
 from forbetter.payments.models import PaymentStatement, StatementStatus
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
 from tests.factories import PASSWORD
 from tests.web.performance_factories import make_kpi, make_mechanism, make_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture

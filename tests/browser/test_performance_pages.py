@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from forbetter.accounts.models import Role
 from forbetter.performance import services
 from forbetter.performance.models import IndicatorReview, KpiReturn, ReturnStatus
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
 from tests.factories import PASSWORD
 from tests.web.performance_factories import PDF, make_kpi, make_return
@@ -23,11 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def this_month_but_one() -> dt.date:
     """Last month: it has ended, and the fixture has no return for it yet."""
     return dt.date.today().replace(day=1) - relativedelta(months=1)
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture

@@ -13,17 +13,12 @@ from playwright.sync_api import expect
 from forbetter.accounts.models import Role
 from forbetter.risks import services
 from forbetter.risks.models import RiskAction
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
 from tests.factories import PASSWORD
 from tests.web.test_risks_helpers import make_risk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
 
 
 def _register(world: World) -> None:
