@@ -13,18 +13,13 @@ from forbetter.accounts import services
 from forbetter.accounts.admin_forms import OrganisationForm, UserForm
 from forbetter.accounts.models import Organisation, User
 from forbetter.accounts.permissions import can_administer
+from forbetter.core.form_handling import apply_errors
 from forbetter.core.history import history_of
 
 
 def _require_administrator(request: HttpRequest) -> None:
     if not can_administer(request.user):
         raise PermissionDenied("Only administrators can manage organisations and users")
-
-
-def _form_errors(form: OrganisationForm | UserForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def organisations(request: HttpRequest) -> HttpResponse:
@@ -47,7 +42,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
                 audited_councils=form.cleaned_data["audited_councils"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Organisation '{form.instance.name}' saved")
             return redirect("accounts:organisations")
@@ -72,7 +67,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 user=request.user, account=form.instance, password=form.cleaned_data["password"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"User {form.instance.email} saved")
             return redirect("accounts:users")

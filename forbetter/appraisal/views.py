@@ -41,6 +41,7 @@ from forbetter.partnerships.view_helpers import (
     partnership_page,
     require_confidential,
     require_edit,
+    save_form,
     visible_partnership,
 )
 
@@ -185,25 +186,22 @@ def version_settings(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
         "budget": ", ".join(f"{b.amount_gbp:f}" for b in current.budget_years.all()),
     }
     form = VersionSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.version_update_settings(
-                user=request.user,
-                version=current,
-                price_base_year=data["price_base_year"],
-                discount_schedule=data["discount_schedule"],
-                discount_rate=data["discount_rate"],
-                deflator_rates=data["deflator"],
-                budget_prices=data["budget_prices"],
-                budget_gbp=data["budget"],
-                change_note=data["change_note"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Settings of version {current.number} saved")
-            return _to_version(current)
+
+    def write(data: dict[str, Any]) -> None:
+        services.version_update_settings(
+            user=request.user,
+            version=current,
+            price_base_year=data["price_base_year"],
+            discount_schedule=data["discount_schedule"],
+            discount_rate=data["discount_rate"],
+            deflator_rates=data["deflator"],
+            budget_prices=data["budget_prices"],
+            budget_gbp=data["budget"],
+            change_note=data["change_note"],
+        )
+
+    if save_form(request, form, write, success=f"Settings of version {current.number} saved"):
+        return _to_version(current)
     return _form_page(
         request,
         partnership,
@@ -229,19 +227,17 @@ def version_risk(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse
             "risk_adjustment_source": current.risk_adjustment_source,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.business_case_set_risk_adjustment(
-                user=request.user,
-                version=current,
-                amount_gbp=form.cleaned_data["risk_adjustment_gbp"],
-                source=form.cleaned_data["risk_adjustment_source"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Risk adjustment of version {current.number} saved")
-            return _to_version(current)
+
+    def write(data: dict[str, Any]) -> None:
+        services.business_case_set_risk_adjustment(
+            user=request.user,
+            version=current,
+            amount_gbp=data["risk_adjustment_gbp"],
+            source=data["risk_adjustment_source"],
+        )
+
+    if save_form(request, form, write, success=f"Risk adjustment of version {current.number} saved"):
+        return _to_version(current)
     return _form_page(
         request,
         partnership,
@@ -261,14 +257,13 @@ def version_freeze(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
     if (frozen := _draft(request, current)) is not None:
         return frozen
     form = FreezeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.version_freeze(user=request.user, version=current, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Version {current.number} frozen: it can now be cited and compared")
-            return _to_version(current)
+    if save_form(
+        request,
+        form,
+        lambda data: services.version_freeze(user=request.user, version=current, reason=data["reason"]),
+        success=f"Version {current.number} frozen: it can now be cited and compared",
+    ):
+        return _to_version(current)
     return _form_page(
         request,
         partnership,
@@ -530,14 +525,13 @@ def contribution_add(request: HttpRequest, pk: int, version_pk: int, option_pk: 
         return frozen
     chosen = selectors.option_of(current, option_pk)
     form = ContributionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contribution_add(user=request.user, option=chosen, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Contributory factor added to the mitigation table")
-            return _to_option(chosen)
+    if save_form(
+        request,
+        form,
+        lambda data: services.contribution_add(user=request.user, option=chosen, **data),
+        success="Contributory factor added to the mitigation table",
+    ):
+        return _to_option(chosen)
     return _form_page(
         request,
         partnership,
@@ -643,14 +637,13 @@ def measure_create(request: HttpRequest, pk: int, baseline_pk: int) -> HttpRespo
     _require_edit(request)
     current = get_object_or_404(selectors.baselines_for(partnership), pk=baseline_pk)
     measure_form = MeasureForm(request.POST or None, prefix="measure")
-    if request.method == "POST" and measure_form.is_valid():
-        try:
-            services.measure_add(user=request.user, baseline=current, data=measure_form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(measure_form, error)
-        else:
-            messages.success(request, "Measure added to the baseline")
-            return redirect("appraisal:baseline", pk=partnership.pk, baseline_pk=current.pk)
+    if save_form(
+        request,
+        measure_form,
+        lambda data: services.measure_add(user=request.user, baseline=current, data=data),
+        success="Measure added to the baseline",
+    ):
+        return redirect("appraisal:baseline", pk=partnership.pk, baseline_pk=current.pk)
     form = BaselineForm(instance=current, partnership=partnership)
     return _baseline_page(request, partnership, baseline_pk, form, measure_form)
 

@@ -3,19 +3,28 @@ render with the partnership's navigation. Every area's views use these, so the r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from forbetter.accounts.permissions import can_edit, can_see_confidential
+from forbetter.core.form_handling import apply_errors, save_form
 from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.selectors import partnerships_visible_to
+
+__all__ = [
+    "apply_errors",
+    "paginate",
+    "partnership_page",
+    "require_confidential",
+    "require_edit",
+    "save_form",
+    "visible_partnership",
+]
 
 READ_ONLY = "Your role can read this partnership but not change it"
 CONFIDENTIAL = "This is confidential to the council"
@@ -43,17 +52,6 @@ def paginate(request: HttpRequest, items: Any) -> Page:
     return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def apply_errors(form: Any, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form: to its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for item in field_errors:
-                form.add_error(None if field == "__all__" or field not in form.fields else field, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def partnership_page(
     request: HttpRequest, template: str, partnership: Partnership, section: str, **context: Any
 ) -> HttpResponse:
@@ -65,23 +63,3 @@ def partnership_page(
         can_see_confidential=can_see_confidential(request.user),
     )
     return render(request, template, context)
-
-
-def save_form(
-    request: HttpRequest, form: Any, write: Callable[[dict[str, Any]], object], *, success: str
-) -> bool:
-    """The write step every form page shares.
-
-    On a POST with a valid form, call ``write(cleaned_data)`` (a service call). A ``ValidationError`` from the
-    service goes onto the form, and nothing is saved; otherwise the success message is queued. Returns True
-    when the write went through, so the view can redirect.
-    """
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return False
-    messages.success(request, success)
-    return True

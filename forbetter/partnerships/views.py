@@ -32,6 +32,7 @@ from forbetter.partnerships.view_helpers import (
     paginate,
     partnership_page,
     require_edit,
+    save_form,
     visible_partnership,
 )
 
@@ -166,14 +167,13 @@ def task_edit(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
         "not_applicable_reason": task.not_applicable_reason,
     }
     form = TaskForm(request.POST or None, initial=initial, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_update(user=request.user, task=task, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Action {task.action.code} saved")
-            return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.task_update(user=request.user, task=task, **data),
+        success=f"Action {task.action.code} saved",
+    ):
+        return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
     return partnership_page(
         request, "partnerships/task_form.html", partnership, "tasks", task=task, form=form
     )
@@ -185,14 +185,13 @@ def evidence_add(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     task = get_object_or_404(partnership.tasks.select_related("action"), pk=task_pk)
     choices = [(c.key, f"{c.kind}: {c.label}") for c in candidates_for(partnership)]
     form = EvidenceLinkForm(request.POST or None, choices=choices)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_link_add(user=request.user, task=task, record_key=form.cleaned_data["record"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Evidence linked")
-            return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.evidence_link_add(user=request.user, task=task, record_key=data["record"]),
+        success="Evidence linked",
+    ):
+        return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
     return partnership_page(
         request, "partnerships/evidence_form.html", partnership, "tasks", task=task, form=form
     )
@@ -215,14 +214,13 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
         form = DocumentForm(request.POST or None)
     elif request.method == "POST":
         raise PermissionDenied("Your role can read this partnership but not change it")
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.document_create(user=request.user, partnership=partnership, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Document recorded")
-            return HttpResponseRedirect(reverse("partnerships:documents", args=[partnership.pk]))
+    if form is not None and save_form(
+        request,
+        form,
+        lambda data: services.document_create(user=request.user, partnership=partnership, data=data),
+        success="Document recorded",
+    ):
+        return HttpResponseRedirect(reverse("partnerships:documents", args=[partnership.pk]))
     return partnership_page(
         request,
         "partnerships/documents.html",

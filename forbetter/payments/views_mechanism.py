@@ -18,6 +18,7 @@ from forbetter.partnerships.view_helpers import (
     paginate,
     partnership_page,
     require_edit,
+    save_form,
     visible_partnership,
 )
 from forbetter.payments import selectors, services
@@ -213,14 +214,13 @@ def gainshare_year(request: HttpRequest, pk: int) -> HttpResponse:
     require_edit(request)
     found = get_object_or_404(PaymentMechanism, partnership=partnership)
     form = GainshareYearForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.gainshare_year_set(user=request.user, mechanism=found, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Actual cost for the year saved")
-            return redirect("payments:mechanism", pk=partnership.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.gainshare_year_set(user=request.user, mechanism=found, **data),
+        success="Actual cost for the year saved",
+    ):
+        return redirect("payments:mechanism", pk=partnership.pk)
     return partnership_page(
         request, "payments/gainshare_form.html", partnership, SECTION, area="mechanism", form=form
     )
@@ -248,16 +248,15 @@ def responsibility_form(request: HttpRequest, pk: int, responsibility_pk: int | 
         else None
     )
     form = ResponsibilityForm(request.POST or None, instance=found)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.responsibility_save(
-                user=request.user, partnership=partnership, data=form.cleaned_data, responsibility=found
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Roles and responsibilities register saved")
-            return redirect("payments:responsibilities", pk=partnership.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.responsibility_save(
+            user=request.user, partnership=partnership, data=data, responsibility=found
+        ),
+        success="Roles and responsibilities register saved",
+    ):
+        return redirect("payments:responsibilities", pk=partnership.pk)
     return partnership_page(
         request,
         "payments/responsibility_form.html",

@@ -15,6 +15,7 @@ from forbetter.partnerships.view_helpers import (
     apply_errors,
     partnership_page,
     require_edit,
+    save_form,
     visible_partnership,
 )
 from forbetter.performance import benchmarks, selectors, services
@@ -66,14 +67,13 @@ def review_record(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
         IndicatorReview.objects.select_related("kpi"), kpi__partnership=partnership, pk=review_pk
     )
     form = ReviewRecordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_record(user=request.user, review=review, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Review of {review.kpi.reference} recorded")
-            return redirect("performance:reviews", pk=partnership.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.review_record(user=request.user, review=review, **data),
+        success=f"Review of {review.kpi.reference} recorded",
+    ):
+        return redirect("performance:reviews", pk=partnership.pk)
     return partnership_page(
         request,
         "performance/review_form.html",

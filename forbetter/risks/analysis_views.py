@@ -28,6 +28,7 @@ from forbetter.risks.views import (
     paginate,
     require_confidential,
     require_edit,
+    save_form,
     visible_partnership,
 )
 
@@ -353,20 +354,18 @@ def exit_schedule(request: HttpRequest, pk: int, route: str) -> HttpResponse:
         },
     }
     form = ExitScheduleForm(request.POST or None, term_years=analysis.term_years, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exit_schedule_save(
-                user=request.user,
-                analysis=analysis,
-                route=route,
-                investment_share=form.cleaned_data["investment_share"],
-                compensation=form.compensation(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{ExitRoute(route).label}: schedule saved")
-            return redirect("risks:exit", pk=partnership.pk)
+
+    def write(data: dict[str, Any]) -> None:
+        services.exit_schedule_save(
+            user=request.user,
+            analysis=analysis,
+            route=route,
+            investment_share=data["investment_share"],
+            compensation=form.compensation(),
+        )
+
+    if save_form(request, form, write, success=f"{ExitRoute(route).label}: schedule saved"):
+        return redirect("risks:exit", pk=partnership.pk)
     return page(
         request,
         "risks/exit_schedule_form.html",

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 from forbetter.core.history import history_of
 from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
-from forbetter.partnerships.view_helpers import apply_errors, paginate, partnership_page, visible_partnership
+from forbetter.partnerships.view_helpers import (
+    apply_errors,
+    paginate,
+    partnership_page,
+    save_form,
+    visible_partnership,
+)
 from forbetter.risks import selectors, services
 from forbetter.risks.forms import (
     PLAN_ITEM_FORMS,
@@ -137,14 +143,13 @@ def action_form(request: HttpRequest, pk: int, risk_pk: int, action_pk: int | No
     risk = get_object_or_404(Risk.objects.select_related("partnership"), partnership=partnership, pk=risk_pk)
     action = get_object_or_404(risk.actions.all(), pk=action_pk) if action_pk is not None else None
     form = RiskActionForm(request.POST or None, instance=action, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_action_save(user=request.user, risk=risk, action=action, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Action {'saved' if action else 'added'} for {risk.reference}")
-            return redirect("risks:risk", pk=partnership.pk, risk_pk=risk.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.risk_action_save(user=request.user, risk=risk, action=action, data=data),
+        success=f"Action {'saved' if action else 'added'} for {risk.reference}",
+    ):
+        return redirect("risks:risk", pk=partnership.pk, risk_pk=risk.pk)
     return page(
         request, "risks/action_form.html", partnership, "register", form=form, risk=risk, action=action
     )
@@ -274,14 +279,13 @@ def ownership_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_edit(request)
     plan = selectors.ownership_plan(partnership)
     form = OwnershipPlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ownership_plan_save(user=request.user, partnership=partnership, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Change-of-ownership plan saved")
-            return redirect("risks:ownership-plan", pk=partnership.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.ownership_plan_save(user=request.user, partnership=partnership, data=data),
+        success="Change-of-ownership plan saved",
+    ):
+        return redirect("risks:ownership-plan", pk=partnership.pk)
     return page(request, "risks/ownership_plan_form.html", partnership, "ownership", form=form, plan=plan)
 
 
@@ -308,16 +312,15 @@ def plan_item_form(request: HttpRequest, pk: int, kind: str, item_pk: int | None
         else None
     )
     form = form_class(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ownership_item_save(
-                user=request.user, plan=plan, kind=kind, item=item, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"The plan's {noun} {'saved' if item else 'added'}")
-            return redirect("risks:ownership-plan", pk=partnership.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.ownership_item_save(
+            user=request.user, plan=plan, kind=kind, item=item, data=data
+        ),
+        success=f"The plan's {noun} {'saved' if item else 'added'}",
+    ):
+        return redirect("risks:ownership-plan", pk=partnership.pk)
     return page(
         request,
         "risks/plan_item_form.html",
