@@ -8,6 +8,8 @@ that creates a new version from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -72,6 +74,23 @@ def _draft(request: HttpRequest, version: BusinessCaseVersion) -> HttpResponse |
         messages.warning(request, services.frozen_message(version))
         return redirect("appraisal:version", pk=version.business_case.partnership_id, version_pk=version.pk)
     return None
+
+
+def _on_draft_version(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Views that change a version: the partnership must be visible and confidential access allowed, the
+    user an editor, and the version a draft (a frozen one redirects to itself with the 'frozen' message).
+    The view receives the partnership and the version in place of their ids."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, version_pk: int, **kwargs: Any) -> HttpResponse:
+        partnership = _partnership(request, pk)
+        _require_edit(request)
+        current = _version(request, partnership, version_pk)
+        if (frozen := _draft(request, current)) is not None:
+            return frozen
+        return view(request, partnership, current, **kwargs)
+
+    return wrapper
 
 
 def _to_version(version: BusinessCaseVersion) -> HttpResponse:
@@ -169,12 +188,10 @@ def version(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
     )
 
 
-def version_settings(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def version_settings(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion
+) -> HttpResponse:
     rates = [str(r.rate) for r in current.deflator_rates.all()]
     initial = {
         "change_note": current.change_note,
@@ -214,12 +231,10 @@ def version_settings(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
     )
 
 
-def version_risk(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def version_risk(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion
+) -> HttpResponse:
     form = RiskAdjustmentForm(
         request.POST or None,
         initial={
@@ -250,12 +265,10 @@ def version_risk(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse
     )
 
 
-def version_freeze(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def version_freeze(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion
+) -> HttpResponse:
     form = FreezeForm(request.POST or None)
     if save_form(
         request,
@@ -350,12 +363,10 @@ def compare(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 # --- options, lines and optimism bias -----------------------------------------------------------------------
 
 
-def option_create(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def option_create(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion
+) -> HttpResponse:
     form = OptionForm(
         request.POST or None,
         initial={"years": partnership.term_years or 10, "retained_risk_share": 1, "kind": OptionKind.SSP},
@@ -380,12 +391,10 @@ def option_create(request: HttpRequest, pk: int, version_pk: int) -> HttpRespons
     )
 
 
-def option(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def option(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int
+) -> HttpResponse:
     chosen = selectors.option_of(current, option_pk)
     form = OptionForm(request.POST or None, instance=chosen)
     if request.method == "POST" and form.is_valid():
@@ -410,12 +419,10 @@ def option(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> Ht
 
 
 @require_POST
-def option_delete(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def option_delete(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int
+) -> HttpResponse:
     chosen = selectors.option_of(current, option_pk)
     services.option_delete(user=request.user, option=chosen)
     messages.success(request, f"Option '{chosen.name}' removed")
@@ -423,12 +430,10 @@ def option_delete(request: HttpRequest, pk: int, version_pk: int, option_pk: int
 
 
 @require_POST
-def option_from_baselines(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def option_from_baselines(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int
+) -> HttpResponse:
     chosen = selectors.option_of(current, option_pk)
     try:
         services.option_start_from_baselines(user=request.user, option=chosen)
@@ -453,12 +458,10 @@ def _line_page(
     )
 
 
-def line_create(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def line_create(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int
+) -> HttpResponse:
     chosen = selectors.option_of(current, option_pk)
     form = LineForm(request.POST or None, years=chosen.years, initial={"prices": "real"})
     if request.method == "POST" and form.is_valid():
@@ -474,12 +477,10 @@ def line_create(request: HttpRequest, pk: int, version_pk: int, option_pk: int) 
     return _line_page(request, partnership, chosen, form, creating=True)
 
 
-def line_edit(request: HttpRequest, pk: int, version_pk: int, option_pk: int, line_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def line_edit(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int, line_pk: int
+) -> HttpResponse:
     chosen = selectors.option_of(current, option_pk)
     line = get_object_or_404(chosen.lines.all(), pk=line_pk)
     initial = {
@@ -504,12 +505,10 @@ def line_edit(request: HttpRequest, pk: int, version_pk: int, option_pk: int, li
 
 
 @require_POST
-def line_delete(request: HttpRequest, pk: int, version_pk: int, option_pk: int, line_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def line_delete(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int, line_pk: int
+) -> HttpResponse:
     chosen = selectors.option_of(current, option_pk)
     line = get_object_or_404(chosen.lines.all(), pk=line_pk)
     services.line_delete(user=request.user, line=line)
@@ -517,12 +516,10 @@ def line_delete(request: HttpRequest, pk: int, version_pk: int, option_pk: int, 
     return _to_option(chosen)
 
 
-def contribution_add(request: HttpRequest, pk: int, version_pk: int, option_pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
+@_on_draft_version
+def contribution_add(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int
+) -> HttpResponse:
     chosen = selectors.option_of(current, option_pk)
     form = ContributionForm(request.POST or None)
     if save_form(
@@ -549,14 +546,14 @@ def contribution_add(request: HttpRequest, pk: int, version_pk: int, option_pk: 
 
 
 @require_POST
+@_on_draft_version
 def contribution_delete(
-    request: HttpRequest, pk: int, version_pk: int, option_pk: int, contribution_pk: int
+    request: HttpRequest,
+    partnership: Partnership,
+    current: BusinessCaseVersion,
+    option_pk: int,
+    contribution_pk: int,
 ) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    _require_edit(request)
-    current = _version(request, partnership, version_pk)
-    if (frozen := _draft(request, current)) is not None:
-        return frozen
     chosen = selectors.option_of(current, option_pk)
     row = get_object_or_404(chosen.contributions.all(), pk=contribution_pk)
     services.contribution_remove(user=request.user, contribution=row)
