@@ -1,19 +1,32 @@
 """Field-level change history of any record kept by django-simple-history, ready for a page.
 
-Each entry says who changed the record, when, and for every field that changed its old and new value
-in words (choice labels, related record names), not database ids.
+Each entry says who changed the record, when, and for every field that changed its old and new value in
+words: the field's label (not its database name), choice labels and related records' names (not ids), money
+as pounds with thousands separators, fractions as percentages, dates in words, and an uploaded file's name
+rather than where it is stored. An empty value reads "blank".
+
+Pages that partner users can read pass ``hidden_fields`` so that council-only fields never appear, not even
+as "changed". Entries about related records (evidence linked to a task, say) are built by the caller as
+:class:`HistoryEntry` objects and merged with :func:`merge_histories`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
-HIDDEN_FIELDS = {"id", "updated_at", "created_at", "password", "last_login"}
+HIDDEN_FIELDS = {"id", "updated_at", "created_at", "recorded_at", "password", "last_login"}
+BLANK = "blank"
 
 
 @dataclass
@@ -32,58 +45,152 @@ class HistoryEntry:
     reason: str = ""
 
 
-def _display(model_field: Any, value: Any, names: dict[tuple[Any, Any], str]) -> str:
-    if value in (None, ""):
-        return "(blank)"
-    if model_field is not None and model_field.choices:
+def field_label(model_field: Any, name: str) -> str:
+    """The field's label in words: its verbose name, without a unit suffix such as 'gbp'.
+
+    >>> field_label(None, "risk_adjustment_gbp")
+    'Risk adjustment'
+    """
+    label = str(getattr(model_field, "verbose_name", name)).replace("_", " ").strip()
+    for suffix in (" gbp", " GBP"):
+        if label.endswith(suffix):
+            label = label[: -len(suffix)]
+    return label[:1].upper() + label[1:]
+
+
+def money(value: Decimal | float | int) -> str:
+    """Pounds with thousands separators; pence only when there are any; a minus sign before the £.
+
+    >>> money(Decimal("3200000.00")), money(Decimal("-12.5")), money(Decimal("-0.00"))
+    ('£3,200,000', '−£12.50', '£0')
+    """
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    if amount == 0:
+        return "£0"
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"{sign}£{text}"
+
+
+def number(value: Decimal | float | int) -> str:
+    """A plain number with thousands separators and no trailing zeros: 205.30 → '205.3'."""
+    amount = Decimal(str(value))
+    if amount == amount.to_integral_value():
+        return f"{amount:,.0f}"
+    text = f"{amount.normalize():,f}"
+    return text
+
+
+def _is_money(model_field: Any) -> bool:
+    name = getattr(model_field, "name", "")
+    return isinstance(model_field, models.DecimalField) and (name.endswith("_gbp") or "_gbp_" in name)
+
+
+def _is_fraction(model_field: Any) -> bool:
+    if not isinstance(model_field, models.DecimalField):
+        return False
+    return any(isinstance(v, MaxValueValidator) and v.limit_value == 1 for v in model_field.validators)
+
+
+def _percent(value: Decimal | float) -> str:
+    return f"{number(Decimal(str(value)) * 100)}%"
+
+
+def _date_in_words(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def display_value(model_field: Any, value: Any, names: dict[tuple[Any, Any], str] | None = None) -> str:
+    """One stored value as a person would say it (see the module docstring)."""
+    names = names or {}
+    if value is None or value == "" or (isinstance(value, FieldFile) and not value):
+        return BLANK
+    if model_field is not None and getattr(model_field, "choices", None):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
-        return names.get((model_field.related_model, value), f"record {value}")
-    if isinstance(value, list):  # many-to-many: list of through-row dicts
-        labels = []
-        for row in value:
-            target = [v for k, v in row.items() if k not in ("id", "m2m_history_id", "history")]
-            labels.append(", ".join(str(names.get(("m2m", v), v)) for v in target[-1:]))
-        return "; ".join(sorted(labels)) or "(none)"
+        return names.get((model_field.related_model, value), "a record since removed")
+    if isinstance(model_field, models.ManyToManyField):
+        related = model_field.related_model
+        labels = sorted(
+            names.get((related, row.get(_m2m_target_key(model_field))), "a record since removed")
+            for row in value or []
+        )
+        return ", ".join(labels) or "none"
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(model_field, models.FileField) or isinstance(value, FieldFile):
+        return os.path.basename(str(getattr(value, "name", value)))
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{_date_in_words(local)} at {local:%H:%M}"
+    if isinstance(value, dt.date):
+        return _date_in_words(value)
+    if isinstance(value, Decimal | float) or (isinstance(value, int) and abs(value) >= 10000):
+        if _is_money(model_field):
+            return money(value)
+        if _is_fraction(model_field):
+            return _percent(value)
+        return number(value)
+    if isinstance(value, list):
+        return f"{len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, dict):
+        return "details changed"
     return str(value)
 
 
-def history_of(instance: models.Model, *, limit: int = 200) -> list[HistoryEntry]:
-    """The record's history, newest first, in a bounded number of queries."""
+def _m2m_target_key(model_field: Any) -> str:
+    """The column of a many-to-many history row that names the related record (not the owner)."""
+    through = model_field.remote_field.through
+    for through_field in through._meta.get_fields():
+        if (
+            isinstance(through_field, models.ForeignKey)
+            and through_field.related_model is model_field.related_model
+            and through_field.name != model_field.model._meta.model_name
+        ):
+            return str(through_field.name)
+    return str(model_field.related_model._meta.model_name)
+
+
+def history_of(
+    instance: models.Model, *, limit: int = 200, hidden_fields: Collection[str] = ()
+) -> list[HistoryEntry]:
+    """The record's history, newest first, in a bounded number of queries.
+
+    ``hidden_fields`` are left out entirely (a change to only those fields leaves no entry), so a page a
+    partner user reads never hints at a council-only note.
+    """
     model = type(instance)
     records = list(
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]  # type: ignore[attr-defined]
     )
     fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "attname")}
+    hidden = HIDDEN_FIELDS | set(hidden_fields)
     pairs = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         delta = record.diff_against(previous) if previous is not None and record.history_type == "~" else None
         pairs.append((record, delta))
 
-    names = _resolve_names(model, fields, pairs)
+    names = _resolve_names(fields, pairs)
     entries = []
     for record, delta in pairs:
-        user = record.history_user
         entry = HistoryEntry(
             when=record.history_date,
-            who=(user.get_full_name() or user.email) if user else "System",
+            who=_who(record.history_user),
             kind=HISTORY_TYPES.get(record.history_type, record.history_type),
             reason=record.history_change_reason or "",
         )
         if delta is not None:
             for change in delta.changes:
-                if change.field in HIDDEN_FIELDS:
+                if change.field in hidden:
                     continue
                 model_field = fields.get(change.field)
-                label = str(getattr(model_field, "verbose_name", change.field)).capitalize()
                 entry.changes.append(
                     FieldChange(
-                        label,
-                        _display(model_field, change.old, names),
-                        _display(model_field, change.new, names),
+                        field_label(model_field, change.field),
+                        display_value(model_field, change.old, names),
+                        display_value(model_field, change.new, names),
                     )
                 )
             if not entry.changes:
@@ -92,12 +199,31 @@ def history_of(instance: models.Model, *, limit: int = 200) -> list[HistoryEntry
     return entries
 
 
-def _resolve_names(
-    model: type[models.Model], fields: dict[str, Any], pairs: list[tuple[Any, Any]]
-) -> dict[tuple[Any, Any], str]:
-    """Names of the related records mentioned in the changes: one query per related model."""
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.email) if user else "System"
+
+
+def entry_for(historical: Any, kind: str, reason: str = "") -> HistoryEntry:
+    """An entry about a related record (evidence linked, a plan item removed...) from its history row."""
+    return HistoryEntry(
+        when=historical.history_date, who=_who(historical.history_user), kind=kind, reason=reason
+    )
+
+
+def merge_histories(*histories: Iterable[HistoryEntry]) -> list[HistoryEntry]:
+    """Entries of several histories as one, newest first."""
+    merged = [entry for history in histories for entry in history]
+    merged.sort(key=lambda entry: entry.when, reverse=True)
+    return merged
+
+
+def _resolve_names(fields: dict[str, Any], pairs: list[tuple[Any, Any]]) -> dict[tuple[Any, Any], str]:
+    """Names of the related records mentioned in the changes: one query per related model.
+
+    Names are keyed by (model, primary key), so a council and a service area that share a primary key are
+    never confused.
+    """
     wanted: dict[Any, set[Any]] = {}
-    m2m_targets: dict[Any, set[Any]] = {}
     for _record, delta in pairs:
         if delta is None:
             continue
@@ -108,16 +234,13 @@ def _resolve_names(
                     v for v in (change.old, change.new) if v not in (None, "")
                 )
             elif isinstance(model_field, models.ManyToManyField):
+                key = _m2m_target_key(model_field)
                 for rows in (change.old, change.new):
-                    for row in rows or []:
-                        m2m_targets.setdefault(model_field.related_model, set()).update(
-                            list(row.values())[-1:]
-                        )
+                    wanted.setdefault(model_field.related_model, set()).update(
+                        row.get(key) for row in rows or []
+                    )
     names: dict[tuple[Any, Any], str] = {}
     for related, pks in wanted.items():
         for obj in related._default_manager.filter(pk__in=pks):
             names[(related, obj.pk)] = str(obj)
-    for related, pks in m2m_targets.items():
-        for obj in related._default_manager.filter(pk__in=pks):
-            names[("m2m", obj.pk)] = str(obj)
     return names

@@ -59,6 +59,36 @@ class Reference(models.Model):
         return f"{self.number}. {self.author}, {self.title}, {self.year}"
 
 
+EVIDENCE_KIND_LABELS: dict[str, str] = {
+    "business_case": "a business case version",
+    "service_baseline": "a service baseline",
+    "capacity_plan": "a client-side capacity plan",
+    "risk_register": "the risk register",
+    "exit_analysis": "an exit-cost analysis",
+    "payment_mechanism": "the payment mechanism",
+    "governance_model": "the governance model",
+    "trust_activity": "a trust-building activity",
+    "open_book_protocol": "the open-book protocol",
+    "procurement_round": "a procurement round",
+    "evaluation": "the bid evaluation",
+    "adviser_spend": "the record of adviser spend",
+    "kpi": "the KPIs",
+    "kpi_return": "KPI returns",
+    "risk_review": "a risk review",
+    "meeting": "meeting minutes",
+    "benchmark": "a benchmarking exercise",
+    "benefit": "the benefits register",
+    "indicator_review": "an indicator review",
+    "ownership_plan": "the change-of-ownership plan",
+    "payment_statement": "payment statements",
+    "responsibility": "the roles and responsibilities register",
+    "governance_review": "a review of the governance model",
+    "survey": "a partnership survey",
+    "succession_plan": "a succession plan",
+    "partnership_review": "a review of the whole partnership",
+}
+
+
 class Action(models.Model):
     """One thing the framework asks a council to do at a stage under a theme."""
 
@@ -79,3 +109,11 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def evidence_in_words(self) -> str:
+        """The kinds of evidence the framework entry lists, in words: 'a risk review or meeting minutes'."""
+        labels = [EVIDENCE_KIND_LABELS.get(kind, kind.replace("_", " ")) for kind in self.evidence_kinds]
+        if len(labels) <= 1:
+            return "".join(labels)
+        return f"{', '.join(labels[:-1])} or {labels[-1]}"

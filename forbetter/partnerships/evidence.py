@@ -19,12 +19,60 @@ class EvidenceCandidate:
     record: Model
     label: str
     kind: str
+    council_only: bool = False
+    """True for council-confidential records: a link to one is never shown to partner users."""
+
+    @property
+    def model_label(self) -> str:
+        """The record's model as 'app_label.modelname', the vocabulary of :data:`EVIDENCE_KIND_MODELS`."""
+        return str(self.record._meta.label_lower)
 
     @property
     def key(self) -> str:
         """A form value naming the record: '<content type id>:<object id>'."""
         content_type = ContentType.objects.get_for_model(self.record)
         return f"{content_type.pk}:{self.record.pk}"
+
+
+# Which kinds of ForBetter record evidence each kind the framework fixture lists for an action
+# (``Action.evidence_kinds``). Kinds not here (capacity plans, meetings, surveys...) have no record type in
+# ForBetter yet; a document or a note evidences them.
+EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
+    "business_case": ("appraisal.businesscaseversion",),
+    "service_baseline": ("appraisal.servicebaseline",),
+    "exit_analysis": ("risks.exitanalysis",),
+    "risk_review": ("risks.riskreview",),
+    "ownership_plan": ("risks.ownershipplan",),
+    "kpi": ("performance.kpi",),
+    "kpi_return": ("performance.kpi",),
+    "indicator_review": ("performance.indicatorreview",),
+    "benchmark": ("performance.benchmarkimport",),
+    "benefit": ("performance.benefit",),
+    "payment_mechanism": ("payments.paymentmechanism",),
+    "payment_statement": ("payments.paymentstatement",),
+    "responsibility": ("payments.responsibility",),
+}
+
+# Records that are council-confidential whichever provider offers them (the business case is, in every
+# part). A provider may also mark a candidate ``council_only`` itself.
+COUNCIL_ONLY_MODELS = frozenset(
+    {
+        "appraisal.businesscaseversion",
+        "risks.simulationrun",
+        "risks.exitanalysis",
+        "risks.ownershipplan",
+    }
+)
+
+
+def is_council_only(candidate: EvidenceCandidate) -> bool:
+    return candidate.council_only or candidate.model_label in COUNCIL_ONLY_MODELS
+
+
+def matching_candidates(candidates: list[EvidenceCandidate], kinds: list[str]) -> list[EvidenceCandidate]:
+    """The candidates that evidence any of the framework's evidence ``kinds``."""
+    wanted = {model for kind in kinds for model in EVIDENCE_KIND_MODELS.get(kind, ())}
+    return [candidate for candidate in candidates if candidate.model_label in wanted]
 
 
 Provider = Callable[[object], Iterable[EvidenceCandidate]]

@@ -1,4 +1,4 @@
-"""This app's own records that can evidence a task: documents and stage-gate decisions."""
+"""This app's own records that can evidence a task: documents not withdrawn, and stage-gate decisions."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from forbetter.partnerships.models import Document, Partnership, StageGate
 @register
 def documents(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
-    for document in Document.objects.filter(partnership=partnership):
+    for document in Document.objects.filter(partnership=partnership, withdrawn_on__isnull=True):
         yield EvidenceCandidate(
             record=document, label=f"{document.title} ({document.document_date:%-d %b %Y})", kind="Document"
         )

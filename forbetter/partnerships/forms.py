@@ -19,6 +19,7 @@ from forbetter.partnerships.models import (
     PartnershipStatus,
     ServiceArea,
     Stage,
+    Task,
     TaskStatus,
     Vehicle,
 )
@@ -151,7 +152,7 @@ class TaskForm(GovukFormMixin, forms.Form):
         label="Why does this action not apply?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when the status is 'Not applicable'.",
+        help_text="Required when the status is 'Not applicable'. The partner can read this.",
     )
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="No owner yet")
     due_on = forms.DateField(
@@ -163,10 +164,25 @@ class TaskForm(GovukFormMixin, forms.Form):
     evidence_notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What has been done and where the evidence is.",
+        help_text="What has been done and where the evidence is. The partner will be able to read these "
+        "notes and their history.",
+    )
+    no_evidence_reason = forms.CharField(
+        label="Why is it done without evidence?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only if you mark it done with no record linked and no evidence notes. "
+        "The partner can read this.",
+    )
+    council_notes = forms.CharField(
+        label="Council-only notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only council staff, auditors and administrators see these notes. Partner users never see "
+        "them, nor that they changed.",
     )
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, partnership: Partnership, task: Task | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
@@ -174,6 +190,9 @@ class TaskForm(GovukFormMixin, forms.Form):
             is_active=True, organisation__in=partnership.councils.all()
         ).order_by("first_name", "last_name", "email")
         self.fields["status"].error_messages["required"] = "Select a status"
+        if task is not None and task.action.evidence_kinds:
+            words = task.action.evidence_in_words
+            self.fields["status"].help_text = f"The framework asks for evidence before this is done: {words}."
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -189,12 +208,32 @@ class EvidenceLinkForm(GovukFormMixin, forms.Form):
     record = forms.ChoiceField(
         label="Record to link", error_messages={"required": "Select a record to link as evidence"}
     )
+    council_only = forms.BooleanField(
+        label="Keep this link from the partner",
+        required=False,
+        help_text="Partner users can see the action's evidence links unless you tick this. Links to business "
+        "cases, Monte Carlo runs, exit costs and the change-of-ownership plan are always kept from them.",
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         record = self.fields["record"]
         assert isinstance(record, forms.ChoiceField)
         record.choices = [("", "Choose a record"), *choices]
+
+
+class EvidenceRemoveForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you removing it? (optional)",
+        required=False,
+        max_length=200,
+        help_text="Kept in the action's history with the removal.",
+    )
+    confirm = forms.BooleanField(
+        label="Yes, remove this evidence link",
+        widget=forms.HiddenInput,
+        error_messages={"required": "Use the 'Yes, remove the link' button to confirm"},
+    )
 
 
 class DocumentForm(GovukFormMixin, forms.ModelForm):
@@ -214,6 +253,34 @@ class DocumentForm(GovukFormMixin, forms.ModelForm):
                 "invalid": "Date of the document must be a real date",
             },
         }
+
+
+class DocumentCorrectionForm(DocumentForm):
+    reason = forms.CharField(
+        label="What was corrected and why?",
+        max_length=300,
+        help_text="Kept in the document's history with the old and new values.",
+        error_messages={"required": "Enter what was corrected and why"},
+    )
+
+    class Meta(DocumentForm.Meta):
+        pass
+
+
+class DocumentWithdrawForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the document withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="For example, 'superseded by version 3' or 'recorded against the wrong partnership'. "
+        "Everyone who can see the partnership, including the partner, can read the reason.",
+        error_messages={"required": "Enter why the document is withdrawn"},
+    )
+    confirm = forms.BooleanField(
+        label="Yes, withdraw this document",
+        widget=forms.HiddenInput,
+        error_messages={"required": "Use the 'Yes, withdraw the document' button to confirm"},
+    )
 
 
 class StageGateForm(GovukFormMixin, forms.Form):

@@ -148,8 +148,20 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
     )
     due_on = models.DateField(null=True, blank=True)
-    evidence_notes = models.TextField(blank=True)
+    evidence_notes = models.TextField(
+        blank=True, help_text="What was done and where the evidence is. The partner can read these notes."
+    )
+    council_notes = models.TextField(
+        "council-only notes",
+        blank=True,
+        help_text="Notes for council staff only: never shown to partner users, nor in the history they see.",
+    )
     not_applicable_reason = models.TextField(blank=True)
+    no_evidence_reason = models.TextField(
+        "why it is done without evidence",
+        blank=True,
+        help_text="When an action that asks for evidence is marked done with no record or note linked.",
+    )
     completed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -185,13 +197,25 @@ class Document(models.Model):
     description = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField("date withdrawn", null=True, blank=True)
+    withdrawn_reason = models.TextField("reason for withdrawal", blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-document_date", "title"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True) | ~models.Q(withdrawn_reason=""),
+                name="withdrawn_document_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
 
 
 class EvidenceLink(models.Model):
@@ -202,6 +226,12 @@ class EvidenceLink(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     label = models.CharField(max_length=300, help_text="How the record was described when it was linked.")
+    council_only = models.BooleanField(
+        default=False,
+        help_text="Links to council-confidential records (business cases, Monte Carlo runs, exit costs, the "
+        "change-of-ownership plan) and links the council chose to keep to itself: partner users never see "
+        "them, nor their history.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

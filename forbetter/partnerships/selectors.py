@@ -15,10 +15,12 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from forbetter.accounts.models import Organisation, OrganisationKind, Role
+from forbetter.core.history import HistoryEntry, entry_for, history_of, merge_histories
 from forbetter.framework.models import Stage as FrameworkStage
 from forbetter.framework.models import Theme
 from forbetter.partnerships.models import (
     CLOSED_TASK_STATUSES,
+    EvidenceLink,
     Partnership,
     StageGate,
     Task,
@@ -196,6 +198,45 @@ def task_detail(partnership: Partnership, task_pk: int) -> Task:
         .prefetch_related("action__references", "evidence_links")
         .get(partnership=partnership, pk=task_pk)
     )
+
+
+# Fields of a task that partner users never see, on its page or in its history.
+TASK_COUNCIL_ONLY_FIELDS = ("council_notes",)
+
+
+def evidence_links(task: Task, *, partner_view: bool) -> QuerySet[EvidenceLink]:
+    """The task's evidence links; a partner user's view leaves out the council-only ones."""
+    links = EvidenceLink.objects.filter(task=task).order_by("created_at", "pk")
+    return links.filter(council_only=False) if partner_view else links
+
+
+def task_history(task: Task, *, partner_view: bool) -> list[HistoryEntry]:
+    """The task's own changes merged with evidence linked to and unlinked from it, newest first.
+
+    A partner user's view leaves out council-only fields and council-only links, so even the fact that a
+    confidential record was linked is not shown.
+    """
+    hidden = TASK_COUNCIL_ONLY_FIELDS if partner_view else ()
+    rows = EvidenceLink.history.filter(task_id=task.pk, history_type__in=("+", "-")).select_related(
+        "history_user"
+    )
+    if partner_view:
+        rows = rows.filter(council_only=False)
+    link_entries = [
+        entry_for(
+            row,
+            "Evidence linked" if row.history_type == "+" else "Evidence unlinked",
+            row.label
+            + (
+                f" ({row.history_change_reason})"
+                if row.history_type == "-"
+                and row.history_change_reason not in ("", None, "Evidence unlinked")
+                else ""
+            ),
+        )
+        for row in rows.order_by("-history_date")[:200]
+    ]
+    return merge_histories(history_of(task, hidden_fields=hidden), link_entries)
 
 
 def due_tasks(

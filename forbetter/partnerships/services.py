@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from forbetter.accounts.permissions import can_edit
 from forbetter.framework.models import Action
 from forbetter.partnerships import lifecycle
-from forbetter.partnerships.evidence import candidates_for
+from forbetter.partnerships.evidence import candidates_for, is_council_only
 from forbetter.partnerships.models import (
     Document,
     EvidenceLink,
@@ -104,19 +104,43 @@ def task_update(
     due_on: dt.date | None,
     evidence_notes: str,
     not_applicable_reason: str = "",
+    council_notes: str | None = None,
+    no_evidence_reason: str | None = None,
 ) -> Task:
     """Change a task's status, owner, due date and notes.
 
-    Rule TASK-NA-REASON: marking an action not applicable needs a reason. The reason is cleared when the
-    task is reopened so that it never describes a status the task no longer has.
+    ``council_notes`` and ``no_evidence_reason`` are left as they are when not given.
+
+    Rules:
+    - TASK-NA-REASON: marking an action not applicable needs a reason. The reason is cleared when the task
+      is reopened so that it never describes a status the task no longer has.
+    - TASK-DONE-EVIDENCE: an action whose framework entry lists kinds of evidence is done only with
+      evidence: a linked record, a note of what the evidence is and where, or a stated reason why there is
+      none. (The framework is a list of things to *show*, not only to do.)
     """
     _require_editor(user)
     if status == TaskStatus.NOT_APPLICABLE and not not_applicable_reason.strip():
         raise ValidationError({"not_applicable_reason": "Enter why this action does not apply"})
+    if no_evidence_reason is None:
+        no_evidence_reason = task.no_evidence_reason
+    if status == TaskStatus.DONE and done_needs_evidence(
+        task, evidence_notes=evidence_notes, no_evidence_reason=no_evidence_reason
+    ):
+        words = task.action.evidence_in_words
+        raise ValidationError(
+            {
+                "status": f"The framework asks for evidence of this action ({words}). "
+                "Link a record, say in the evidence notes what the evidence is and where, or give a reason "
+                "for marking it done without evidence"
+            }
+        )
     task.status = status
     task.owner = owner
     task.due_on = due_on
     task.evidence_notes = evidence_notes
+    if council_notes is not None:
+        task.council_notes = council_notes
+    task.no_evidence_reason = no_evidence_reason.strip() if status == TaskStatus.DONE else ""
     task.not_applicable_reason = not_applicable_reason.strip() if status == TaskStatus.NOT_APPLICABLE else ""
     if status == TaskStatus.DONE and task.completed_on is None:
         task.completed_on = dt.date.today()
@@ -126,9 +150,22 @@ def task_update(
     return task
 
 
+def done_needs_evidence(task: Task, *, evidence_notes: str, no_evidence_reason: str) -> bool:
+    """True when marking the task done would break rule TASK-DONE-EVIDENCE."""
+    if not task.action.evidence_kinds:
+        return False
+    if evidence_notes.strip() or no_evidence_reason.strip():
+        return False
+    return not task.evidence_links.exists()
+
+
 @transaction.atomic
-def evidence_link_add(*, user: Any, task: Task, record_key: str) -> EvidenceLink:
-    """Link a record offered by an evidence provider for this task's partnership."""
+def evidence_link_add(*, user: Any, task: Task, record_key: str, council_only: bool = False) -> EvidenceLink:
+    """Link a record offered by an evidence provider for this task's partnership.
+
+    Rule EVIDENCE-CONFIDENTIAL: a link to a council-confidential record is always council-only, whatever
+    was asked; any other link is council-only when the editor says so.
+    """
     _require_editor(user)
     offered = {candidate.key: candidate for candidate in candidates_for(task.partnership)}
     candidate = offered.get(record_key)
@@ -144,6 +181,7 @@ def evidence_link_add(*, user: Any, task: Task, record_key: str) -> EvidenceLink
         content_type=content_type,
         object_id=candidate.record.pk,
         label=f"{candidate.kind}: {candidate.label}",
+        council_only=council_only or is_council_only(candidate),
         created_by=user,
     )
     _save(link, user, "Evidence linked")
@@ -151,9 +189,12 @@ def evidence_link_add(*, user: Any, task: Task, record_key: str) -> EvidenceLink
 
 
 @transaction.atomic
-def evidence_link_remove(*, user: Any, link: EvidenceLink) -> None:
+def evidence_link_remove(*, user: Any, link: EvidenceLink, reason: str = "") -> None:
+    """Unlink a record from a task. The record itself stays; the unlinking is kept in the link's history,
+    which the task's page shows."""
     _require_editor(user)
     link._history_user = user  # type: ignore[attr-defined]
+    link._change_reason = reason.strip() or "Evidence unlinked"  # type: ignore[attr-defined]
     link.delete()
 
 
@@ -163,6 +204,46 @@ def document_create(*, user: Any, partnership: Partnership, data: dict[str, Any]
     document = Document(partnership=partnership, created_by=user, **data)
     document.full_clean()
     _save(document, user, "Created")
+    return document
+
+
+DOCUMENT_FIELDS = ("title", "location", "document_date", "description")
+
+
+@transaction.atomic
+def document_correct(*, user: Any, document: Document, data: dict[str, Any], reason: str) -> Document:
+    """Correct a document's record. Rule DOCUMENT-CORRECTION: a correction says why, and the old values stay
+    in the document's history; a withdrawn document is not corrected."""
+    _require_editor(user)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.is_withdrawn:
+        raise ValidationError("This document has been withdrawn; record a new document instead")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter what was corrected and why"})
+    for key in DOCUMENT_FIELDS:
+        if key in data:
+            setattr(document, key, data[key])
+    document.full_clean()
+    _save(document, user, f"Corrected: {reason.strip()}")
+    return document
+
+
+@transaction.atomic
+def document_withdraw(
+    *, user: Any, document: Document, reason: str, withdrawn_on: dt.date | None = None
+) -> Document:
+    """Withdraw a document from use as evidence. Rule DOCUMENT-WITHDRAWAL: nothing is deleted; the document
+    stays listed as withdrawn, with the date and the reason, and can no longer be linked as evidence."""
+    _require_editor(user)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.is_withdrawn:
+        raise ValidationError("This document has already been withdrawn")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the document is withdrawn"})
+    document.withdrawn_on = withdrawn_on or dt.date.today()
+    document.withdrawn_reason = reason.strip()
+    document.full_clean()
+    _save(document, user, "Withdrawn")
     return document
 
 

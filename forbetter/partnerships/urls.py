@@ -22,6 +22,9 @@ urlpatterns = [
         name="evidence-remove",
     ),
     path("<int:pk>/documents/", views.documents, name="documents"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_detail, name="document"),
+    path("<int:pk>/documents/<int:document_pk>/correct/", views.document_edit, name="document-edit"),
+    path("<int:pk>/documents/<int:document_pk>/withdraw/", views.document_withdraw, name="document-withdraw"),
     path("<int:pk>/gate/", views.gate, name="gate"),
     path("<int:pk>/history/", views.history, name="history"),
 ]

@@ -6,27 +6,31 @@ see is a 404), check edit permission (403), and hand writes to services.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from forbetter.accounts.permissions import can_create_partnership, can_edit
+from forbetter.accounts.permissions import can_create_partnership, can_edit, can_see_confidential
 from forbetter.core.history import history_of
 from forbetter.partnerships import lifecycle, selectors, services
 from forbetter.partnerships.evidence import candidates_for
 from forbetter.partnerships.forms import (
+    DocumentCorrectionForm,
     DocumentForm,
+    DocumentWithdrawForm,
     EvidenceLinkForm,
+    EvidenceRemoveForm,
     PartnershipCreateForm,
     PartnershipForm,
     PortfolioFilterForm,
     StageGateForm,
     TaskForm,
 )
-from forbetter.partnerships.models import EvidenceLink, Stage, TaskStatus
+from forbetter.partnerships.models import Document, EvidenceLink, Stage, TaskStatus
 from forbetter.partnerships.view_helpers import (
     apply_errors,
     paginate,
@@ -126,6 +130,10 @@ def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpRe
     applicable = sum(
         1 for group in groups for task in group.tasks if task.status != TaskStatus.NOT_APPLICABLE
     )
+    today = dt.date.today()
+    overdue = sum(
+        1 for group in groups for task in group.tasks if task.is_open and task.due_on and task.due_on < today
+    )
     return partnership_page(
         request,
         "partnerships/task_list.html",
@@ -137,6 +145,8 @@ def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpRe
         stages=[choice for choice in Stage if choice != Stage.ENDED],
         done=done,
         applicable=applicable,
+        overdue=overdue,
+        today=today,
     )
 
 
@@ -144,14 +154,16 @@ def task_detail(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     task = get_object_or_404(partnership.tasks.select_related("action"), pk=task_pk)
     task = selectors.task_detail(partnership, task.pk)
+    partner_view = not can_see_confidential(request.user)
     return partnership_page(
         request,
         "partnerships/task_detail.html",
         partnership,
         "tasks",
         task=task,
-        history=history_of(task),
-        links=task.evidence_links.all(),
+        history=selectors.task_history(task, partner_view=partner_view),
+        links=selectors.evidence_links(task, partner_view=partner_view),
+        today=dt.date.today(),
     )
 
 
@@ -165,8 +177,10 @@ def task_edit(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
         "due_on": task.due_on,
         "evidence_notes": task.evidence_notes,
         "not_applicable_reason": task.not_applicable_reason,
+        "no_evidence_reason": task.no_evidence_reason,
+        "council_notes": task.council_notes,
     }
-    form = TaskForm(request.POST or None, initial=initial, partnership=partnership)
+    form = TaskForm(request.POST or None, initial=initial, partnership=partnership, task=task)
     if save_form(
         request,
         form,
@@ -188,7 +202,9 @@ def evidence_add(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     if save_form(
         request,
         form,
-        lambda data: services.evidence_link_add(user=request.user, task=task, record_key=data["record"]),
+        lambda data: services.evidence_link_add(
+            user=request.user, task=task, record_key=data["record"], council_only=data["council_only"]
+        ),
         success="Evidence linked",
     ):
         return redirect("partnerships:task", pk=partnership.pk, task_pk=task.pk)
@@ -197,14 +213,33 @@ def evidence_add(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def evidence_remove(request: HttpRequest, pk: int, task_pk: int, link_pk: int) -> HttpResponse:
+    """Ask, then remove. A POST without the confirmation changes nothing and asks again."""
     partnership = visible_partnership(request, pk)
     require_edit(request)
-    link = get_object_or_404(EvidenceLink, pk=link_pk, task__pk=task_pk, task__partnership=partnership)
-    services.evidence_link_remove(user=request.user, link=link)
-    messages.success(request, "Evidence link removed")
-    return redirect("partnerships:task", pk=partnership.pk, task_pk=task_pk)
+    link = get_object_or_404(
+        EvidenceLink.objects.select_related("task__action"),
+        pk=link_pk,
+        task__pk=task_pk,
+        task__partnership=partnership,
+    )
+    form = EvidenceRemoveForm(request.POST or None)
+    if save_form(
+        request,
+        form,
+        lambda data: services.evidence_link_remove(user=request.user, link=link, reason=data["reason"]),
+        success="Evidence link removed; the removal is kept in the action's history",
+    ):
+        return redirect("partnerships:task", pk=partnership.pk, task_pk=task_pk)
+    return partnership_page(
+        request,
+        "partnerships/evidence_remove.html",
+        partnership,
+        "tasks",
+        task=link.task,
+        link=link,
+        form=form,
+    )
 
 
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,17 +256,93 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
         success="Document recorded",
     ):
         return HttpResponseRedirect(reverse("partnerships:documents", args=[partnership.pk]))
+    recorded = partnership.documents.select_related("created_by")
     return partnership_page(
         request,
         "partnerships/documents.html",
         partnership,
         "documents",
         form=form,
-        page_obj=paginate(request, partnership.documents.select_related("created_by")),
+        page_obj=paginate(request, recorded.filter(withdrawn_on__isnull=True)),
+        withdrawn=recorded.filter(withdrawn_on__isnull=False).order_by("-withdrawn_on", "title"),
+    )
+
+
+def _document(partnership: object, document_pk: int) -> Document:
+    return get_object_or_404(
+        Document.objects.select_related("created_by"), pk=document_pk, partnership=partnership
+    )
+
+
+def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    document = _document(partnership, document_pk)
+    return partnership_page(
+        request,
+        "partnerships/document_detail.html",
+        partnership,
+        "documents",
+        document=document,
+        history=history_of(document),
+    )
+
+
+def document_edit(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    document = _document(partnership, document_pk)
+    if document.is_withdrawn:
+        messages.info(request, "This document has been withdrawn, so it cannot be corrected")
+        return redirect("partnerships:document", pk=partnership.pk, document_pk=document.pk)
+    form = DocumentCorrectionForm(request.POST or None, instance=document)
+    if save_form(
+        request,
+        form,
+        lambda data: services.document_correct(
+            user=request.user, document=document, data=data, reason=data["reason"]
+        ),
+        success="Document corrected; the old values are kept in its history",
+    ):
+        return redirect("partnerships:document", pk=partnership.pk, document_pk=document.pk)
+    document.refresh_from_db()
+    return partnership_page(
+        request, "partnerships/document_form.html", partnership, "documents", document=document, form=form
+    )
+
+
+def document_withdraw(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """Ask, with the reason, then withdraw. A POST without the confirmation changes nothing."""
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    document = _document(partnership, document_pk)
+    if document.is_withdrawn:
+        messages.info(request, "This document has already been withdrawn")
+        return redirect("partnerships:document", pk=partnership.pk, document_pk=document.pk)
+    form = DocumentWithdrawForm(request.POST or None)
+    if save_form(
+        request,
+        form,
+        lambda data: services.document_withdraw(user=request.user, document=document, reason=data["reason"]),
+        success=f"'{document.title}' withdrawn; it stays listed with the reason",
+    ):
+        return redirect("partnerships:document", pk=partnership.pk, document_pk=document.pk)
+    linked = EvidenceLink.objects.filter(
+        content_type__app_label="partnerships", content_type__model="document", object_id=document.pk
+    ).count()
+    return partnership_page(
+        request,
+        "partnerships/document_withdraw.html",
+        partnership,
+        "documents",
+        document=document,
+        form=form,
+        linked=linked,
     )
 
 
 def gate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a stage gate decision in two steps: the decision, then a page that says what will happen and
+    asks for confirmation. Only a POST carrying ``confirm=yes`` records anything."""
     partnership = visible_partnership(request, pk)
     require_edit(request)
     transition = lifecycle.next_transition(partnership)
@@ -240,28 +351,47 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("partnerships:overview", pk=partnership.pk)
     ending = transition.to_stage == Stage.ENDED
     form = StageGateForm(request.POST or None, ending=ending)
+    open_tasks = selectors.open_tasks_of_stage(partnership)
+    context = {
+        "form": form,
+        "transition": transition,
+        "to_stage_label": Stage(transition.to_stage).label,
+        "open_tasks": open_tasks,
+        "ending": ending,
+    }
     if request.method == "POST" and form.is_valid():
-        try:
-            services.stage_gate_record(user=request.user, partnership=partnership, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            partnership.refresh_from_db()
-            messages.success(
+        data = form.cleaned_data
+        errors = lifecycle.guard_errors(
+            partnership,
+            transition,
+            decided_on=data["decided_on"],
+            end_status=data.get("end_status", ""),
+            end_reason=data.get("end_reason", ""),
+        )
+        for field, message in errors.items():
+            form.add_error(None if field not in form.fields else field, message)
+        if not errors and request.POST.get("confirm") != "yes":
+            return partnership_page(
                 request,
-                f"Gate decision recorded: the partnership is now in {partnership.get_stage_display()}",
+                "partnerships/gate_confirm.html",
+                partnership,
+                "overview",
+                data=form.cleaned_data,
+                **context,
             )
-            return redirect("partnerships:overview", pk=partnership.pk)
-    return partnership_page(
-        request,
-        "partnerships/gate_form.html",
-        partnership,
-        "overview",
-        form=form,
-        transition=transition,
-        to_stage_label=Stage(transition.to_stage).label,
-        open_tasks=selectors.open_tasks_of_stage(partnership),
-    )
+        if not errors:
+            try:
+                services.stage_gate_record(user=request.user, partnership=partnership, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                partnership.refresh_from_db()
+                messages.success(
+                    request,
+                    f"Gate decision recorded: the partnership is now in {partnership.get_stage_display()}",
+                )
+                return redirect("partnerships:overview", pk=partnership.pk)
+    return partnership_page(request, "partnerships/gate_form.html", partnership, "overview", **context)
 
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:

@@ -186,10 +186,15 @@ def test_gate_records_open_actions_and_moves_the_stage(world: World, editor: Use
     initiation = world.ours.tasks.filter(action__stage__key="initiation").order_by("pk")
     done = initiation.first()
     assert done is not None
-    services.task_update(user=editor, task=done, status="done", owner=None, due_on=None, evidence_notes="")
+    services.task_update(user=editor, task=done, status="done", owner=None, due_on=None, evidence_notes="Cabinet report")
     response = client_for(editor).post(
         reverse("partnerships:gate", args=[world.ours.pk]),
-        {"decided_on": dt.date.today().isoformat(), "delivery_confidence": "amber", "commentary": "Go ahead"},
+        {
+            "decided_on": dt.date.today().isoformat(),
+            "delivery_confidence": "amber",
+            "commentary": "Go ahead",
+            "confirm": "yes",
+        },
     )
     assert response.status_code == 302
     world.ours.refresh_from_db()
@@ -265,7 +270,7 @@ def test_ending_a_partnership_needs_an_outcome_and_a_reason_for_early_terminatio
     response = client.post(url, {**base, "end_status": "terminated_early"})
     assert "Enter why the partnership was terminated early" in response.content.decode()
     response = client.post(
-        url, {**base, "end_status": "terminated_early", "end_reason": "Persistent failure"}
+        url, {**base, "end_status": "terminated_early", "end_reason": "Persistent failure", "confirm": "yes"}
     )
     assert response.status_code == 302
     world.ours.refresh_from_db()
@@ -280,7 +285,7 @@ def test_matrix_counts_each_cell(world: World, editor: User) -> None:
         world.ours.tasks.filter(action__code__in=["I-VFM-1", "I-VFM-2", "I-VFM-3"]).order_by("action__code")
     )
     services.task_update(
-        user=editor, task=tasks[0], status="done", owner=None, due_on=None, evidence_notes=""
+        user=editor, task=tasks[0], status="done", owner=None, due_on=None, evidence_notes="Cabinet report"
     )
     services.task_update(
         user=editor,
@@ -321,7 +326,9 @@ def test_due_list_shows_open_overdue_and_due_soon_tasks_only(world: World, edito
         (today - dt.timedelta(days=5), "done"),
     ]
     for task, (due, status) in zip(tasks, plans, strict=True):
-        services.task_update(user=editor, task=task, status=status, owner=None, due_on=due, evidence_notes="")
+        services.task_update(
+            user=editor, task=task, status=status, owner=None, due_on=due, evidence_notes="Board report"
+        )
     assert list(due_tasks(editor)) == tasks[:2]
     page = client_for(editor).get(reverse("partnerships:due")).content.decode()
     assert "Overdue" in page
@@ -331,7 +338,7 @@ def test_due_list_shows_open_overdue_and_due_soon_tasks_only(world: World, edito
 def test_portfolio_shows_progress_and_filters(world: World, editor: User) -> None:
     task = world.ours.tasks.filter(action__stage__key="initiation").order_by("pk").first()
     assert task is not None
-    services.task_update(user=editor, task=task, status="done", owner=None, due_on=None, evidence_notes="")
+    services.task_update(user=editor, task=task, status="done", owner=None, due_on=None, evidence_notes="Cabinet report")
     admin = world.users[Role.ADMINISTRATOR]
     rows = {p.name: p for p in portfolio(admin)}
     assert (rows["Ashby Partnership"].stage_done, rows["Ashby Partnership"].stage_applicable) == (1, 15)

@@ -20,8 +20,8 @@ from forbetter.partnerships.models import Document, EvidenceLink, Partnership
 from forbetter.partnerships.selectors import partnerships_visible_to
 from tests.conftest import World
 
-READ_URLS = ["overview", "matrix", "tasks", "tasks-stage", "task", "documents", "history"]
-EDIT_URLS = ["edit", "task-edit", "evidence-add", "gate"]
+READ_URLS = ["overview", "matrix", "tasks", "tasks-stage", "task", "documents", "document", "history"]
+EDIT_URLS = ["edit", "task-edit", "evidence-add", "gate", "document-edit", "document-withdraw"]
 POST_ONLY_URLS = ["evidence-remove"]
 GLOBAL_READ_URLS = ["partnerships:portfolio", "partnerships:due", "framework"]
 GLOBAL_EDIT_URLS = ["partnerships:create"]
@@ -43,6 +43,15 @@ def _url(name: str, partnership: Partnership, link: EvidenceLink | None = None) 
     if name == "evidence-remove":
         kwargs["task_pk"] = link.task_id if link else task.pk
         kwargs["link_pk"] = link.pk if link else 999999
+    if name.startswith("document") and name != "documents":
+        document = partnership.documents.order_by("pk").first() or Document.objects.create(
+            partnership=partnership,
+            title="Charter",
+            location="file 2",
+            document_date="2026-01-01",
+            created_by=User.objects.filter(role=Role.COUNCIL_EDITOR).first(),
+        )
+        kwargs["document_pk"] = document.pk
     return reverse(f"partnerships:{name}", kwargs=kwargs)
 
 
@@ -131,8 +140,14 @@ def test_evidence_removal_by_role(world: World, role: Role) -> None:
             created_by=editor,
         )
         visible = role in (SEES_OURS if partnership == world.ours else SEES_THEIRS)
+        asks = (200 if role in EDITORS else 403) if visible else 404
+        client = _client(world.users[role])
+        url = _url("evidence-remove", partnership, link)
+        assert client.get(url).status_code == asks, (role, partnership.name, "GET")
+        assert client.post(url).status_code == asks, (role, partnership.name, "POST without confirmation")
+        assert EvidenceLink.objects.filter(pk=link.pk).exists()
         expected = (302 if role in EDITORS else 403) if visible else 404
-        response = _client(world.users[role]).post(_url("evidence-remove", partnership, link))
+        response = client.post(url, {"confirm": "yes"})
         assert response.status_code == expected, (role, partnership.name)
         assert EvidenceLink.objects.filter(pk=link.pk).exists() == (expected != 302)
 
