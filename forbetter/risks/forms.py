@@ -133,6 +133,7 @@ class RiskForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms.ModelFo
             "inherent_likelihood",
             "inherent_impact",
             "controls",
+            "council_notes",
             "residual_likelihood",
             "residual_impact",
             "review_frequency",
@@ -157,6 +158,7 @@ class RiskForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms.ModelFo
             "residual_likelihood": "Likelihood now, with the controls",
             "residual_impact": "Impact now, with the controls",
             "controls": "Controls in place",
+            "council_notes": "Council-only notes",
             "review_frequency": "How often is it reviewed?",
             "next_review_on": "Next review date",
             "actual_cost_gbp": "Actual cost in pounds",
@@ -170,9 +172,15 @@ class RiskForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms.ModelFo
             "council_share": "For a shared risk only: the council's share as a fraction, "
             "for example 0.4 for 40%.",
             "next_review_on": "Leave blank to set it one review period from today.",
+            "council_notes": "Only council staff, auditors and administrators see these notes; partner users "
+            "never do, nor their history. Everything else about the risk except its costs is visible to the "
+            "partner.",
+            "controls": "The partner can read this.",
+            "description": "The partner can read this.",
             "actual_cost_gbp": "Required when the risk has materialised. " + MONEY_HINT,
             "probability": "Optional. The chance the risk happens over the life of the contract, as a "
-            "fraction: 0.25 for a one-in-four chance. Fill in all five quantification fields or none.",
+            "fraction: 0.25 for a one-in-four chance. Fill in all five quantification fields or none. "
+            "Partner users never see the probability or the costs.",
             "distribution": "PERT puts more weight on the most likely cost; "
             "triangular spreads it more evenly.",
             "impact_minimum_gbp": MONEY_HINT,
@@ -184,6 +192,7 @@ class RiskForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms.ModelFo
             "cause": forms.Textarea(attrs={"rows": 2}),
             "effect": forms.Textarea(attrs={"rows": 2}),
             "controls": forms.Textarea(attrs={"rows": 3}),
+            "council_notes": forms.Textarea(attrs={"rows": 3}),
             "allocation": forms.RadioSelect,
             "transferability": forms.RadioSelect,
             "review_frequency": forms.RadioSelect,
@@ -365,7 +374,8 @@ class ReviewForm(GovukFormMixin, forms.Form):
     notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What was discussed and decided, and where it was reported.",
+        help_text="What was discussed and decided, and where it was reported. The partner will be able to "
+        "read these notes and the comments on each risk.",
     )
 
     def __init__(self, *args: Any, partnership: Partnership, risks: list[Risk], **kwargs: Any) -> None:
@@ -391,7 +401,10 @@ class ReviewForm(GovukFormMixin, forms.Form):
                 label=f"Impact of {risk.reference} now",
             )
             self.fields[f"comment_{risk.pk}"] = forms.CharField(
-                required=False, label=f"Comment on {risk.reference}", max_length=1000
+                required=False,
+                label=f"Comment on {risk.reference}",
+                max_length=1000,
+                help_text="The partner can read this comment.",
             )
             for name in ("likelihood", "impact"):
                 self.fields[f"{name}_{risk.pk}"].widget.attrs["class"] = "govuk-select"
@@ -431,6 +444,8 @@ class ReviewForm(GovukFormMixin, forms.Form):
 
 
 class OwnershipPlanForm(GovukFormMixin, forms.ModelForm):
+    """The plan is confidential to the council: no part of it is shown to partner users."""
+
     class Meta:
         model = OwnershipPlan
         fields: ClassVar[list[str]] = ["summary", "contract_provisions", "last_reviewed_on"]
@@ -438,6 +453,10 @@ class OwnershipPlanForm(GovukFormMixin, forms.ModelForm):
             "summary": "Summary of the plan",
             "contract_provisions": "What the contract provides",
             "last_reviewed_on": "Date the plan was last reviewed",
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "summary": "The plan in a few sentences: what the council would aim to do. The whole plan is "
+            "confidential to the council; partner users cannot see any of it.",
         }
         widgets: ClassVar[dict[str, Any]] = {
             "summary": forms.Textarea(attrs={"rows": 4}),

@@ -151,6 +151,11 @@ class Risk(models.Model):
     residual_likelihood = models.PositiveSmallIntegerField(choices=LIKELIHOOD_CHOICES, validators=SCALE)
     residual_impact = models.PositiveSmallIntegerField(choices=IMPACT_CHOICES, validators=SCALE)
     controls = models.TextField(blank=True)
+    council_notes = models.TextField(
+        "council-only notes",
+        blank=True,
+        help_text="The council's own view of the risk: never shown to partner users, nor in their history.",
+    )
     review_frequency = models.CharField(max_length=20, choices=ReviewFrequency.choices)
     next_review_on = models.DateField()
     status = models.CharField(max_length=20, choices=RiskStatus.choices, default=RiskStatus.OPEN)
@@ -305,7 +310,11 @@ class RiskReviewItem(models.Model):
 
 
 class OwnershipPlan(models.Model):
-    """What the council will do if the partner is restructured, sold or fails (one per partnership)."""
+    """What the council will do if the partner is restructured, sold or fails (one per partnership).
+
+    Council-confidential, with its triggers, actions, contacts and history: it is the council's contingency
+    against the partner, so partner users never see it (docs/decisions/0008).
+    """
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="ownership_plan")
     summary = models.TextField(help_text="The plan in a few sentences: what the council would aim to do.")

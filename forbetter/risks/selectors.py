@@ -16,13 +16,17 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from forbetter.accounts.models import User
 from forbetter.calc import risk as risk_engine
+from forbetter.core.history import HistoryEntry, entry_for, history_of, merge_histories
 from forbetter.partnerships.models import Partnership
 from forbetter.risks import adapters
 from forbetter.risks.models import (
     ActionStatus,
     Allocation,
     ExitAnalysis,
+    OwnershipAction,
+    OwnershipContact,
     OwnershipPlan,
+    OwnershipTrigger,
     Risk,
     RiskAction,
     RiskCategory,
@@ -34,6 +38,19 @@ from forbetter.risks.models import (
 )
 
 BANDS = risk_engine.DEFAULT_SCORE_BANDS
+
+# What of a risk a partner user never sees, on any page or in its history (docs/decisions/0008): the
+# council's own notes and every figure in pounds or probability that prices the risk, because those feed the
+# council's risk adjustment and comparator, which are confidential.
+RISK_FIELDS_HIDDEN_FROM_PARTNER = (
+    "council_notes",
+    "actual_cost_gbp",
+    "probability",
+    "distribution",
+    "impact_minimum_gbp",
+    "impact_most_likely_gbp",
+    "impact_maximum_gbp",
+)
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "number": ("Reference", ("number",)),
     "residual": ("Current score, highest first", ("-residual_score_value", "number")),
@@ -377,6 +394,23 @@ def ownership_plan(partnership: Partnership) -> OwnershipPlan | None:
         .prefetch_related("triggers", "actions", "contacts")
         .first()
     )
+
+
+def ownership_plan_history(plan: OwnershipPlan) -> list[HistoryEntry]:
+    """The plan's own changes merged with its triggers, actions and contacts being added, changed or
+    removed, newest first. Council-only, like the plan (docs/decisions/0008)."""
+    item_entries: list[HistoryEntry] = []
+    for model, noun in (
+        (OwnershipTrigger, "Trigger"),
+        (OwnershipAction, "Action"),
+        (OwnershipContact, "Contact"),
+    ):
+        rows = model.history.filter(plan_id=plan.pk).select_related("history_user").order_by("-history_date")
+        verbs = {"+": "added", "~": "changed", "-": "removed"}
+        for row in rows[:200]:
+            label = str(row.instance)
+            item_entries.append(entry_for(row, f"{noun} {verbs.get(row.history_type, 'changed')}", label))
+    return merge_histories(history_of(plan), item_entries)
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ RISK_FIELDS = (
     "residual_likelihood",
     "residual_impact",
     "controls",
+    "council_notes",
     "review_frequency",
     "next_review_on",
     "status",

@@ -15,8 +15,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
 
+from forbetter.accounts.permissions import can_see_confidential
 from forbetter.core.history import history_of
 from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
@@ -41,6 +41,7 @@ from forbetter.risks.services import PLAN_ITEM_MODELS, ReviewEntry
 
 EDIT_REFUSED = "Your role can read the risk records but not change them"
 CONFIDENTIAL = "Monte Carlo results and exit costs are confidential to the council"
+PLAN_CONFIDENTIAL = "The change-of-ownership plan is confidential to the council"
 
 
 def require_edit(request: HttpRequest) -> None:
@@ -109,13 +110,16 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
 def risk_detail(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     risk = _risk(partnership, risk_pk)
+    partner_view = not can_see_confidential(request.user)
     return page(
         request,
         "risks/risk_detail.html",
         partnership,
         "register",
         risk=risk,
-        history=history_of(risk),
+        history=history_of(
+            risk, hidden_fields=selectors.RISK_FIELDS_HIDDEN_FROM_PARTNER if partner_view else ()
+        ),
         today=dt.date.today(),
     )
 
@@ -167,6 +171,8 @@ def heat_map(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def allocation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Counts by category and allocation for everyone; expected costs, and the council's expected retained
+    cost above all, only for those who may see the Monte Carlo results (docs/decisions/0008)."""
     partnership = visible_partnership(request, pk)
     return page(
         request,
@@ -263,6 +269,7 @@ def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
 
 def ownership_plan(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
+    view_helpers.require_confidential(request, PLAN_CONFIDENTIAL)
     plan = selectors.ownership_plan(partnership)
     return page(
         request,
@@ -270,12 +277,13 @@ def ownership_plan(request: HttpRequest, pk: int) -> HttpResponse:
         partnership,
         "ownership",
         plan=plan,
-        history=history_of(plan) if plan else [],
+        history=selectors.ownership_plan_history(plan) if plan else [],
     )
 
 
 def ownership_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
+    view_helpers.require_confidential(request, PLAN_CONFIDENTIAL)
     require_edit(request)
     plan = selectors.ownership_plan(partnership)
     form = OwnershipPlanForm(request.POST or None, instance=plan)
@@ -301,6 +309,7 @@ def plan_item_form(request: HttpRequest, pk: int, kind: str, item_pk: int | None
     partnership = visible_partnership(request, pk)
     if kind not in PLAN_ITEM_FORMS:
         raise Http404("No such part of the plan")
+    view_helpers.require_confidential(request, PLAN_CONFIDENTIAL)
     require_edit(request)
     plan = _plan_or_redirect(request, partnership)
     if isinstance(plan, HttpResponse):
@@ -333,15 +342,27 @@ def plan_item_form(request: HttpRequest, pk: int, kind: str, item_pk: int | None
     )
 
 
-@require_POST
 def plan_item_remove(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    """Ask, saying what will happen, then remove. A POST without ``confirm=yes`` changes nothing."""
     partnership = visible_partnership(request, pk)
     if kind not in PLAN_ITEM_FORMS:
         raise Http404("No such part of the plan")
+    view_helpers.require_confidential(request, PLAN_CONFIDENTIAL)
     require_edit(request)
     item = get_object_or_404(
         PLAN_ITEM_MODELS[kind]._default_manager.filter(plan__partnership=partnership), pk=item_pk
     )
-    services.ownership_item_remove(user=request.user, item=item)
-    messages.success(request, f"The plan's {PLAN_ITEM_FORMS[kind][1]} removed")
-    return redirect("risks:ownership-plan", pk=partnership.pk)
+    noun = PLAN_ITEM_FORMS[kind][1]
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.ownership_item_remove(user=request.user, item=item)
+        messages.success(request, f"The plan's {noun} removed")
+        return redirect("risks:ownership-plan", pk=partnership.pk)
+    return page(
+        request,
+        "risks/plan_item_remove.html",
+        partnership,
+        "ownership",
+        item=item,
+        noun=noun,
+        unconfirmed=request.method == "POST",
+    )

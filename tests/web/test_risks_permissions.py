@@ -1,9 +1,9 @@
 """Every risk URL × every role × a partnership the user may and may not see.
 
-Anyone who can see a partnership reads its register, heat map, allocation, reviews and ownership plan;
-changing them needs a council editor or administrator (403 otherwise); Monte Carlo runs and the exit analysis
-are council-confidential, so partner users get 403 there even to read; a partnership the user cannot see is
-a 404 on every page.
+Anyone who can see a partnership reads its register, heat map, allocation and reviews; changing them needs a
+council editor or administrator (403 otherwise); Monte Carlo runs, the exit analysis and the change-of-ownership
+plan are council-confidential, so partner users get 403 there even to read; a partnership the user cannot see
+is a 404 on every page.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ READ_URLS = [
     "reviews-due",
     "reviews",
     "review",
-    "ownership-plan",
 ]
 EDIT_URLS = [
     "create",
@@ -44,13 +43,19 @@ EDIT_URLS = [
     "action-create",
     "action-edit",
     "review-create",
+]
+POST_ONLY_URLS: list[str] = []
+CONFIDENTIAL_READ_URLS = ["runs", "run", "exit", "ownership-plan"]
+CONFIDENTIAL_EDIT_URLS = [
+    "run-create",
+    "run-apply",
+    "exit-edit",
+    "exit-schedule",
     "ownership-plan-edit",
     "plan-item-create",
     "plan-item-edit",
+    "plan-item-remove",
 ]
-POST_ONLY_URLS = ["plan-item-remove"]
-CONFIDENTIAL_READ_URLS = ["runs", "run", "exit"]
-CONFIDENTIAL_EDIT_URLS = ["run-create", "run-apply", "exit-edit", "exit-schedule"]
 COVERED_URLS = {
     f"risks:{name}"
     for name in READ_URLS + EDIT_URLS + POST_ONLY_URLS + CONFIDENTIAL_READ_URLS + CONFIDENTIAL_EDIT_URLS
@@ -134,17 +139,34 @@ def test_removing_a_plan_entry_by_role(world: World, role: Role) -> None:
     for partnership in (world.ours, world.theirs):
         records = _records(world, partnership)
         visible = partnership == world.ours or role in SEES_THEIRS
-        expected = _expected(role, visible, edit=True, confidential=False, ok=302)
-        response = client_for(world.users[role]).post(_url("plan-item-remove", partnership, records))
+        client = client_for(world.users[role])
+        url = _url("plan-item-remove", partnership, records)
+        asks = _expected(role, visible, edit=True, confidential=True)
+        assert client.get(url).status_code == asks, (role, partnership.name, "GET")
+        assert client.post(url).status_code == asks, (role, partnership.name, "POST without confirmation")
+        assert OwnershipTrigger.objects.filter(pk=records.trigger).exists()
+        expected = _expected(role, visible, edit=True, confidential=True, ok=302)
+        response = client.post(url, {"confirm": "yes"})
         assert response.status_code == expected, (role, partnership.name)
         assert OwnershipTrigger.objects.filter(pk=records.trigger).exists() == (expected != 302)
 
 
 @pytest.mark.django_db
-def test_plan_item_remove_refuses_get(world: World) -> None:
+def test_removing_a_plan_entry_asks_first_and_says_what_will_happen(world: World) -> None:
+    """A destructive action asks on a page that says what will happen; only a confirmed POST removes."""
     records = _records(world, world.ours)
-    response = client_for(world.users[Role.COUNCIL_EDITOR]).get(_url("plan-item-remove", world.ours, records))
-    assert response.status_code == 405
+    client = client_for(world.users[Role.COUNCIL_EDITOR])
+    url = _url("plan-item-remove", world.ours, records)
+    page = client.get(url).content.decode()
+    assert "govuk-warning-text" in page
+    assert "will be taken out of the change-of-ownership plan" in page
+    response = client.post(url, {})
+    assert "nothing has been removed" in response.content.decode()
+    assert OwnershipTrigger.objects.filter(pk=records.trigger).exists()
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert not OwnershipTrigger.objects.filter(pk=records.trigger).exists()
+    plan_page = client.get(reverse("risks:ownership-plan", args=[world.ours.pk])).content.decode()
+    assert "Trigger removed" in plan_page
 
 
 @pytest.mark.django_db

@@ -350,9 +350,12 @@ def test_allocation_matrix_counts_and_expected_values_add_up(world: World, edito
         assert sum(row.cells[position].expected_gbp for row in matrix.rows) == pytest.approx(
             matrix.totals[position].expected_gbp
         )
-    page = client_for(world.users[Role.PARTNER_USER]).get(reverse("risks:allocation", args=[world.ours.pk]))
+    page = client_for(world.users[Role.COUNCIL_VIEWER]).get(reverse("risks:allocation", args=[world.ours.pk]))
     assert "£67,500" in page.content.decode()
     assert "£31,500" in page.content.decode()
+    page = client_for(world.users[Role.PARTNER_USER]).get(reverse("risks:allocation", args=[world.ours.pk]))
+    assert "£67,500" not in page.content.decode()
+    assert "£31,500" not in page.content.decode()
 
 
 def test_allocation_matrix_query_count_does_not_grow(world: World, editor: User) -> None:

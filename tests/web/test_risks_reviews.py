@@ -211,7 +211,7 @@ def test_ownership_plan_is_written_then_given_triggers_actions_and_contacts(
     assert "Protect services first" in page
     assert "Call gold group" in page
     assert "a@b.example" in page
-    client.post(reverse("risks:plan-item-remove", args=[pk, "triggers", trigger.pk]))
+    client.post(reverse("risks:plan-item-remove", args=[pk, "triggers", trigger.pk]), {"confirm": "yes"})
     assert not OwnershipTrigger.objects.exists()
 
 
