@@ -11,11 +11,14 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from forbetter.partnerships import services
+from forbetter.partnerships.evidence import EVIDENCE_KIND_MODELS, candidates_for, matching_candidates
 from forbetter.partnerships.models import (
     DeliveryConfidence,
     Document,
+    EvidenceLink,
     Partnership,
     ServiceArea,
+    Stage,
     Task,
     TaskStatus,
     Vehicle,
@@ -155,6 +158,16 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
         _spread(
             second, "initiation", StageMix(done=0.8, in_progress=0.1, not_applicable=1), owners, today, rng
         )
+        # The gate below lets procurement start on condition that the exit-cost analysis is finished first,
+        # so that action is still open when the gate is recorded.
+        services.task_update(
+            user=editor,
+            task=second.tasks.get(action__code="I-RM-2"),
+            status=TaskStatus.IN_PROGRESS,
+            owner=editor,
+            due_on=today - relativedelta(months=9) + relativedelta(months=4),
+            evidence_notes="Exit routes and compensation terms drafted; costs by year still to be worked out",
+        )
         services.stage_gate_record(
             user=editor,
             partnership=second,
@@ -235,3 +248,92 @@ def _document(partnership: Partnership, user: Any, title: str, date: dt.date) ->
             "document_date": date,
         },
     )
+
+
+EVIDENCED_NOTE = "Evidenced by the records linked below."
+NO_RECORD_BEFORE_FORBETTER = (
+    "Done before this partnership's records were kept in ForBetter; the evidence is on the council's file."
+)
+LINKS_PER_KIND = 3
+
+
+def _begun_stages(partnership: Partnership) -> list[str]:
+    return [
+        stage
+        for stage in (Stage.INITIATION, Stage.PROCUREMENT, Stage.CONTRACT_MANAGEMENT)
+        if partnership.stage_began_on(stage) is not None
+    ]
+
+
+def reconcile_tasks(people: dict[str, Any], partnerships: list[Partnership]) -> None:
+    """Make every demo task's status agree with the demo's own records (run after every area's seed).
+
+    - A task whose framework entry lists a kind of record the partnership holds (48 months of KPI returns,
+      risk reviews, a business case version...) is linked to the latest few of them and is at least in
+      progress: work evidenced in ForBetter has evidently started. Done if its stage is already left.
+    - A done task whose kind of evidence ForBetter records but which has none: in the current stage it goes
+      back to in progress; in a stage already left it keeps its status with the reason stated.
+
+    Idempotent: links are not duplicated and statuses only move forward. ``tests/data`` checks the result.
+    """
+    editor = people["editor@ashcombe.example"]
+    for partnership in partnerships:
+        candidates = candidates_for(partnership)
+        begun = _begun_stages(partnership)
+        tasks = (
+            Task.objects.filter(partnership=partnership, action__stage__key__in=begun)
+            .select_related("action", "action__stage", "owner")
+            .order_by("pk")
+        )
+        for task in tasks:
+            _reconcile(editor, partnership, task, candidates)
+
+
+def _reconcile(editor: Any, partnership: Partnership, task: Task, candidates: list[Any]) -> None:
+    current = task.action.stage.key == partnership.stage
+    kinds = task.action.evidence_kinds
+    matches = matching_candidates(candidates, kinds)
+    linked = set(EvidenceLink.objects.filter(task=task).values_list("content_type_id", "object_id"))
+    by_model: dict[str, list[Any]] = {}
+    for candidate in matches:
+        by_model.setdefault(candidate.model_label, []).append(candidate)
+    for group in by_model.values():
+        for candidate in group[-LINKS_PER_KIND:]:
+            content_type_id, object_id = (int(part) for part in candidate.key.split(":"))
+            if (content_type_id, object_id) not in linked:
+                services.evidence_link_add(user=editor, task=task, record_key=candidate.key)
+    if matches and task.status in (TaskStatus.NOT_STARTED, TaskStatus.NOT_APPLICABLE):
+        status = TaskStatus.IN_PROGRESS if current else TaskStatus.DONE
+        services.task_update(
+            user=editor,
+            task=task,
+            status=status,
+            owner=task.owner or editor,
+            due_on=None if status == TaskStatus.DONE else task.due_on,
+            evidence_notes=task.evidence_notes or EVIDENCED_NOTE,
+        )
+    elif not matches and task.status == TaskStatus.DONE and recorded_in_forbetter(kinds):
+        if current:
+            services.task_update(
+                user=editor,
+                task=task,
+                status=TaskStatus.IN_PROGRESS,
+                owner=task.owner or editor,
+                due_on=task.due_on or dt.date.today() + dt.timedelta(days=45),
+                evidence_notes="Work under way; the record is not in ForBetter yet.",
+            )
+        elif not task.no_evidence_reason:
+            services.task_update(
+                user=editor,
+                task=task,
+                status=TaskStatus.DONE,
+                owner=task.owner,
+                due_on=None,
+                evidence_notes=task.evidence_notes,
+                no_evidence_reason=NO_RECORD_BEFORE_FORBETTER,
+            )
+
+
+def recorded_in_forbetter(kinds: list[str]) -> bool:
+    """True when ForBetter has a record type for every kind of evidence listed."""
+    return bool(kinds) and all(kind in EVIDENCE_KIND_MODELS for kind in kinds)

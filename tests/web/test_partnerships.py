@@ -186,7 +186,9 @@ def test_gate_records_open_actions_and_moves_the_stage(world: World, editor: Use
     initiation = world.ours.tasks.filter(action__stage__key="initiation").order_by("pk")
     done = initiation.first()
     assert done is not None
-    services.task_update(user=editor, task=done, status="done", owner=None, due_on=None, evidence_notes="Cabinet report")
+    services.task_update(
+        user=editor, task=done, status="done", owner=None, due_on=None, evidence_notes="Cabinet report"
+    )
     response = client_for(editor).post(
         reverse("partnerships:gate", args=[world.ours.pk]),
         {
@@ -338,7 +340,9 @@ def test_due_list_shows_open_overdue_and_due_soon_tasks_only(world: World, edito
 def test_portfolio_shows_progress_and_filters(world: World, editor: User) -> None:
     task = world.ours.tasks.filter(action__stage__key="initiation").order_by("pk").first()
     assert task is not None
-    services.task_update(user=editor, task=task, status="done", owner=None, due_on=None, evidence_notes="Cabinet report")
+    services.task_update(
+        user=editor, task=task, status="done", owner=None, due_on=None, evidence_notes="Cabinet report"
+    )
     admin = world.users[Role.ADMINISTRATOR]
     rows = {p.name: p for p in portfolio(admin)}
     assert (rows["Ashby Partnership"].stage_done, rows["Ashby Partnership"].stage_applicable) == (1, 15)

@@ -1,9 +1,9 @@
 """Every risk URL × every role × a partnership the user may and may not see.
 
-Anyone who can see a partnership reads its register, heat map, allocation and reviews; changing them needs a
-council editor or administrator (403 otherwise); Monte Carlo runs, the exit analysis and the change-of-ownership
-plan are council-confidential, so partner users get 403 there even to read; a partnership the user cannot see
-is a 404 on every page.
+Anyone who can see a partnership reads its register, heat map, allocation and reviews; changing them needs
+a council editor or administrator (403 otherwise); Monte Carlo runs, the exit analysis and the
+change-of-ownership plan are council-confidential, so partner users get 403 there even to read; a
+partnership the user cannot see is a 404 on every page.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from forbetter.demo.partnerships import seed_partnerships
+from forbetter.demo.partnerships import reconcile_tasks, seed_partnerships
 from forbetter.demo.people import DEMO_PASSWORD, USERS, seed_people
 from forbetter.framework.loader import load_framework
 
@@ -26,6 +26,8 @@ class Command(BaseCommand):
             by_name = {partnership.name: partnership for partnership in partnerships}
             for module in AREA_SEEDERS:
                 importlib.import_module(module).seed(people, by_name)
+            # Last, so task statuses agree with every area's records.
+            reconcile_tasks(people, partnerships)
         self.stdout.write(
             f"Demo ready: {len(partnerships)} partnerships. "
             f"Sign in with any of these (password {DEMO_PASSWORD}):"
