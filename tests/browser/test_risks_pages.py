@@ -165,3 +165,6 @@ def test_partner_user_reads_the_register_but_not_the_confidential_pages(page: An
     assert response is not None
     assert response.status == 403
     assert_accessible(page)
+    response = page.goto(f"/partnerships/{world.ours.pk}/risks/ownership-plan/")
+    assert response is not None
+    assert response.status == 403
