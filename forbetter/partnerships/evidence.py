@@ -53,11 +53,13 @@ EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
     "responsibility": ("payments.responsibility",),
 }
 
-# Records that are council-confidential whichever provider offers them (the business case is, in every
-# part). A provider may also mark a candidate ``council_only`` itself.
+# Records whose own pages are council-confidential (the business case and its service baselines, Monte
+# Carlo runs, exit costs, the change-of-ownership plan): a link to one is council-only too. A provider may
+# also mark a candidate ``council_only`` itself.
 COUNCIL_ONLY_MODELS = frozenset(
     {
         "appraisal.businesscaseversion",
+        "appraisal.servicebaseline",
         "risks.simulationrun",
         "risks.exitanalysis",
         "risks.ownershipplan",

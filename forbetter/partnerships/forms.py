@@ -211,8 +211,9 @@ class EvidenceLinkForm(GovukFormMixin, forms.Form):
     council_only = forms.BooleanField(
         label="Keep this link from the partner",
         required=False,
-        help_text="Partner users can see the action's evidence links unless you tick this. Links to business "
-        "cases, Monte Carlo runs, exit costs and the change-of-ownership plan are always kept from them.",
+        help_text="Partner users can see the action's evidence links unless you tick this. Links to "
+        "business cases, service baselines, Monte Carlo runs, exit costs and the change-of-ownership plan "
+        "are always kept from them.",
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 COUNCIL_ONLY_MODELS = [
     ("appraisal", "businesscaseversion"),
+    ("appraisal", "servicebaseline"),
     ("risks", "simulationrun"),
     ("risks", "exitanalysis"),
     ("risks", "ownershipplan"),
