@@ -173,6 +173,8 @@ def history_of(
         pairs.append((record, delta))
 
     names = _resolve_names(fields, pairs)
+    uploaded_names = _uploaded_name_fields(fields)
+    hidden |= set(uploaded_names.values())
     entries = []
     for record, delta in pairs:
         entry = HistoryEntry(
@@ -186,17 +188,37 @@ def history_of(
                 if change.field in hidden:
                     continue
                 model_field = fields.get(change.field)
-                entry.changes.append(
-                    FieldChange(
-                        field_label(model_field, change.field),
-                        display_value(model_field, change.old, names),
-                        display_value(model_field, change.new, names),
-                    )
-                )
+                old = display_value(model_field, change.old, names)
+                new = display_value(model_field, change.new, names)
+                if change.field in uploaded_names:
+                    old, new = _uploaded_names(delta, uploaded_names[change.field], old, new)
+                entry.changes.append(FieldChange(field_label(model_field, change.field), old, new))
             if not entry.changes:
                 continue
         entries.append(entry)
     return entries
+
+
+def _uploaded_name_fields(fields: dict[str, Any]) -> dict[str, str]:
+    """File fields whose model also keeps the name the file was uploaded under (``evidence_file`` and
+    ``evidence_name``): the history shows that name, never the random stored path."""
+    found = {}
+    for name, model_field in fields.items():
+        if isinstance(model_field, models.FileField):
+            sibling = f"{name.removesuffix('_file')}_name"
+            if sibling in fields:
+                found[name] = sibling
+    return found
+
+
+def _uploaded_names(delta: Any, name_field: str, old: str, new: str) -> tuple[str, str]:
+    old_name = getattr(delta.old_record, name_field, "") or (old if old == BLANK else "")
+    new_name = getattr(delta.new_record, name_field, "") or (new if new == BLANK else "")
+    old_name = old_name or "a file"
+    new_name = new_name or "a file"
+    if old_name == new_name and new_name != BLANK:
+        new_name = f"{new_name} (uploaded again)"
+    return old_name, new_name
 
 
 def _who(user: Any) -> str:

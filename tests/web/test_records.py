@@ -468,3 +468,25 @@ def test_done_on_an_action_that_asks_for_evidence_needs_evidence_or_a_reason(
     services.task_update(
         user=editor, task=no_kinds, status="done", owner=None, due_on=None, evidence_notes=""
     )
+
+
+def test_history_of_an_upload_names_the_uploaded_file_not_its_storage_path(
+    world: World, editor: User
+) -> None:
+    """A stored path such as 'kpi-evidence/1/3f2a….pdf' means nothing to a reader: say the file's name."""
+    from forbetter.core.history import history_of
+    from tests.web.performance_factories import make_kpi, make_return
+
+    record = make_return(make_kpi(world.ours), dt.date(2026, 1, 1), "96", user=editor)
+    for stored, uploaded in (
+        ("kpi-evidence/1/3f2a9c.pdf", "may.pdf"),
+        ("kpi-evidence/1/77b0e1.pdf", "june.pdf"),
+    ):
+        record.evidence_file.name = stored
+        record.evidence_name = uploaded
+        record.commentary = f"See {uploaded}"
+        record.save()
+    changes = [change for entry in history_of(record) for change in entry.changes]
+    assert ("Evidence file", "may.pdf", "june.pdf") in [(c.field, c.old, c.new) for c in changes]
+    assert ("Evidence file", "blank", "may.pdf") in [(c.field, c.old, c.new) for c in changes]
+    assert not [c for c in changes if "kpi-evidence" in c.old + c.new or c.field == "Evidence file name"]
