@@ -490,3 +490,22 @@ def test_history_of_an_upload_names_the_uploaded_file_not_its_storage_path(
     assert ("Evidence file", "may.pdf", "june.pdf") in [(c.field, c.old, c.new) for c in changes]
     assert ("Evidence file", "blank", "may.pdf") in [(c.field, c.old, c.new) for c in changes]
     assert not [c for c in changes if "kpi-evidence" in c.old + c.new or c.field == "Evidence file name"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_confidential_content_by_role(world: World, editor: User, role: Role) -> None:
+    """Role by role on the pages that hold it: every council-side role sees the confidential content of a
+    task, a risk and the plan; the partner user sees none of it (and a 403 on the plan)."""
+    records = _confidential_world(world, editor)
+    task, risk = records["task"], records["risk"]
+    client = client_for(world.users[role])
+    pk = world.ours.pk
+    task_page = client.get(reverse("partnerships:task", args=[pk, task.pk])).content.decode()  # type: ignore[attr-defined]
+    risk_page = client.get(reverse("risks:risk", args=[pk, risk.pk])).content.decode()  # type: ignore[attr-defined]
+    plan = client.get(reverse("risks:ownership-plan", args=[pk]))
+    council_side = role != Role.PARTNER_USER
+    assert (TASK_SECRET in task_page) == council_side, role
+    assert ("Change-of-ownership plan" in task_page) == council_side, role
+    assert (RISK_SECRET in risk_page) == council_side, role
+    assert ("£123,456" in risk_page) == council_side, role
+    assert plan.status_code == (200 if council_side else 403), role
