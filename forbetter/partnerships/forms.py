@@ -246,6 +246,11 @@ class DocumentForm(GovukFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         labels: ClassVar[dict[str, str]] = {"document_date": "Date of the document"}
+        help_texts: ClassVar[dict[str, str]] = {
+            "location": "Where the document is held: a web address or a file reference.",
+            "description": "Optional. Everyone who can see the partnership, including the partner, can read "
+            "the document's record.",
+        }
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
             "title": {"required": "Enter the document's title"},
             "location": {"required": "Enter where the document is held"},
@@ -303,7 +308,8 @@ class StageGateForm(GovukFormMixin, forms.Form):
     )
     commentary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Why the decision was made and any conditions attached.",
+        help_text="Why the decision was made and any conditions attached. The partner can read this on the "
+        "partnership's overview.",
         error_messages={"required": "Enter the commentary on the decision"},
     )
     end_status = forms.ChoiceField(
@@ -319,6 +325,7 @@ class StageGateForm(GovukFormMixin, forms.Form):
         label="Reason for early termination",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        help_text="The partner can read this on the partnership's overview.",
     )
 
     def __init__(self, *args: Any, ending: bool, **kwargs: Any) -> None:
