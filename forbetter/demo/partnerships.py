@@ -233,6 +233,18 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
             today,
             rng,
         )
+        plan_task = third.tasks.get(action__code="C-RM-2")
+        services.task_update(
+            user=editor,
+            task=plan_task,
+            status=plan_task.status,
+            owner=plan_task.owner,
+            due_on=plan_task.due_on,
+            evidence_notes=plan_task.evidence_notes,
+            not_applicable_reason=plan_task.not_applicable_reason,
+            council_notes="Meridian's parent refinances its bank facilities next spring; if the refinancing "
+            "slips, brief the s151 officer and test the parent company guarantee. Not for the partner.",
+        )
         _document(third, editor, "Partnership charter, signed", today - relativedelta(months=30))
         _document(third, editor, "Annual partnership review, year 3", today - relativedelta(months=6))
     return list(Partnership.objects.filter(name__in=[INITIATION, PROCUREMENT, CONTRACT_MANAGEMENT]))

@@ -71,3 +71,25 @@ def test_demo_reviewing_performance_is_under_way_after_four_years_of_validated_r
     task = partnership.tasks.get(action__code="C-PM-1")
     assert task.status != TaskStatus.NOT_STARTED
     assert task.evidence_links.exists()
+
+
+def test_demo_partner_user_never_sees_the_councils_notes_or_plan_on_the_demo_task() -> None:
+    """The demo's own confidential content (a council-only note, a link to the change-of-ownership plan)
+    stays away from the demo partner user and is there for the council's editor."""
+    from django.test import Client
+
+    from forbetter.accounts.models import User
+
+    call_command("seed_demo", verbosity=0)
+    partnership = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
+    task = partnership.tasks.get(action__code="C-RM-2")
+    assert task.council_notes
+    url = f"/partnerships/{partnership.pk}/tasks/{task.pk}/"
+    pages = {}
+    for email in ("partner@meridian.example", "editor@ashcombe.example"):
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        pages[email] = client.get(url).content.decode()
+    for text in ("refinances its bank facilities", "Change-of-ownership plan, last reviewed"):
+        assert text not in pages["partner@meridian.example"], text
+        assert text in pages["editor@ashcombe.example"], text
