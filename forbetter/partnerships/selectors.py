@@ -20,6 +20,7 @@ from forbetter.framework.models import Stage as FrameworkStage
 from forbetter.framework.models import Theme
 from forbetter.partnerships.models import (
     CLOSED_TASK_STATUSES,
+    Document,
     EvidenceLink,
     Partnership,
     StageGate,
@@ -204,10 +205,24 @@ def task_detail(partnership: Partnership, task_pk: int) -> Task:
 TASK_COUNCIL_ONLY_FIELDS = ("council_notes",)
 
 
-def evidence_links(task: Task, *, partner_view: bool) -> QuerySet[EvidenceLink]:
-    """The task's evidence links; a partner user's view leaves out the council-only ones."""
-    links = EvidenceLink.objects.filter(task=task).order_by("created_at", "pk")
-    return links.filter(council_only=False) if partner_view else links
+def evidence_links(task: Task, *, partner_view: bool) -> list[EvidenceLink]:
+    """The task's evidence links, each marked ``withdrawn`` if it cites a withdrawn document; a partner
+    user's view leaves out the council-only ones. Two queries."""
+    links = EvidenceLink.objects.filter(task=task).select_related("content_type").order_by("created_at", "pk")
+    if partner_view:
+        links = links.filter(council_only=False)
+    found = list(links)
+    document_ids = [
+        link.object_id
+        for link in found
+        if (link.content_type.app_label, link.content_type.model) == ("partnerships", "document")
+    ]
+    withdrawn = set(
+        Document.objects.filter(pk__in=document_ids, withdrawn_on__isnull=False).values_list("pk", flat=True)
+    )
+    for link in found:
+        link.withdrawn = link.content_type.model == "document" and link.object_id in withdrawn  # type: ignore[attr-defined]
+    return found
 
 
 def task_history(task: Task, *, partner_view: bool) -> list[HistoryEntry]:

@@ -96,6 +96,8 @@ def test_withdrawn_document_stays_listed_with_its_reason_and_cannot_be_linked(
 ) -> None:
     """Withdrawing is not deleting: the document stays visible, with the date and reason, in its history."""
     document = _document(world, editor)
+    cited_by = _task(world, "I-VFM-2")
+    services.evidence_link_add(user=editor, task=cited_by, record_key=_key(document))
     with pytest.raises(ValidationError):
         services.document_withdraw(user=editor, document=document, reason="  ")
     services.document_withdraw(user=editor, document=document, reason="Superseded by version 3")
@@ -110,6 +112,8 @@ def test_withdrawn_document_stays_listed_with_its_reason_and_cannot_be_linked(
     task = _task(world, "I-VFM-1")
     with pytest.raises(ValidationError):
         services.evidence_link_add(user=editor, task=task, record_key=_key(document))
+    citing = partner.get(reverse("partnerships:task", args=[world.ours.pk, cited_by.pk])).content.decode()
+    assert "Document withdrawn" in citing
     with pytest.raises(ValidationError):
         services.document_correct(user=editor, document=document, data={"title": "x"}, reason="typo")
 
