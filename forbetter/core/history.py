@@ -88,8 +88,13 @@ def _is_money(model_field: Any) -> bool:
 
 
 def _is_fraction(model_field: Any) -> bool:
-    if not isinstance(model_field, models.DecimalField):
+    """Fractions shown as percentages: fields limited to 1, or stored with the project's fraction shape
+    (5 digits, 4 places: shares, rates, caps, optimism bias bounds up to 200%). Correlations are not
+    percentages."""
+    if not isinstance(model_field, models.DecimalField) or "correlation" in model_field.name:
         return False
+    if (model_field.max_digits, model_field.decimal_places) == (5, 4):
+        return True
     return any(isinstance(v, MaxValueValidator) and v.limit_value == 1 for v in model_field.validators)
 
 

@@ -273,6 +273,8 @@ def test_history_values_are_formatted_for_people() -> None:
     assert display_value(None, None) == "blank"
     assert field_label(None, "risk_adjustment_gbp") == "Risk adjustment"
     assert field_label(AppraisalOption._meta.get_field("name"), "name") == "Name"
+    upper_bound = AppraisalOption._meta.get_field("optimism_bias_upper_bound")
+    assert display_value(upper_bound, Decimal("0.4100")) == "41%"
 
 
 # ------------------------------------------------------------------------------------------------------
