@@ -290,6 +290,23 @@ class ReviewRecordForm(GovukFormMixin, forms.Form):
         decimal_places=4,
         error_messages=NUMBER_MESSAGES,
     )
+    new_failure_threshold = forms.DecimalField(
+        label="New failure threshold (optional)",
+        required=False,
+        max_digits=14,
+        decimal_places=4,
+        help_text="Leave blank to keep the failure threshold in force.",
+        error_messages=NUMBER_MESSAGES,
+    )
+    new_target_from = forms.DateField(
+        label="The new target applies from (optional)",
+        required=False,
+        widget=DateInput(),
+        help_text="The first reporting period it applies to. Blank: the first period that starts after the "
+        "review. Earlier periods, their statuses, ratings and payment statements keep the target in force "
+        "then.",
+        error_messages={"invalid": "Enter a real date"},
+    )
     notes = forms.CharField(
         label="Notes",
         required=False,

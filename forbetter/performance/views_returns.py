@@ -85,7 +85,7 @@ def return_detail(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
     record = _return(partnership, return_pk)
     status = None
     if record.status == ReturnStatus.VALIDATED:
-        status = status_of(record.kpi, record.value)
+        status = status_of(record.kpi, record.value, record.period)
     return partnership_page(
         request,
         "performance/return_detail.html",

@@ -102,6 +102,7 @@ from forbetter.calc.payment.rules import (
     points_by_band,
     ratchet_multiplier,
     unrelieved_points_by_kpi,
+    uprating_factor,
     uprating_month,
     weighted_points,
 )
@@ -180,6 +181,7 @@ __all__ = [
     "rounded_statement",
     "split_in_bands",
     "unrelieved_points_by_kpi",
+    "uprating_factor",
     "uprating_month",
     "validate_bands",
     "validate_share_bands",

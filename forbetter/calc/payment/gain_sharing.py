@@ -107,9 +107,7 @@ def gainshare_baseline(annual_baseline_gbp: float, *, monthly_uprating: Sequence
         raise InputError(
             "monthly_uprating", f"give one factor for each of 1 to 12 months, not {len(factors)}"
         )
-    baseline = 0.0
-    for factor in factors:
-        baseline += annual / 12.0 * factor
+    baseline = annual * math.fsum(factors) / 12.0
     months = len(factors)
     part = "the whole year" if months == 12 else f"{months} of the year's 12 months (pro-rated)"
     uprated = (

@@ -117,6 +117,33 @@ def uprating_month(
     return month_text(used)
 
 
+def uprating_factor(period: str, *, mechanism: Mechanism) -> float:
+    """Rules PAY-INDEX and PAY-INDEX-ANNUAL as a factor: the month's charge is its base charge x this.
+
+    factor = (1 - indexed share) + indexed share x index(uprating month) / index base; 1 with no index or
+    before the first uprating. Gainshare uprates its baseline by the same factor.
+
+    >>> m = Mechanism(1.0, 0, 1.0, (Band(1, None, 1.0),), indexed_share=0.5,
+    ...               index=Index(100.0, {"2024-04": 110.0}), indexation_month=4)
+    >>> round(uprating_factor("2024-09", mechanism=m), 4)
+    1.05
+    """
+    review = uprating_month(
+        period, indexation_month=mechanism.indexation_month, effective_from=mechanism.effective_from
+    )
+    if mechanism.index is None or review is None:
+        return 1.0
+    try:
+        value, _ = index_value_for(review, index=mechanism.index)
+    except InputError as exc:
+        raise InputError(f"index.values.{review}", exc.message) from exc
+    return float(
+        indexed_charge(
+            1.0, indexed_share=mechanism.indexed_share, index_value=value, index_base=mechanism.index.base
+        )
+    )
+
+
 def banded_points(monthly_points: float, other_points: float, *, threshold: int, scope: str) -> float:
     """Rule PAY-THRESHOLD-SCOPE: the points placed in the bands, whose first ``threshold`` are free.
 
