@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forbetter.settings")
 os.environ["DATABASE_URL"] = "sqlite://:memory:"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
