@@ -351,3 +351,18 @@ def test_payment_statement_validation_names_the_field(document: Any, field: str)
 def test_payment_statement_output_is_strict_json(tmp_path: Path) -> None:
     result = forbetter(tmp_path, MECHANISM)
     json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"non-JSON constant {name}"))
+
+
+def test_payment_statement_example_in_docs_gives_the_figures_the_docs_state() -> None:
+    """docs/cli.md's example runs and gives the figures its text states (kept honest by this test)."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = text[text.index("## `forbetter payment statement MECHANISM.json`") :]
+    example = section[
+        section.index("```json") + len("```json") : section.index("```", section.index("```json") + 7)
+    ]
+    out = run(json.loads(example))
+    april, may = out["periods"]
+    assert (april["charge"], april["deduction"], april["payable"]) == (101_222.22, 312.0, 100_910.22)
+    assert (may["charge"], may["adjustment_total"], may["payable"]) == (101_222.22, 72.0, 101_150.22)
+    assert may["provisional"] == ["Satisfaction"]
+    assert (out["total_deduction"], out["total_payable"]) == (384.0, 202_060.44)
