@@ -122,7 +122,9 @@ class KpiForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts: ClassVar[dict[str, str]] = {
             "baseline_value": "The value before the service transferred, in the KPI's unit.",
-            "target": "The value that counts as met, in the KPI's unit.",
+            "target": "The value that counts as met, in the KPI's unit. Changing it here corrects the "
+            "target in force now; to change the target from a date, record an indicator review, so earlier "
+            "periods keep theirs.",
             "measurement_method": "The data source, the calculation and any sampling.",
         }
         widgets: ClassVar[dict[str, Any]] = {

@@ -51,6 +51,7 @@ class KpiRow:
     kpi: Kpi
     latest: KpiReturn | None
     status: Status | None
+    target: Decimal
     met: int
     assessed: int
     share_met: float | None
@@ -117,10 +118,13 @@ def dashboard(partnership: Partnership, *, today: dt.date | None = None) -> Dash
                 kpi=kpi,
                 latest=latest,
                 status=statuses[-1] if statuses else None,
+                target=target_in_force(kpi, latest.period if latest else today).target,
                 met=sum(1 for s in statuses if s == Status.MET),
                 assessed=len(statuses),
                 share_met=adapters.share_met(statuses),
-                trend=sparkline(values, target=kpi.target),
+                trend=sparkline(
+                    values, target=target_in_force(kpi, latest.period if latest else today).target
+                ),
                 trend_values=values,
                 awaiting=kpi.awaiting,
             )
