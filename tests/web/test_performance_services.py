@@ -541,3 +541,37 @@ def test_rule_kpi_target_in_force_past_periods_keep_the_target_in_force_then(
     assert [line.status for line in detail.lines] == [Status.APPROACHING, Status.MET, Status.MET]
     ratings = selectors.annual_ratings(world.ours, year=2023, years=[2023])
     assert [row.met for row in ratings.rows if row.kpi.pk == kpi.pk] == [2]  # Feb and March, old target
+
+
+def test_rule_kpi_target_in_force_the_kpi_form_corrects_only_the_newest_target_row(
+    world: World, editor: Any
+) -> None:
+    """Rule KPI-TARGET-IN-FORCE: a KPI is created with its first target row; editing the target on the KPI
+    form corrects the newest row (history kept) and leaves earlier rows alone."""
+    kpi = services.kpi_create(
+        user=editor,
+        partnership=world.ours,
+        data={
+            "reference": "N-1",
+            "name": "New",
+            "definition": "d",
+            "measurement_method": "m",
+            "measured_by": "b",
+            "unit": "%",
+            "direction": "higher",
+            "kpi_type": "output",
+            "target": Decimal("90"),
+            "failure_threshold": Decimal("85"),
+            "frequency": "monthly",
+            "first_period": dt.date(2024, 1, 1),
+        },
+    )
+    assert [(t.effective_from, t.target) for t in kpi.targets.all()] == [(dt.date(2024, 1, 1), Decimal("90"))]
+    kpi.targets.create(
+        effective_from=dt.date(2024, 6, 1), target=Decimal("92"), failure_threshold=Decimal("85")
+    )
+    services.kpi_update(user=editor, kpi=kpi, data={"target": Decimal("93")})
+    assert [t.target for t in kpi.targets.order_by("effective_from")] == [Decimal("90"), Decimal("93")]
+    assert kpi.targets.get(effective_from=dt.date(2024, 6, 1)).history.first().history_change_reason == (
+        "Corrected on the KPI form"
+    )
