@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import reduce
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from forbetter.calc import payment as engine
 from forbetter.calc.errors import InputError
@@ -257,7 +257,7 @@ def late_failures(partnership: Partnership, kpis: Sequence[Kpi]) -> list[LateFai
             & ~Exists(relieved)
         )
     by_id = {kpi.pk: kpi for kpi in kpis}
-    found: list[tuple[Kpi, dt.date, Decimal | None, dt.date, str]] = []
+    found: list[tuple[Kpi, dt.date, Decimal | None, dt.date, str, int]] = []
     for record in KpiReturn.objects.filter(
         reduce(operator.or_, conditions),
         kpi__partnership=partnership,
@@ -273,34 +273,38 @@ def late_failures(partnership: Partnership, kpis: Sequence[Kpi]) -> list[LateFai
                     record.value,
                     record.reviewed_at.date(),
                     "validated after the month's statement was approved",
+                    kpi.severity_points,
                 )
             )
-    withdrawn = ReliefEvent.objects.filter(
-        Exists(
-            StatementItem.objects.filter(
-                statement__partnership=partnership,
-                statement__status=StatementStatus.APPROVED,
-                statement__month=OuterRef("month"),
-                statement__approved_at__lt=OuterRef("withdrawn_at"),
-                kpi=OuterRef("kpi"),
-                relieved=True,
-            )
-        ),
-        ~Exists(
-            StatementAdjustment.objects.filter(
-                statement__status=StatementStatus.APPROVED,
-                kpi=OuterRef("kpi"),
-                original_month=OuterRef("month"),
-            )
-        ),
-        ~Exists(
-            ReliefEvent.objects.filter(
-                kpi=OuterRef("kpi"), month=OuterRef("month"), withdrawn_at__isnull=True
-            )
-        ),
-        partnership=partnership,
-        withdrawn_at__isnull=False,
-    ).only("kpi_id", "month", "withdrawn_at", "withdrawal_reason")
+    excused = StatementItem.objects.filter(
+        statement__partnership=partnership,
+        statement__status=StatementStatus.APPROVED,
+        statement__month=OuterRef("month"),
+        statement__approved_at__lt=OuterRef("withdrawn_at"),
+        kpi=OuterRef("kpi"),
+        relieved=True,
+    )
+    withdrawn = (
+        ReliefEvent.objects.annotate(excused_points=Subquery(excused.values("points")[:1]))
+        .filter(
+            Exists(excused),
+            ~Exists(
+                StatementAdjustment.objects.filter(
+                    statement__status=StatementStatus.APPROVED,
+                    kpi=OuterRef("kpi"),
+                    original_month=OuterRef("month"),
+                )
+            ),
+            ~Exists(
+                ReliefEvent.objects.filter(
+                    kpi=OuterRef("kpi"), month=OuterRef("month"), withdrawn_at__isnull=True
+                )
+            ),
+            partnership=partnership,
+            withdrawn_at__isnull=False,
+        )
+        .only("kpi_id", "month", "withdrawn_at", "withdrawal_reason")
+    )
     for relief in withdrawn:
         kpi = by_id[relief.kpi_id]
         assert relief.withdrawn_at is not None
@@ -311,6 +315,7 @@ def late_failures(partnership: Partnership, kpis: Sequence[Kpi]) -> list[LateFai
                 None,
                 relief.withdrawn_at.date(),
                 f"relief withdrawn: {relief.withdrawal_reason}",
+                relief.excused_points,
             )
         )
     frozen_months = {
@@ -328,7 +333,9 @@ def late_failures(partnership: Partnership, kpis: Sequence[Kpi]) -> list[LateFai
         .annotate(points=Sum("points"), amount=Sum("amount_gbp"))
     }
     late = []
-    for kpi, month, value, known_on, reason in sorted(found, key=lambda f: (f[1], f[0].reference)):
+    for kpi, month, value, known_on, reason, failure_points in sorted(
+        found, key=lambda f: (f[1], f[0].reference)
+    ):
         if month not in frozen_months:
             continue
         points, deduction, charge = frozen_months[month]
@@ -338,7 +345,7 @@ def late_failures(partnership: Partnership, kpis: Sequence[Kpi]) -> list[LateFai
                 kpi=kpi,
                 original_month=month,
                 value=value,
-                points=kpi.severity_points,
+                points=failure_points,
                 known_on=known_on,
                 reason=reason,
                 month_points=(points or Decimal(0)) + settled_points,
