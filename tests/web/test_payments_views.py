@@ -16,6 +16,7 @@ from django.urls import reverse
 from forbetter.accounts.models import Role, User
 from forbetter.payments import services
 from forbetter.payments.models import PaymentMechanism, PaymentStatement, ReliefEvent, StatementStatus
+from forbetter.performance import services as performance_services
 from forbetter.performance.models import ReturnStatus
 from tests.conftest import World
 from tests.web.performance_factories import make_kpi, make_mechanism, make_return
@@ -277,3 +278,33 @@ def test_change_of_charge_page_saves_a_dated_change_and_refuses_a_frozen_month(
     )
     page = council.get(url("mechanism", world)).content.decode()
     assert "£120,000.00 from June 2024 (Variation 7)" in page
+
+
+def test_statement_pages_keep_their_query_count_when_adjustments_are_pending(
+    world: World, editor: User
+) -> None:
+    """Item 11: late failures are found in a fixed number of queries, so a pending adjustment does not add
+    queries to the list or the draft page."""
+    make_mechanism(world.ours)
+    kpi = make_kpi(world.ours, "L-1", severity_points=40)
+    record = make_return(kpi, dt.date(2024, 1, 1), "80", user=editor, status=ReturnStatus.DISPUTED)
+    january = services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 1, 1))
+    services.statement_approve(user=editor, statement=january, override_reason="Dispute open")
+    february = services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 2, 1))
+    make_return(kpi, dt.date(2024, 2, 1), "99", user=editor)
+    client = client_for(editor)
+    pages = [url("statements", world), url("statement", world, statement_pk=february.pk)]
+    before = []
+    for address in pages:
+        client.get(address)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(address)
+        before.append(len(queries))
+    performance_services.return_validate(user=editor, kpi_return=record)
+    after = []
+    for address in pages:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(address)
+        after.append(len(queries))
+    assert "Adjustment for January 2024" in page.content.decode()
+    assert after == before

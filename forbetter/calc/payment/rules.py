@@ -178,7 +178,8 @@ def adjustment_amount(
     amount = capped deduction of (month_points + points) - the month's deduction as frozen, worked out with
     that month's charge, bands and cap, so the month ends up deducted exactly as if the failure had been
     known in time: nothing is lost and nothing is counted twice. ``month_deduction`` defaults to the
-    capped deduction of ``month_points``. Never negative.
+    capped deduction of ``month_points``. Never negative. The late failure counts its own points: the ratchet
+    runs of frozen months are not reopened.
 
     >>> adjustment_amount(40, month_points=100, month_charge=100_000, point_value=3.0,
     ...                   bands=[Band(21, 100, 1.0), Band(101, 200, 1.2), Band(201, None, 1.5)], cap=0.1)
