@@ -417,3 +417,23 @@ def test_relief_corrected_or_withdrawn_with_reason_and_history_withdrawal_after_
     assert "relief withdrawn: Storm did not affect this depot" in adjustment.line
     january.refresh_from_db()
     assert january.deduction_gbp == 0
+
+
+def test_rule_pay_late_adjustment_finds_a_quarterly_kpi_validated_after_its_quarter_was_frozen(
+    world: World, editor: Any
+) -> None:
+    """Rule PAY-LATE-ADJUSTMENT for a quarterly KPI: the April-June return is assessed in June; validated
+    after June's statement was approved, it is deducted in July as an adjustment for June (120 points: the
+    DESIGN example's £312)."""
+    make_mechanism(world.ours, effective_from=_month(4))
+    kpi = make_kpi(world.ours, "Q-1", frequency="quarterly", severity_points=120, first_period=_month(4))
+    record = make_return(kpi, _month(4), "80", user=editor, status=ReturnStatus.SUBMITTED)
+    for month in (4, 5, 6):
+        services.statement_approve(
+            user=editor, statement=_draft(world, editor, _month(month)), override_reason="Awaiting Q1 return"
+        )
+    performance_services.return_validate(user=editor, kpi_return=record)
+    view = _view(world, _draft(world, editor, _month(7)))
+    assert view.figures is not None
+    (adjustment,) = view.figures.adjustments
+    assert (adjustment.original_month, adjustment.amount_gbp) == (_month(6), Decimal("312.00"))
