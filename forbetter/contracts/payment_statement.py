@@ -4,66 +4,106 @@ In::
 
     {"monthly_charge": x, "indexed_share": 0..1,
      "index": {"base": x, "values": {"YYYY-MM": x}}                        (optional),
+     "effective_from": "YYYY-MM"                (optional; default: the earliest period),
+     "indexation_month": 1..12 | "monthly"      (optional; default: the month of effective_from),
+     "charge_changes": [{"from": "YYYY-MM", "monthly_charge": x}]          (optional),
      "points": {"threshold": n, "value": £ per point,
                 "bands": [{"from": n, "to": n | null, "multiplier": x}]},
+     "threshold_scope": "all_kpis" | "monthly_kpis"                         (optional; default all_kpis),
      "cap": fraction of the month's charge                                (optional),
      "ratchet": {"consecutive": k, "multiplier": x}                        (optional),
+     "missing_returns": {"rule": "provisional" | "fail", "points": n}       (optional; default provisional),
+     "opening_runs": {"kpi": {"run": k, "last_period": "YYYY-MM"}}          (optional),
      "periods": [{"period": "YYYY-MM", "points": n}
-               | {"period": "YYYY-MM", "failures": [{"kpi", "points", "relief": bool, "reason"}]}]}
+               | {"period": "YYYY-MM",
+                  "failures": [{"kpi", "points", "relief": bool, "reason", "frequency"}],
+                  "missing": [{"kpi", "points", "reason", "frequency"}]                    (optional),
+                  "adjustments": [{"kpi", "period", "points", "validated_on": "YYYY-MM-DD",
+                                   "month_points", "month_deduction", "month_charge", "reason"}] (optional)}]}
 
 Out::
 
     {"periods": [{"period", "charge", "points", "relieved_points", "deduction_before_cap", "deduction",
-                  "capped", "payable", "lines": [str]}],
+                  "capped", "adjustments": [{"kpi", "period", "points", "validated_on", "reason", "amount",
+                  "line"}], "adjustment_total", "payable", "provisional": [kpi], "deemed_failed": [kpi],
+                  "runs": {kpi: {"run", "last_period"}}, "lines": [str]}],
      "total_deduction", "total_payable"}
 
-``indexed_share`` may be left out when there is no index (nothing is uprated). In a failure ``relief``
-defaults to false and ``reason`` (why relief was granted) is optional. Unknown fields are refused, so that a
-misspelt ``"releif"`` cannot silently cost the partner money. The rules are those of
-:mod:`forbetter.calc.payment`.
+``indexed_share`` may be left out when there is no index (nothing is uprated). The indexed share is uprated
+once a year, in ``indexation_month`` (rule PAY-INDEX-ANNUAL); ``"monthly"`` uprates it every month by that
+month's value. In a failure ``relief`` defaults to false, ``reason`` (why relief was granted) is optional and
+``frequency`` (``monthly``, ``quarterly``, ``half-yearly`` or ``annual``; default ``monthly``) is the KPI's
+reporting period, over which its ratchet counts. Unknown fields are refused, so that a misspelt ``"releif"``
+cannot silently cost the partner money. The rules are those of :mod:`forbetter.calc.payment`.
 
-Rounding: the engine works in unrounded pounds. Here each month's charge, deductions and payable are rounded
-half up to the penny (:func:`forbetter.calc.payment.pennies`); payable is the rounded charge minus the
-rounded deduction and the totals are sums of the rounded monthly figures, so the statement adds up exactly
-as printed and agrees with the figures in its explanation lines.
+Rounding: the engine works in unrounded pounds; :func:`forbetter.calc.payment.rounded_statement` rounds each
+month's figures once, half up to the penny, and payable is the rounded charge minus the rounded deduction and
+adjustments; the totals are sums of the rounded monthly figures, so the statement adds up exactly as printed
+and agrees with the page and the approval service, which use the same function.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 from forbetter.calc.errors import InputError
 from forbetter.calc.payment import (
+    MISSING_PROVISIONAL,
+    MISSING_RULES,
+    THRESHOLD_ALL_KPIS,
+    THRESHOLD_SCOPES,
+    Adjustment,
     Band,
+    ChargeChange,
     Failure,
     Index,
     Mechanism,
+    Missing,
     PeriodInput,
     Ratchet,
-    Statement,
+    RoundedStatement,
+    RunState,
+    check_day,
     month_number,
     payment_statement,
-    pennies,
+    rounded_statement,
 )
 
-_TOP_FIELDS = frozenset({"monthly_charge", "indexed_share", "index", "points", "cap", "ratchet", "periods"})
+_TOP_FIELDS = frozenset(
+    {
+        "monthly_charge",
+        "indexed_share",
+        "index",
+        "effective_from",
+        "indexation_month",
+        "charge_changes",
+        "points",
+        "threshold_scope",
+        "cap",
+        "ratchet",
+        "missing_returns",
+        "opening_runs",
+        "periods",
+    }
+)
+FREQUENCIES = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "annual": 12}
 
 
 def run(payload: dict[str, Any]) -> dict[str, Any]:
     """Check the mechanism and periods, work out the statement and return it as a JSON-ready dict."""
     document = _object(payload, "file", _TOP_FIELDS)
-    mechanism = _mechanism(document)
     periods = _periods(document.get("periods"))
-    return _output(payment_statement(mechanism, periods))
+    mechanism = _mechanism(document, first_period=min(periods, key=lambda p: month_number(p.period)).period)
+    opening = _opening(document.get("opening_runs"))
+    return _output(rounded_statement(payment_statement(mechanism, periods, opening=opening)))
 
 
 # ------------------------------------------------------------------------------------------- input
 
 
-def _mechanism(document: Mapping[str, Any]) -> Mechanism:
+def _mechanism(document: Mapping[str, Any], *, first_period: str) -> Mechanism:
     index = None
     if document.get("index") is not None:
         raw_index = _object(document["index"], "index", {"base", "values"})
@@ -102,6 +142,44 @@ def _mechanism(document: Mapping[str, Any]) -> Mechanism:
             multiplier=_number(_required(raw_ratchet, "multiplier", "ratchet"), "ratchet.multiplier"),
         )
 
+    effective_from = document.get("effective_from", first_period)
+    month_number(effective_from, field_name="effective_from")
+    raw_month = document.get("indexation_month", int(effective_from[5:7]))
+    if raw_month == "monthly":
+        indexation_month = None
+    else:
+        indexation_month = _whole(raw_month, "indexation_month")
+        if not 1 <= indexation_month <= 12:
+            raise InputError("indexation_month", f'must be a month 1 to 12 or "monthly", not {raw_month}')
+
+    changes = []
+    raw_changes = document.get("charge_changes", [])
+    if not isinstance(raw_changes, list):
+        raise InputError("charge_changes", "must be a list of changes")
+    for i, raw_change in enumerate(raw_changes):
+        here = f"charge_changes[{i}]"
+        change = _object(raw_change, here, {"from", "monthly_charge"})
+        month = _required(change, "from", here)
+        month_number(month, field_name=f"{here}.from")
+        charge = _number(_required(change, "monthly_charge", here), f"{here}.monthly_charge")
+        changes.append(ChargeChange(month, charge))
+
+    scope = document.get("threshold_scope", THRESHOLD_ALL_KPIS)
+    if scope not in THRESHOLD_SCOPES:
+        raise InputError(
+            "threshold_scope", f"must be one of {', '.join(THRESHOLD_SCOPES)}, not {_shown(scope)}"
+        )
+    rule, missing_points = MISSING_PROVISIONAL, None
+    if document.get("missing_returns") is not None:
+        raw_missing = _object(document["missing_returns"], "missing_returns", {"rule", "points"})
+        rule = raw_missing.get("rule", MISSING_PROVISIONAL)
+        if rule not in MISSING_RULES:
+            raise InputError(
+                "missing_returns.rule", f"must be one of {', '.join(MISSING_RULES)}, not {_shown(rule)}"
+            )
+        if raw_missing.get("points") is not None:
+            missing_points = _number(raw_missing["points"], "missing_returns.points")
+
     cap = document.get("cap")
     return Mechanism(
         monthly_charge=_number(_required(document, "monthly_charge", None), "monthly_charge"),
@@ -112,7 +190,110 @@ def _mechanism(document: Mapping[str, Any]) -> Mechanism:
         index=index,
         cap=None if cap is None else _number(cap, "cap"),
         ratchet=ratchet,
+        indexation_month=indexation_month,
+        effective_from=effective_from,
+        charge_changes=tuple(changes),
+        threshold_scope=scope,
+        missing_rule=rule,
+        missing_points=missing_points,
     )
+
+
+def _opening(raw: Any) -> dict[str, RunState]:
+    if raw is None:
+        return {}
+    runs = _object(raw, "opening_runs", None)
+    opening = {}
+    for kpi, raw_state in runs.items():
+        here = f"opening_runs.{kpi}"
+        state = _object(raw_state, here, {"run", "last_period"})
+        run_length = _whole(_required(state, "run", here), f"{here}.run")
+        last = _required(state, "last_period", here)
+        month_number(last, field_name=f"{here}.last_period")
+        if run_length < 0:
+            raise InputError(f"{here}.run", "must be at least 0")
+        opening[kpi] = RunState(run_length, last)
+    return opening
+
+
+def _frequency(raw: Mapping[str, Any], field: str) -> int:
+    frequency = raw.get("frequency", "monthly")
+    if frequency not in FREQUENCIES:
+        raise InputError(field, f"must be one of {', '.join(FREQUENCIES)}, not {_shown(frequency)}")
+    return FREQUENCIES[frequency]
+
+
+def _kpi(raw: Mapping[str, Any], here: str) -> str:
+    kpi = _required(raw, "kpi", here)
+    if not isinstance(kpi, str) or not kpi.strip():
+        raise InputError(f"{here}.kpi", "must name the KPI")
+    return kpi
+
+
+def _text(raw: Mapping[str, Any], key: str, here: str) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str):
+        raise InputError(f"{here}.{key}", "must be text")
+    return value
+
+
+def _missing(period: Mapping[str, Any], here: str) -> tuple[Missing, ...]:
+    raw_missing = period.get("missing", [])
+    if not isinstance(raw_missing, list):
+        raise InputError(f"{here}.missing", "must be a list of KPIs with no validated value")
+    found = []
+    for j, raw in enumerate(raw_missing):
+        there = f"{here}.missing[{j}]"
+        item = _object(raw, there, {"kpi", "points", "reason", "frequency"})
+        found.append(
+            Missing(
+                kpi=_kpi(item, there),
+                points=_number(_required(item, "points", there), f"{there}.points"),
+                reason=_text(item, "reason", there),
+                period_months=_frequency(item, f"{there}.frequency"),
+            )
+        )
+    return tuple(found)
+
+
+def _adjustments(period: Mapping[str, Any], here: str) -> tuple[Adjustment, ...]:
+    raw_adjustments = period.get("adjustments", [])
+    if not isinstance(raw_adjustments, list):
+        raise InputError(f"{here}.adjustments", "must be a list of adjustments")
+    found = []
+    allowed = {
+        "kpi",
+        "period",
+        "points",
+        "validated_on",
+        "month_points",
+        "month_deduction",
+        "month_charge",
+        "reason",
+    }
+    for j, raw in enumerate(raw_adjustments):
+        there = f"{here}.adjustments[{j}]"
+        item = _object(raw, there, allowed)
+        month = _required(item, "period", there)
+        month_number(month, field_name=f"{there}.period")
+        optional = {
+            key: None if item.get(key) is None else _number(item[key], f"{there}.{key}")
+            for key in ("month_deduction", "month_charge")
+        }
+        with _under(there):
+            found.append(
+                Adjustment(
+                    kpi=_kpi(item, there),
+                    period=month,
+                    points=_number(_required(item, "points", there), f"{there}.points"),
+                    validated_on=check_day(_required(item, "validated_on", there), field_name="validated_on"),
+                    month_points=_number(item.get("month_points", 0), f"{there}.month_points"),
+                    month_deduction=optional["month_deduction"],
+                    month_charge=optional["month_charge"],
+                    reason=_text(item, "reason", there),
+                )
+            )
+    return tuple(found)
 
 
 def _periods(raw_periods: Any) -> list[PeriodInput]:
@@ -121,12 +302,14 @@ def _periods(raw_periods: Any) -> list[PeriodInput]:
     periods = []
     for i, raw_period in enumerate(raw_periods):
         here = f"periods[{i}]"
-        period = _object(raw_period, here, {"period", "points", "failures"})
+        period = _object(raw_period, here, {"period", "points", "failures", "missing", "adjustments"})
         name = _required(period, "period", here)
         month_number(name, field_name=f"{here}.period")
         if ("points" in period) == ("failures" in period):
             raise InputError(here, "give either points or failures for the month, not both or neither")
         if "points" in period:
+            if period.get("missing") or period.get("adjustments"):
+                raise InputError(here, "give failures KPI by KPI to list missing returns or adjustments")
             with _under(here):
                 periods.append(PeriodInput(name, points=_number(period["points"], "points")))
             continue
@@ -136,7 +319,7 @@ def _periods(raw_periods: Any) -> list[PeriodInput]:
         failures = []
         for j, raw_failure in enumerate(raw_failures):
             there = f"{here}.failures[{j}]"
-            failure = _object(raw_failure, there, {"kpi", "points", "relief", "reason"})
+            failure = _object(raw_failure, there, {"kpi", "points", "relief", "reason", "frequency"})
             kpi = _required(failure, "kpi", there)
             relief = failure.get("relief", False)
             reason = failure.get("reason", "")
@@ -146,10 +329,18 @@ def _periods(raw_periods: Any) -> list[PeriodInput]:
                 raise InputError(f"{there}.relief", f"must be true or false, not {relief!r}")
             if not isinstance(reason, str):
                 raise InputError(f"{there}.reason", "must be text")
+            months_in = _frequency(failure, f"{there}.frequency")
             with _under(there):
                 points = _number(_required(failure, "points", None), "points")
-                failures.append(Failure(kpi=kpi, points=points, relief=relief, reason=reason))
-        periods.append(PeriodInput(name, failures=tuple(failures)))
+                failures.append(
+                    Failure(kpi=kpi, points=points, relief=relief, reason=reason, period_months=months_in)
+                )
+        missing = _missing(period, here)
+        adjustments = _adjustments(period, here)
+        with _under(here):
+            periods.append(
+                PeriodInput(name, failures=tuple(failures), missing=missing, adjustments=adjustments)
+            )
     return periods
 
 
@@ -203,31 +394,39 @@ def _shown(value: Any) -> str:
 # ------------------------------------------------------------------------------------------ output
 
 
-def _output(statement: Statement) -> dict[str, Any]:
-    periods = []
-    total_deduction = Decimal(0)
-    total_payable = Decimal(0)
-    for s in statement.periods:
-        charge = pennies(s.charge)
-        deduction = pennies(s.deduction)
-        payable = charge - deduction
-        total_deduction += deduction
-        total_payable += payable
-        periods.append(
-            {
-                "period": s.period,
-                "charge": float(charge),
-                "points": s.points,
-                "relieved_points": s.relieved_points,
-                "deduction_before_cap": float(pennies(s.deduction_before_cap)),
-                "deduction": float(deduction),
-                "capped": s.capped,
-                "payable": float(payable),
-                "lines": list(s.lines),
-            }
-        )
+def _output(statement: RoundedStatement) -> dict[str, Any]:
+    periods = [
+        {
+            "period": p.period,
+            "charge": float(p.charge_gbp),
+            "points": float(p.points),
+            "relieved_points": float(p.relieved_points),
+            "deduction_before_cap": float(p.deduction_before_cap_gbp),
+            "deduction": float(p.deduction_gbp),
+            "capped": p.capped,
+            "adjustments": [
+                {
+                    "kpi": a.kpi,
+                    "period": a.period,
+                    "points": float(a.points),
+                    "validated_on": a.validated_on,
+                    "reason": a.reason,
+                    "amount": float(a.amount_gbp),
+                    "line": a.line,
+                }
+                for a in p.adjustments
+            ],
+            "adjustment_total": float(p.adjustment_total_gbp),
+            "payable": float(p.payable_gbp),
+            "provisional": list(p.provisional),
+            "deemed_failed": list(p.deemed_failed),
+            "runs": {kpi: {"run": s.run, "last_period": s.last_period} for kpi, s in p.runs.items()},
+            "lines": list(p.lines),
+        }
+        for p in statement.periods
+    ]
     return {
         "periods": periods,
-        "total_deduction": float(total_deduction),
-        "total_payable": float(total_payable),
+        "total_deduction": float(statement.total_deduction_gbp),
+        "total_payable": float(statement.total_payable_gbp),
     }

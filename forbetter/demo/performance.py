@@ -25,14 +25,29 @@ from forbetter.payments import services as payment_services
 from forbetter.payments.models import (
     IndexValue,
     PaymentStatement,
+    RatchetRun,
     ReliefEvent,
     StatementItem,
     StatementStatus,
 )
 from forbetter.performance import services
 from forbetter.performance.adapters import Status, status_of
-from forbetter.performance.models import IndicatorReview, Kpi, KpiReturn, ReturnStatus, ReviewOutcome
-from forbetter.performance.periods import financial_year, is_period_start, month_start, months, period_end
+from forbetter.performance.models import (
+    IndicatorReview,
+    Kpi,
+    KpiReturn,
+    KpiTarget,
+    ReturnStatus,
+    ReviewOutcome,
+)
+from forbetter.performance.periods import (
+    financial_year,
+    is_period_start,
+    month_start,
+    months,
+    parse_month,
+    period_end,
+)
 from forbetter.performance.rules import is_late, return_due_on
 
 SEED = 6006
@@ -97,6 +112,9 @@ FM-04 | Vacant commercial units re-let within 6 months | % | higher | outcome | 
 CO-01 | New hires who live in the county (social value) | % | higher | outcome | 60 | 50 | 41 | 5 \
   | monthly | no
 """
+# Targets raised at the indicator review 13 months ago (the table holds the new target): the old target
+# applies before the change, so older statuses, ratings and statements keep it.
+_OLD_TARGETS = {"HW-02": "88", "PR-01": "90"}
 # How well the partner does on some KPIs (quality, spread), and who measures those the partner does not.
 _QUALITY = {"HW-02": (0.35, 0.95), "HW-07": (0.5, 0.8), "PR-04": (0.8, 0.7)}
 _MEASURED_BY = {
@@ -213,6 +231,7 @@ def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -
     editor, partner = people["editor@ashcombe.example"], people["partner@meridian.example"]
     owners = [editor, people["chris.morgan@ashcombe.example"], people["fatima.begum@ashcombe.example"]]
     kpis = _kpis(partnership, editor, owners, first)
+    _target_changes(kpis, editor, today)
     _returns(kpis, first, last, now, rng, editor, partner)
     _mechanism(partnership, editor, first, last, rng)
     reliefs = _reliefs(partnership, kpis, editor, now, rng)
@@ -260,7 +279,7 @@ def _kpis(
                 "baseline_method": "Average of the 12 months before the service transferred, "
                 "from council records.",
                 "baseline_measured_on": first - relativedelta(months=8),
-                "target": Decimal(spec.target),
+                "target": Decimal(_OLD_TARGETS.get(spec.reference, spec.target)),
                 "failure_threshold": Decimal(spec.threshold),
                 "frequency": spec.frequency,
                 "first_period": first_period,
@@ -273,6 +292,35 @@ def _kpis(
         )
         found[spec.reference] = (kpi, spec)
     return found
+
+
+def _review_day(index: int, today: dt.date) -> dt.date:
+    """The day the last indicator review of the index-th KPI was done (13 months ago)."""
+    return today - relativedelta(months=13, days=index)
+
+
+def _target_changes(kpis: dict[str, tuple[Kpi, DemoKpi]], editor: Any, today: dt.date) -> None:
+    """Targets raised at the last indicator review apply from the first period after it (rule
+    KPI-TARGET-IN-FORCE); the KPI's target field holds the newest target."""
+    for index, (kpi, spec) in enumerate(kpis.values()):
+        if spec.reference not in _OLD_TARGETS:
+            continue
+        applies_from = month_start(_review_day(index, today)) + relativedelta(months=1)
+        while not is_period_start(applies_from, kpi.frequency):
+            applies_from += relativedelta(months=1)
+        reason = f"Changed at the indicator review of {_review_day(index, today):%-d %B %Y}"
+        row = KpiTarget(
+            kpi=kpi,
+            effective_from=applies_from,
+            target=Decimal(spec.target),
+            failure_threshold=kpi.failure_threshold,
+            reason=reason,
+        )
+        row._history_user = editor  # type: ignore[attr-defined]
+        row.save()
+        kpi.target = Decimal(spec.target)
+        kpi._history_user, kpi._change_reason = editor, reason  # type: ignore[attr-defined]
+        kpi.save()
 
 
 def _value(spec: DemoKpi, step: int, rng: random.Random) -> Decimal:
@@ -452,10 +500,11 @@ def _reliefs(
         record
         for record in KpiReturn.objects.filter(kpi__partnership=partnership, status=ReturnStatus.VALIDATED)
         .select_related("kpi")
+        .prefetch_related("kpi__targets")
         .order_by("period", "kpi__reference")
         if record.kpi.severity_points
         and record.kpi.reference != "PR-04"  # its bad patch stays unrelieved, so the ratchet shows
-        and status_of(record.kpi, record.value) == Status.FAILED
+        and status_of(record.kpi, record.value, record.period) == Status.FAILED
     ]
     chosen = sorted(rng.sample(failures, k=min(7, len(failures))), key=lambda r: (r.period, r.kpi.reference))
     reliefs = []
@@ -487,7 +536,9 @@ def _statements(
     now: dt.datetime,
     reliefs: list[ReliefEvent],
 ) -> None:
-    """All 48 statements worked out in one engine run and approved, as the council would have each month."""
+    """All 48 statements worked out in one engine run and approved, as the council would have each month:
+    with their failing KPIs and ratchet state, and, where returns were still awaiting validation or
+    disputed, the approver's recorded reason for approving anyway."""
     span = list(months(first, last))
     mechanism = payment_selectors.mechanism_of(partnership)
     computed = payment_selectors.compute_months(partnership, mechanism, span)
@@ -497,6 +548,7 @@ def _statements(
     for month in span:
         figures = computed.figures[month]
         approved = _at(month + relativedelta(months=1, days=17), 15, now)
+        pending = payment_selectors.pending_returns(partnership, month)
         statement = PaymentStatement(
             partnership=partnership,
             month=month,
@@ -507,12 +559,24 @@ def _statements(
             deduction_before_cap_gbp=figures.deduction_before_cap_gbp,
             deduction_gbp=figures.deduction_gbp,
             capped=figures.capped,
+            adjustment_total_gbp=figures.adjustment_total_gbp,
             payable_gbp=figures.payable_gbp,
             lines=list(figures.lines),
             created_by=editor,
             approved_by=editor,
             approved_at=approved,
+            runs_stored=True,
         )
+        if pending:
+            statement.override_reason = (
+                "Approved on the contract's payment date; the returns below were not validated then. Any "
+                "failure validated later is deducted as an adjustment in a later statement."
+            )
+            statement.override_by, statement.override_at, statement.override_pending = (
+                editor,
+                approved,
+                pending,
+            )
         statement._history_date = approved  # type: ignore[attr-defined]
         statements.append(statement)
     bulk_create_with_history(
@@ -525,7 +589,7 @@ def _statements(
             kpi=failure.kpi,
             kpi_label=f"{failure.kpi.reference} {failure.kpi.name}",
             value=failure.value,
-            target=failure.kpi.target,
+            target=failure.target,
             points=failure.points,
             relieved=failure.relief is not None,
             relief_reason=failure.relief.reason if failure.relief else "",
@@ -536,16 +600,26 @@ def _statements(
     bulk_create_with_history(
         items, StatementItem, default_user=editor, default_change_reason="Frozen with the statement"
     )
+    RatchetRun.objects.bulk_create(
+        RatchetRun(
+            statement=by_month[month],
+            kpi_id=kpi_id,
+            run=state.run,
+            last_period=parse_month(state.last_period),
+        )
+        for month, runs in computed.runs.items()
+        for kpi_id, state in runs.items()
+    )
 
 
 def _reviews(kpis: dict[str, tuple[Kpi, DemoKpi]], editor: Any, today: dt.date, rng: random.Random) -> None:
     reviews = []
     for index, (kpi, spec) in enumerate(kpis.values()):
-        done_on = today - relativedelta(months=13, days=index)
-        outcome = ReviewOutcome.CHANGE_TARGET if spec.reference in ("HW-02", "PR-01") else ReviewOutcome.KEEP
+        done_on = _review_day(index, today)
+        outcome = ReviewOutcome.CHANGE_TARGET if spec.reference in _OLD_TARGETS else ReviewOutcome.KEEP
         notes = (
-            f"Target raised to {spec.target}{spec.unit} now the service is stable; the old target was met "
-            "every month last year."
+            f"Target raised from {_OLD_TARGETS.get(spec.reference)}{spec.unit} to {spec.target}{spec.unit} "
+            "now the service is stable; the old target was met in most months last year."
             if outcome == ReviewOutcome.CHANGE_TARGET
             else "Still measures what residents care about; data source reliable. Keep as it is."
         )
@@ -556,6 +630,11 @@ def _reviews(kpis: dict[str, tuple[Kpi, DemoKpi]], editor: Any, today: dt.date, 
             reviewed_by=editor,
             outcome=outcome,
             new_target=kpi.target if outcome == ReviewOutcome.CHANGE_TARGET else None,
+            new_target_from=(
+                kpi.targets.order_by("-effective_from").values_list("effective_from", flat=True).first()
+                if outcome == ReviewOutcome.CHANGE_TARGET
+                else None
+            ),
             notes=notes,
         )
         review._history_date = timezone.make_aware(dt.datetime.combine(done_on, dt.time(16)))  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django import forms
 
 from forbetter.core.forms import DateInput, GovukFormMixin
-from forbetter.payments.models import PaymentMechanism, Responsibility
+from forbetter.payments.models import MissingReturnRule, PaymentMechanism, Responsibility, ThresholdScope
 from forbetter.performance.forms import PeriodField, row_error_ids
 from forbetter.performance.models import Kpi
 
@@ -31,6 +31,8 @@ class MechanismForm(GovukFormMixin, forms.ModelForm):
         "cap": "govuk-input--width-5",
         "ratchet_consecutive": "govuk-input--width-3",
         "ratchet_multiplier": "govuk-input--width-4",
+        "indexation_month": "govuk-input--width-2",
+        "missing_return_points": "govuk-input--width-4",
     }
 
     class Meta:
@@ -46,6 +48,10 @@ class MechanismForm(GovukFormMixin, forms.ModelForm):
             "cap",
             "ratchet_consecutive",
             "ratchet_multiplier",
+            "indexation_month",
+            "threshold_scope",
+            "missing_return_rule",
+            "missing_return_points",
             "gainshare_baseline_gbp",
         ]
         labels: ClassVar[dict[str, str]] = {
@@ -60,12 +66,22 @@ class MechanismForm(GovukFormMixin, forms.ModelForm):
             "ratchet_consecutive": "Ratchet from consecutive failed months",
             "ratchet_multiplier": "Ratchet multiplier",
             "gainshare_baseline_gbp": "Gainshare baseline (£ a year)",
+            "indexation_month": "Month the indexed share is uprated each year (optional)",
+            "threshold_scope": "Whose points do the free points cover?",
+            "missing_return_rule": "A KPI with no validated value by the statement date is",
+            "missing_return_points": "Points for a KPI treated as failed with no validated value (optional)",
         }
         help_texts: ClassVar[dict[str, str]] = {
             "ratchet_multiplier": "For example 1.5: from that month the KPI's points count one and a half "
             "times.",
+            "indexation_month": "1 for January to 12 for December. Leave blank to uprate in the anniversary "
+            "month of the first month paid.",
         }
-        widgets: ClassVar[dict[str, Any]] = {"effective_from": DateInput()}
+        widgets: ClassVar[dict[str, Any]] = {
+            "effective_from": DateInput(),
+            "threshold_scope": forms.RadioSelect,
+            "missing_return_rule": forms.RadioSelect,
+        }
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
             "effective_from": {"required": "Enter the first month paid", "invalid": "Enter a real date"},
             "monthly_charge_gbp": {"required": "Enter the monthly charge", **MONEY},
@@ -95,7 +111,28 @@ class MechanismForm(GovukFormMixin, forms.ModelForm):
                 "min_value": "A ratchet multiplier is at least 1",
             },
             "index_base": {"invalid": "Enter the index value as a number, for example 108.0"},
+            "indexation_month": {
+                "invalid": "Enter the month as a number from 1 (January) to 12 (December)",
+                "min_value": "Enter the month as a number from 1 (January) to 12 (December)",
+                "max_value": "Enter the month as a number from 1 (January) to 12 (December)",
+            },
+            "missing_return_points": {
+                "invalid": "Enter a whole number of points",
+                "min_value": "Points cannot be negative",
+            },
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left unanswered, the two rules keep their defaults (today's behaviour), so older forms still save.
+        for name in ("threshold_scope", "missing_return_rule"):
+            self.fields[name].required = False
+
+    def clean_threshold_scope(self) -> str:
+        return self.cleaned_data.get("threshold_scope") or ThresholdScope.ALL_KPIS
+
+    def clean_missing_return_rule(self) -> str:
+        return self.cleaned_data.get("missing_return_rule") or MissingReturnRule.PROVISIONAL
 
 
 class BandForm(GovukFormMixin, forms.Form):
@@ -262,6 +299,76 @@ class ReliefForm(GovukFormMixin, forms.Form):
         field = self.fields["kpi"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "Choose a KPI")] + [(k.pk, str(k)) for k in kpis]
+
+
+class ChargeChangeForm(GovukFormMixin, forms.Form):
+    widths: ClassVar[dict[str, str]] = {
+        "effective_from": "govuk-input--width-5",
+        "monthly_charge_gbp": "govuk-input--width-10",
+    }
+    effective_from = PeriodField(
+        label="First month of the new charge",
+        help_text="For example 2025-04. Earlier months keep their charge.",
+    )
+    monthly_charge_gbp = forms.DecimalField(
+        label="New monthly charge before indexation (£)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"required": "Enter the new monthly charge", **MONEY},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        help_text="For example the change-control variation number and what it changed.",
+        error_messages={
+            "required": "Enter why the charge changes",
+            "max_length": "Keep it to 300 characters",
+        },
+    )
+
+
+class ReliefCorrectForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": "Enter why the failure is excused",
+            "max_length": "Keep it to 2,000 characters",
+        },
+    )
+    why = forms.CharField(
+        label="Why the reason is being corrected",
+        max_length=200,
+        error_messages={"required": "Enter why the reason is being corrected", "max_length": "Keep it short"},
+    )
+
+
+class ReliefWithdrawForm(GovukFormMixin, forms.Form):
+    withdrawal_reason = forms.CharField(
+        label="Why the relief is withdrawn",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="If the month's statement is already approved, the failure is deducted as an adjustment in "
+        "the next statement approved.",
+        error_messages={
+            "required": "Enter why the relief is withdrawn",
+            "max_length": "Keep it to 2,000 characters",
+        },
+    )
+
+
+class StatementApproveForm(GovukFormMixin, forms.Form):
+    override_reason = forms.CharField(
+        label="Reason to approve with returns not validated",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when some returns for the month are not validated. It is recorded with your "
+        "name and shown on the statement.",
+        error_messages={"max_length": "Keep the reason to 2,000 characters or fewer"},
+    )
 
 
 class StatementCreateForm(GovukFormMixin, forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from typing import ClassVar
 
 from django.conf import settings
@@ -13,6 +14,16 @@ from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import Kpi
 
 FRACTION = [MinValueValidator(0), MaxValueValidator(1)]
+
+
+class ThresholdScope(models.TextChoices):
+    ALL_KPIS = "all_kpis", "Every KPI's points, monthly or not"
+    MONTHLY_KPIS = "monthly_kpis", "Monthly KPIs' points only (points of quarterly and annual KPIs all count)"
+
+
+class MissingReturnRule(models.TextChoices):
+    PROVISIONAL = "provisional", "Held as provisional: no points now, an adjustment later if it fails"
+    FAIL = "fail", "Treated as failed"
 
 
 class PaymentMechanism(models.Model):
@@ -61,6 +72,25 @@ class PaymentMechanism(models.Model):
     ratchet_multiplier = models.DecimalField(
         max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    indexation_month = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="The month of the year the indexed share is uprated (1 = January). Blank: the anniversary "
+        "month of the first month paid.",
+    )
+    threshold_scope = models.CharField(
+        max_length=20, choices=ThresholdScope.choices, default=ThresholdScope.ALL_KPIS
+    )
+    missing_return_rule = models.CharField(
+        max_length=20, choices=MissingReturnRule.choices, default=MissingReturnRule.PROVISIONAL
+    )
+    missing_return_points = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Points a KPI with no validated value earns when treated as failed. Blank: its own "
+        "severity points.",
+    )
     gainshare_baseline_gbp = models.DecimalField(
         "gainshare baseline (£ a year)",
         max_digits=14,
@@ -75,6 +105,35 @@ class PaymentMechanism(models.Model):
 
     def __str__(self) -> str:
         return f"Payment mechanism of {self.partnership}"
+
+    @property
+    def indexation_month_name(self) -> str:
+        """The month the indexed share is uprated each year (rule PAY-INDEX-ANNUAL)."""
+        return calendar.month_name[self.indexation_month or self.effective_from.month]
+
+
+class ChargeChange(models.Model):
+    """From ``effective_from`` on, the monthly charge (before indexation) is ``monthly_charge_gbp``: a
+    change-control variation, for example. Earlier months keep the charge in force then."""
+
+    mechanism = models.ForeignKey(PaymentMechanism, on_delete=models.CASCADE, related_name="charge_changes")
+    effective_from = models.DateField(help_text="The first month the new charge is paid.")
+    monthly_charge_gbp = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    reason = models.CharField(max_length=300, help_text="For example the change-control variation number.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["effective_from"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["mechanism", "effective_from"], name="one_charge_change_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.monthly_charge_gbp:,.2f} a month from {self.effective_from:%B %Y}"
 
 
 class DeductionBand(models.Model):
@@ -162,16 +221,33 @@ class ReliefEvent(models.Model):
     reason = models.TextField()
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_on = models.DateField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-month", "kpi__reference"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["kpi", "month"], name="one_relief_per_kpi_month")
+            models.UniqueConstraint(
+                fields=["kpi", "month"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_relief_per_kpi_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal_reason=""),
+                name="relief_withdrawal_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Relief for {self.kpi.reference}, {self.month:%B %Y}"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class StatementStatus(models.TextChoices):
@@ -200,6 +276,22 @@ class PaymentStatement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    adjustment_total_gbp = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Late failures of frozen months."
+    )
+    override_reason = models.TextField(
+        blank=True, help_text="Why the statement was approved while returns for its month were not validated."
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+    runs_stored = models.BooleanField(
+        default=False, help_text="The ratchet state was stored on approval, so later drafts start from it."
+    )
+    override_pending = models.JSONField(
+        default=list, blank=True, help_text="The returns not validated when the override was given, as shown."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -226,11 +318,16 @@ class StatementItem(models.Model):
     statement = models.ForeignKey(PaymentStatement, on_delete=models.CASCADE, related_name="items")
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="+")
     kpi_label = models.CharField(max_length=250)
-    value = models.DecimalField(max_digits=14, decimal_places=4)
+    value = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Blank: no validated value."
+    )
     target = models.DecimalField(max_digits=14, decimal_places=4)
     points = models.PositiveIntegerField()
     relieved = models.BooleanField(default=False)
     relief_reason = models.TextField(blank=True)
+    deemed = models.BooleanField(
+        default=False, help_text="No validated value by the statement date: treated as failed by the rule."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -238,6 +335,50 @@ class StatementItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi_label}: {self.points} points"
+
+
+class StatementAdjustment(models.Model):
+    """A failure of an earlier, frozen month deducted in this statement (rule PAY-LATE-ADJUSTMENT)."""
+
+    statement = models.ForeignKey(PaymentStatement, on_delete=models.CASCADE, related_name="adjustments")
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="+")
+    kpi_label = models.CharField(max_length=250)
+    original_month = models.DateField(help_text="The frozen month the failure belongs to.")
+    points = models.DecimalField(max_digits=12, decimal_places=4)
+    amount_gbp = models.DecimalField(max_digits=14, decimal_places=2)
+    validated_on = models.DateField(
+        help_text="When the failure became known (validated, or relief withdrawn)."
+    )
+    reason = models.CharField(max_length=300)
+    line = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["original_month", "kpi_label"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["kpi", "original_month"], name="one_adjustment_per_kpi_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"Adjustment for {self.kpi_label}, {self.original_month:%B %Y}"
+
+
+class RatchetRun(models.Model):
+    """A KPI's ratchet state when a statement was approved: failed ``run`` periods running, the last
+    assessed in ``last_period``. The next draft carries on from it instead of recomputing from the start."""
+
+    statement = models.ForeignKey(PaymentStatement, on_delete=models.CASCADE, related_name="ratchet_runs")
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="+")
+    run = models.PositiveSmallIntegerField()
+    last_period = models.DateField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["statement", "kpi"], name="one_ratchet_run_per_statement_kpi")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id}: {self.run} running to {self.last_period:%Y-%m}"
 
 
 class Responsibility(models.Model):

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,20 +24,23 @@ from forbetter.calc.errors import InputError
 from forbetter.partnerships.models import Partnership
 from forbetter.payments import adapters, selectors
 from forbetter.payments.models import (
+    ChargeChange,
     DeductionBand,
     GainshareYear,
     IndexValue,
     PaymentMechanism,
     PaymentStatement,
+    RatchetRun,
     ReliefEvent,
     Responsibility,
     ShareBand,
     ShareKind,
+    StatementAdjustment,
     StatementItem,
     StatementStatus,
 )
 from forbetter.performance.models import Kpi
-from forbetter.performance.periods import month_start
+from forbetter.performance.periods import month_start, parse_month
 
 MECHANISM_FIELDS = (
     "effective_from",
@@ -49,6 +53,10 @@ MECHANISM_FIELDS = (
     "cap",
     "ratchet_consecutive",
     "ratchet_multiplier",
+    "indexation_month",
+    "threshold_scope",
+    "missing_return_rule",
+    "missing_return_points",
     "gainshare_baseline_gbp",
 )
 # The engine names fields the way the command line's JSON does; forms name them the way models do.
@@ -61,6 +69,11 @@ ENGINE_FIELDS = {
     "ratchet.consecutive": "ratchet_consecutive",
     "ratchet.multiplier": "ratchet_multiplier",
     "index.base": "index_base",
+    "indexation_month": "indexation_month",
+    "effective_from": "effective_from",
+    "threshold_scope": "threshold_scope",
+    "missing_returns.rule": "missing_return_rule",
+    "missing_returns.points": "missing_return_points",
 }
 _BAND_FIELD = re.compile(r"^(points\.bands|gain_bands|pain_bands)(?:\[(\d+)\])?(?:\.(\w+))?$")
 _BAND_PREFIX = {
@@ -123,18 +136,10 @@ def _check_mechanism(
     if errors:
         raise ValidationError(errors)
     try:
-        engine.Mechanism(
-            monthly_charge=float(mechanism.monthly_charge_gbp),
-            threshold=mechanism.points_threshold,
-            point_value=float(mechanism.point_value_gbp),
-            bands=adapters.engine_bands(bands),
-            indexed_share=float(mechanism.indexed_share),
-            cap=None if mechanism.cap is None else float(mechanism.cap),
-            ratchet=(
-                engine.Ratchet(mechanism.ratchet_consecutive, float(mechanism.ratchet_multiplier))
-                if mechanism.ratchet_consecutive and mechanism.ratchet_multiplier is not None
-                else None
-            ),
+        adapters.engine_mechanism(
+            mechanism,
+            bands=bands,
+            charge_changes=list(mechanism.charge_changes.all()) if mechanism.pk else [],
         )
         for kind, name in ((ShareKind.GAIN, "gain_bands"), (ShareKind.PAIN, "pain_bands")):
             of_kind = adapters.engine_share_bands(shares, kind)
@@ -219,7 +224,7 @@ def relief_create(
                 "relief can no longer change it"
             }
         )
-    if ReliefEvent.objects.filter(kpi=kpi, month=month).exists():
+    if ReliefEvent.objects.filter(kpi=kpi, month=month, withdrawn_at__isnull=True).exists():
         raise ValidationError({"month": f"{kpi.reference} already has relief for {month:%B %Y}"})
     relief = ReliefEvent(
         partnership=partnership,
@@ -231,6 +236,56 @@ def relief_create(
     )
     relief.full_clean()
     _save(relief, user, "Relief granted")
+    return relief
+
+
+@transaction.atomic
+def relief_correct(*, user: Any, relief: ReliefEvent, reason: str, why: str) -> ReliefEvent:
+    """Correct the recorded reason for a relief event; the history keeps the old words and why it changed.
+
+    The relief itself (which KPI and month) is not changed: to take it back, withdraw it.
+    """
+    _require_editor(user)
+    relief = ReliefEvent.objects.select_for_update().get(pk=relief.pk)
+    errors: dict[str, str] = {}
+    if relief.withdrawn:
+        errors["reason"] = "This relief has been withdrawn; it can no longer be corrected"
+    if not reason.strip():
+        errors["reason"] = "Enter why the failure is excused"
+    if not why.strip():
+        errors["why"] = "Enter why the reason is being corrected"
+    if errors:
+        raise ValidationError(errors)
+    relief.reason = reason.strip()
+    relief.full_clean()
+    _save(relief, user, f"Corrected: {why.strip()}"[:100])
+    return relief
+
+
+@transaction.atomic
+def relief_withdraw(
+    *, user: Any, relief: ReliefEvent, reason: str, now: dt.datetime | None = None
+) -> ReliefEvent:
+    """Withdraw a relief event with a reason; it stays in the register, marked withdrawn, with its history.
+
+    Before the month's statement is approved, the draft simply counts the failure again. After it is
+    approved and frozen, the failure the relief excused is deducted as a dated adjustment in the next
+    statement approved (rule PAY-LATE-ADJUSTMENT), so the frozen statement never changes and nothing is
+    lost.
+    """
+    _require_editor(user)
+    relief = ReliefEvent.objects.select_for_update().get(pk=relief.pk)
+    if relief.withdrawn:
+        raise ValidationError({"withdrawal_reason": "This relief has already been withdrawn"})
+    if not reason.strip():
+        raise ValidationError({"withdrawal_reason": "Enter why the relief is withdrawn"})
+    if len(reason.strip()) > 2000:
+        raise ValidationError({"withdrawal_reason": "Keep the reason to 2,000 characters or fewer"})
+    relief.withdrawn_at = now or timezone.now()
+    relief.withdrawn_by = user
+    relief.withdrawal_reason = reason.strip()
+    relief.full_clean(validate_constraints=False)
+    _save(relief, user, f"Withdrawn: {reason.strip()}"[:100])
     return relief
 
 
@@ -258,10 +313,16 @@ def statement_create(
 
 @transaction.atomic
 def statement_approve(
-    *, user: Any, statement: PaymentStatement, now: dt.datetime | None = None
+    *, user: Any, statement: PaymentStatement, override_reason: str = "", now: dt.datetime | None = None
 ) -> PaymentStatement:
-    """Approve a draft and freeze it: its figures, explanation lines and failing KPIs are stored as they
-    are now and never recomputed. Returns validated or disputed later do not change it."""
+    """Approve a draft and freeze it: its figures, explanation lines, failing KPIs, adjustments for late
+    failures and every KPI's ratchet state are stored as they are now and never recomputed.
+
+    A month with returns not submitted, awaiting validation or disputed is refused unless the approver gives
+    a reason to approve anyway; the override (who, when, why and which returns) is stored and shown on the
+    statement (rule PAY-MISSING-RETURN). Failures validated later are deducted as adjustments in a later
+    statement (rule PAY-LATE-ADJUSTMENT).
+    """
     _require_editor(user)
     statement = PaymentStatement.objects.select_for_update().get(pk=statement.pk)
     if statement.frozen:
@@ -270,6 +331,24 @@ def statement_approve(
     view = selectors.statement_view(partnership, statement)
     if view.error or view.figures is None:
         raise ValidationError(view.error or "The statement cannot be worked out")
+    now = now or timezone.now()
+    override_reason = override_reason.strip()
+    if view.pending:
+        if not override_reason:
+            many = len(view.pending) > 1
+            raise ValidationError(
+                {
+                    "override_reason": f"{len(view.pending)} KPI return{'s' if many else ''} for "
+                    f"{statement.month:%B %Y} {'are' if many else 'is'} not validated "
+                    f"({'; '.join(view.pending)}). Wait for them, or give the reason to approve now"
+                }
+            )
+        if len(override_reason) > 2000:
+            raise ValidationError({"override_reason": "Keep the reason to 2,000 characters or fewer"})
+        statement.override_reason = override_reason
+        statement.override_by = user
+        statement.override_at = now
+        statement.override_pending = list(view.pending)
     figures = view.figures
     statement.charge_gbp = figures.charge_gbp
     statement.points = figures.points
@@ -277,12 +356,14 @@ def statement_approve(
     statement.deduction_before_cap_gbp = figures.deduction_before_cap_gbp
     statement.deduction_gbp = figures.deduction_gbp
     statement.capped = figures.capped
+    statement.adjustment_total_gbp = figures.adjustment_total_gbp
     statement.payable_gbp = figures.payable_gbp
     statement.lines = list(figures.lines)
     statement.status = StatementStatus.APPROVED
     statement.approved_by = user
-    statement.approved_at = now or timezone.now()
-    _save(statement, user, "Approved and frozen")
+    statement.approved_at = now
+    statement.runs_stored = True
+    _save(statement, user, "Approved and frozen" + (" with returns not validated" if view.pending else ""))
     bulk_create_with_history(
         [
             StatementItem(
@@ -294,6 +375,7 @@ def statement_approve(
                 points=item.points,
                 relieved=item.relieved,
                 relief_reason=item.reason,
+                deemed=item.deemed,
             )
             for item in view.items
         ],
@@ -301,7 +383,81 @@ def statement_approve(
         default_user=user,
         default_change_reason="Frozen with the statement",
     )
+    bulk_create_with_history(
+        [
+            StatementAdjustment(
+                statement=statement,
+                kpi_id=a.kpi_id,
+                kpi_label=a.label,
+                original_month=a.original_month,
+                points=a.points,
+                amount_gbp=a.amount_gbp,
+                validated_on=a.known_on,
+                reason=a.reason[:300],
+                line=a.line,
+            )
+            for a in figures.adjustments
+        ],
+        StatementAdjustment,
+        default_user=user,
+        default_change_reason="Deducted with the statement",
+    )
+    RatchetRun.objects.bulk_create(
+        RatchetRun(
+            statement=statement, kpi_id=kpi_id, run=state.run, last_period=parse_month(state.last_period)
+        )
+        for kpi_id, state in view.runs.items()
+    )
     return statement
+
+
+@transaction.atomic
+def charge_change_add(
+    *,
+    user: Any,
+    mechanism: PaymentMechanism,
+    effective_from: dt.date,
+    monthly_charge_gbp: Decimal,
+    reason: str,
+) -> ChargeChange:
+    """Rule PAY-CHARGE-IN-FORCE: change the monthly charge from a month on (a change-control variation).
+
+    Months before it keep the charge in force then; a change cannot reach back into approved statements.
+    """
+    _require_editor(user)
+    month = month_start(effective_from)
+    errors: dict[str, str] = {}
+    if month <= mechanism.effective_from:
+        errors["effective_from"] = (
+            f"The mechanism starts in {mechanism.effective_from:%B %Y}: a change applies from a later month "
+            "(change the mechanism itself to correct its first charge)"
+        )
+    latest = (
+        PaymentStatement.objects.filter(partnership=mechanism.partnership_id, status=StatementStatus.APPROVED)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    if latest is not None and month <= latest:
+        errors["effective_from"] = (
+            f"Statements up to {latest:%B %Y} are approved and frozen: the change can apply from "
+            f"{latest + relativedelta(months=1):%B %Y} at the earliest"
+        )
+    if ChargeChange.objects.filter(mechanism=mechanism, effective_from=month).exists():
+        errors["effective_from"] = f"There is already a change of charge from {month:%B %Y}"
+    if not reason.strip():
+        errors["reason"] = "Enter why the charge changes, for example the variation number"
+    if errors:
+        raise ValidationError(errors)
+    change = ChargeChange(
+        mechanism=mechanism,
+        effective_from=month,
+        monthly_charge_gbp=monthly_charge_gbp,
+        reason=reason.strip(),
+    )
+    change.full_clean()
+    _save(change, user, "Charge changed from a date")
+    return change
 
 
 @transaction.atomic

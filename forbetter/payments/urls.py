@@ -20,7 +20,9 @@ urlpatterns = [
     path("<int:pk>/payments/mechanism/edit/", views_mechanism.mechanism_edit, name="mechanism-edit"),
     path("<int:pk>/payments/mechanism/index/", views_mechanism.index_values, name="index"),
     path("<int:pk>/payments/mechanism/gainshare/", views_mechanism.gainshare_year, name="gainshare-year"),
+    path("<int:pk>/payments/mechanism/charge/", views_mechanism.charge_change, name="charge-change"),
     path("<int:pk>/payments/relief/", views_mechanism.reliefs, name="reliefs"),
+    path("<int:pk>/payments/relief/<int:relief_pk>/", views_mechanism.relief_detail, name="relief"),
     path("<int:pk>/payments/responsibilities/", views_mechanism.responsibilities, name="responsibilities"),
     path(
         "<int:pk>/payments/responsibilities/new/",

@@ -24,14 +24,17 @@ from forbetter.partnerships.view_helpers import (
 from forbetter.payments import selectors, services
 from forbetter.payments.forms import (
     BandFormSet,
+    ChargeChangeForm,
     GainshareYearForm,
     IndexValueForm,
     MechanismForm,
+    ReliefCorrectForm,
     ReliefForm,
+    ReliefWithdrawForm,
     ResponsibilityForm,
     ShareBandFormSet,
 )
-from forbetter.payments.models import PaymentMechanism, Responsibility, ShareKind
+from forbetter.payments.models import PaymentMechanism, ReliefEvent, Responsibility, ShareKind
 from forbetter.performance.models import Kpi
 
 SECTION = "payments"
@@ -206,6 +209,77 @@ def reliefs(request: HttpRequest, pk: int) -> HttpResponse:
         area="reliefs",
         form=form,
         page_obj=paginate(request, selectors.reliefs_of(partnership)),
+    )
+
+
+def charge_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the monthly charge from a month on (rule PAY-CHARGE-IN-FORCE); earlier months keep theirs."""
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    found = get_object_or_404(PaymentMechanism, partnership=partnership)
+    form = ChargeChangeForm(request.POST or None)
+    if save_form(
+        request,
+        form,
+        lambda data: services.charge_change_add(user=request.user, mechanism=found, **data),
+        success="Change of charge saved",
+    ):
+        return redirect("payments:mechanism", pk=partnership.pk)
+    return partnership_page(
+        request,
+        "payments/charge_change_form.html",
+        partnership,
+        SECTION,
+        area="mechanism",
+        form=form,
+        mechanism=found,
+        changes=list(found.charge_changes.all()),
+    )
+
+
+def relief_detail(request: HttpRequest, pk: int, relief_pk: int) -> HttpResponse:
+    """One relief event with its history; editors can correct its reason or withdraw it."""
+    partnership = visible_partnership(request, pk)
+    relief = get_object_or_404(
+        ReliefEvent.objects.select_related("kpi", "approved_by", "withdrawn_by"),
+        partnership=partnership,
+        pk=relief_pk,
+    )
+    editing = can_edit(request.user)
+    if request.method == "POST":
+        require_edit(request)
+    action = request.POST.get("action") if request.method == "POST" else None
+    correct = ReliefCorrectForm(
+        request.POST if action == "correct" else None, initial={"reason": relief.reason}, prefix="correct"
+    )
+    withdraw = ReliefWithdrawForm(request.POST if action == "withdraw" else None, prefix="withdraw")
+    if action == "correct" and save_form(
+        request,
+        correct,
+        lambda data: services.relief_correct(user=request.user, relief=relief, **data),
+        success="Relief reason corrected",
+    ):
+        return redirect("payments:relief", pk=partnership.pk, relief_pk=relief.pk)
+    if action == "withdraw" and save_form(
+        request,
+        withdraw,
+        lambda data: services.relief_withdraw(
+            user=request.user, relief=relief, reason=data["withdrawal_reason"]
+        ),
+        success="Relief withdrawn",
+    ):
+        return redirect("payments:relief", pk=partnership.pk, relief_pk=relief.pk)
+    return partnership_page(
+        request,
+        "payments/relief_detail.html",
+        partnership,
+        SECTION,
+        area="reliefs",
+        relief=relief,
+        correct=correct if editing and not relief.withdrawn else None,
+        withdraw=withdraw if editing and not relief.withdrawn else None,
+        frozen=selectors.month_frozen(partnership, relief.month),
+        history=history_of(relief),
     )
 
 

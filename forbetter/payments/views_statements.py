@@ -20,7 +20,7 @@ from forbetter.partnerships.view_helpers import (
     visible_partnership,
 )
 from forbetter.payments import selectors, services
-from forbetter.payments.forms import StatementCreateForm
+from forbetter.payments.forms import StatementApproveForm, StatementCreateForm
 from forbetter.payments.models import PaymentStatement
 
 SECTION = "payments"
@@ -77,6 +77,7 @@ def statement_detail(request: HttpRequest, pk: int, statement_pk: int) -> HttpRe
         SECTION,
         area="statements",
         view=selectors.statement_view(partnership, statement),
+        approve_form=StatementApproveForm() if can_edit(request.user) and not statement.frozen else None,
     )
 
 
@@ -85,10 +86,23 @@ def statement_approve(request: HttpRequest, pk: int, statement_pk: int) -> HttpR
     partnership = visible_partnership(request, pk)
     require_edit(request)
     statement = _statement(request, partnership.pk, statement_pk)
-    try:
-        services.statement_approve(user=request.user, statement=statement)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Statement for {statement.month:%B %Y} approved and frozen")
-    return redirect("payments:statement", pk=partnership.pk, statement_pk=statement.pk)
+    form = StatementApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.statement_approve(
+                user=request.user, statement=statement, override_reason=form.cleaned_data["override_reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Statement for {statement.month:%B %Y} approved and frozen")
+            return redirect("payments:statement", pk=partnership.pk, statement_pk=statement.pk)
+    return partnership_page(
+        request,
+        "payments/statement_detail.html",
+        partnership,
+        SECTION,
+        area="statements",
+        view=selectors.statement_view(partnership, statement),
+        approve_form=form,
+    )

@@ -6,6 +6,7 @@ through these functions.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +14,8 @@ from decimal import Decimal
 from forbetter.calc import performance as engine
 from forbetter.calc.errors import InputError
 from forbetter.calc.performance import Rating, Status
-from forbetter.performance.models import Kpi
+from forbetter.performance.models import Kpi, KpiReturn
+from forbetter.performance.targets import target_in_force
 
 __all__ = [
     "Position",
@@ -22,6 +24,7 @@ __all__ = [
     "benchmark_position",
     "kpi_statuses",
     "proposed_rating",
+    "return_statuses",
     "status_of",
 ]
 
@@ -30,27 +33,45 @@ def _float(value: Decimal | float) -> float:
     return float(value)
 
 
-def status_of(kpi: Kpi, value: Decimal) -> Status:
-    """Rule KPI-STATUS for one value of the KPI: met, approaching target or failed."""
+def status_of(kpi: Kpi, value: Decimal, period: dt.date) -> Status:
+    """Rule KPI-STATUS for one value of the KPI against the target in force for its period (rule
+    KPI-TARGET-IN-FORCE): met, approaching target or failed."""
+    target = target_in_force(kpi, period)
     return engine.kpi_status(
         _float(value),
-        target=_float(kpi.target),
-        failure_threshold=None if kpi.failure_threshold is None else _float(kpi.failure_threshold),
+        target=_float(target.target),
+        failure_threshold=None if target.failure_threshold is None else _float(target.failure_threshold),
         higher_is_better=kpi.higher_is_better,
     )
 
 
-def kpi_statuses(kpi: Kpi, values: Sequence[Decimal]) -> list[Status]:
-    """Rule KPI-STATUS for many values at once (vectorised in the engine)."""
+def kpi_statuses(kpi: Kpi, values: Sequence[Decimal], *, periods: Sequence[dt.date]) -> list[Status]:
+    """Rule KPI-STATUS for many values at once (vectorised in the engine), each against the target in force
+    for its period (rule KPI-TARGET-IN-FORCE). ``periods`` are the periods' start dates."""
+    if len(values) != len(periods):
+        raise ValueError("give one period for each value")
     if not values:
         return []
-    codes = engine.kpi_status_codes(
-        [_float(v) for v in values],
-        target=_float(kpi.target),
-        failure_threshold=None if kpi.failure_threshold is None else _float(kpi.failure_threshold),
-        higher_is_better=kpi.higher_is_better,
-    )
-    return [Status(int(code)) for code in codes]
+    groups: dict[tuple[Decimal, Decimal | None], list[int]] = {}
+    for index, period in enumerate(periods):
+        target = target_in_force(kpi, period)
+        groups.setdefault((target.target, target.failure_threshold), []).append(index)
+    statuses: list[Status] = [Status.MET] * len(values)
+    for (target_value, threshold), indexes in groups.items():
+        codes = engine.kpi_status_codes(
+            [_float(values[i]) for i in indexes],
+            target=_float(target_value),
+            failure_threshold=None if threshold is None else _float(threshold),
+            higher_is_better=kpi.higher_is_better,
+        )
+        for i, code in zip(indexes, codes, strict=True):
+            statuses[i] = Status(int(code))
+    return statuses
+
+
+def return_statuses(kpi: Kpi, returns: Sequence[KpiReturn]) -> list[Status]:
+    """:func:`kpi_statuses` of a KPI's returns, each judged against the target in force for its period."""
+    return kpi_statuses(kpi, [r.value for r in returns], periods=[r.period for r in returns])
 
 
 def share_met(statuses: Sequence[Status]) -> float | None:

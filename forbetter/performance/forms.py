@@ -122,7 +122,9 @@ class KpiForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts: ClassVar[dict[str, str]] = {
             "baseline_value": "The value before the service transferred, in the KPI's unit.",
-            "target": "The value that counts as met, in the KPI's unit.",
+            "target": "The value that counts as met, in the KPI's unit. Changing it here corrects the "
+            "target in force now; to change the target from a date, record an indicator review, so earlier "
+            "periods keep theirs.",
             "measurement_method": "The data source, the calculation and any sampling.",
         }
         widgets: ClassVar[dict[str, Any]] = {
@@ -289,6 +291,23 @@ class ReviewRecordForm(GovukFormMixin, forms.Form):
         max_digits=14,
         decimal_places=4,
         error_messages=NUMBER_MESSAGES,
+    )
+    new_failure_threshold = forms.DecimalField(
+        label="New failure threshold (optional)",
+        required=False,
+        max_digits=14,
+        decimal_places=4,
+        help_text="Leave blank to keep the failure threshold in force.",
+        error_messages=NUMBER_MESSAGES,
+    )
+    new_target_from = forms.DateField(
+        label="The new target applies from (optional)",
+        required=False,
+        widget=DateInput(),
+        help_text="The first reporting period it applies to. Blank: the first period that starts after the "
+        "review. Earlier periods, their statuses, ratings and payment statements keep the target in force "
+        "then.",
+        error_messages={"invalid": "Enter a real date"},
     )
     notes = forms.CharField(
         label="Notes",

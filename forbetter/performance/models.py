@@ -111,6 +111,30 @@ class Kpi(models.Model):
         return self.direction == Direction.HIGHER
 
 
+class KpiTarget(models.Model):
+    """The target and failure threshold of a KPI from a date (rule KPI-TARGET-IN-FORCE).
+
+    A target changed at an indicator review applies to periods starting on or after ``effective_from``;
+    earlier periods, their statuses, ratings and payment statements keep the target in force then.
+    """
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="targets")
+    effective_from = models.DateField(help_text="The first period this target applies to.")
+    target = models.DecimalField(max_digits=14, decimal_places=4)
+    failure_threshold = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["kpi", "effective_from"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["kpi", "effective_from"], name="one_target_per_kpi_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.reference} target {self.target.normalize():f} from {self.effective_from:%B %Y}"
+
+
 class ReturnStatus(models.TextChoices):
     SUBMITTED = "submitted", "Awaiting validation"
     VALIDATED = "validated", "Validated"
@@ -186,6 +210,13 @@ class IndicatorReview(models.Model):
     )
     outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
     new_target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_failure_threshold = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_target_from = models.DateField(
+        "new target applies from",
+        null=True,
+        blank=True,
+        help_text="The first period the new target applies to.",
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 

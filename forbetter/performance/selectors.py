@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,16 +29,19 @@ from forbetter.performance.models import (
     Kpi,
     KpiReturn,
     KpiState,
+    KpiTarget,
     ReturnStatus,
 )
 from forbetter.performance.periods import financial_year, financial_year_label, period_label
 from forbetter.performance.sparklines import Sparkline, sparkline
+from forbetter.performance.targets import target_history, target_in_force
 
 TREND_MONTHS = 12
 
 
 def kpis_of(partnership: Partnership) -> QuerySet[Kpi]:
-    return Kpi.objects.filter(partnership=partnership).select_related("owner")
+    """The partnership's KPIs with their owners and target history (rule KPI-TARGET-IN-FORCE)."""
+    return Kpi.objects.filter(partnership=partnership).select_related("owner").prefetch_related("targets")
 
 
 @dataclass
@@ -47,6 +51,7 @@ class KpiRow:
     kpi: Kpi
     latest: KpiReturn | None
     status: Status | None
+    target: Decimal
     met: int
     assessed: int
     share_met: float | None
@@ -106,17 +111,20 @@ def dashboard(partnership: Partnership, *, today: dt.date | None = None) -> Dash
     for kpi in kpis:
         returns: list[KpiReturn] = kpi.recent_validated  # type: ignore[attr-defined]
         values = [r.value for r in returns]
-        statuses = adapters.kpi_statuses(kpi, values)
+        statuses = adapters.return_statuses(kpi, returns)
         latest = returns[-1] if returns else None
         rows.append(
             KpiRow(
                 kpi=kpi,
                 latest=latest,
                 status=statuses[-1] if statuses else None,
+                target=target_in_force(kpi, latest.period if latest else today).target,
                 met=sum(1 for s in statuses if s == Status.MET),
                 assessed=len(statuses),
                 share_met=adapters.share_met(statuses),
-                trend=sparkline(values, target=kpi.target),
+                trend=sparkline(
+                    values, target=target_in_force(kpi, latest.period if latest else today).target
+                ),
                 trend_values=values,
                 awaiting=kpi.awaiting,
             )
@@ -143,6 +151,7 @@ class KpiDetail:
     lines: list[ReturnLine]
     chart: Chart | None
     reviews: list[IndicatorReview]
+    targets: list[KpiTarget]
     met: int
     assessed: int
     share_met: float | None
@@ -154,10 +163,9 @@ def kpi_detail(kpi: Kpi) -> KpiDetail:
         KpiReturn.objects.filter(kpi=kpi).select_related("submitted_by", "reviewed_by").order_by("-period")
     )
     validated = [r for r in returns if r.status == ReturnStatus.VALIDATED]
-    statuses = dict(
-        zip((r.pk for r in validated), adapters.kpi_statuses(kpi, [r.value for r in validated]), strict=True)
-    )
+    statuses = dict(zip((r.pk for r in validated), adapters.return_statuses(kpi, validated), strict=True))
     lines = [ReturnLine(r, statuses.get(r.pk)) for r in returns]
+    targets = target_history(kpi)
     chart = _kpi_chart(kpi, list(reversed(validated)), [statuses[r.pk] for r in reversed(validated)])
     assessed = list(statuses.values())
     return KpiDetail(
@@ -165,6 +173,7 @@ def kpi_detail(kpi: Kpi) -> KpiDetail:
         lines=lines,
         chart=chart,
         reviews=list(kpi.reviews.select_related("reviewed_by").order_by("-due_on")),
+        targets=targets,
         met=sum(1 for s in assessed if s == Status.MET),
         assessed=len(assessed),
         share_met=adapters.share_met(assessed),
@@ -174,22 +183,30 @@ def kpi_detail(kpi: Kpi) -> KpiDetail:
 def _kpi_chart(kpi: Kpi, validated: list[KpiReturn], statuses: list[Status]) -> Chart | None:
     if not validated:
         return None
-    lines = {"Target": float(kpi.target)}
-    if kpi.failure_threshold is not None:
-        lines["Failure threshold"] = float(kpi.failure_threshold)
+    in_force = [target_in_force(kpi, r.period) for r in validated]
+    series: dict[str, Sequence[float | None]] = {"Validated value": [float(r.value) for r in validated]}
+    lines: dict[str, float] = {}
+    if len({(t.target, t.failure_threshold) for t in in_force}) > 1:
+        # The target changed during the chart: draw the target in force period by period.
+        series["Target in force"] = [float(t.target) for t in in_force]
+    else:
+        lines["Target"] = float(in_force[-1].target)
+        if in_force[-1].failure_threshold is not None:
+            lines["Failure threshold"] = float(in_force[-1].failure_threshold)
     met = sum(1 for s in statuses if s == Status.MET)
     failed = sum(1 for s in statuses if s == Status.FAILED)
     summary = (
         f"{kpi.name} ({kpi.unit}, {kpi.get_direction_display().lower()}) over {len(validated)} validated "
         f"periods from {period_label(validated[0].period, kpi.frequency)} to "
-        f"{period_label(validated[-1].period, kpi.frequency)}: target met in {met}, failed in {failed}. "
-        f"Latest value {validated[-1].value.normalize():f} against a target of {kpi.target.normalize():f}."
+        f"{period_label(validated[-1].period, kpi.frequency)}: target met in {met}, failed in {failed}, each "
+        f"against the target in force for its period. Latest value {validated[-1].value.normalize():f} "
+        f"against a target of {in_force[-1].target.normalize():f}."
     )
     return line_chart(
         title=f"{kpi.reference} {kpi.name}: validated values",
         summary=summary,
         x_labels=[period_label(r.period, kpi.frequency) for r in validated],
-        series={"Validated value": [float(r.value) for r in validated]},
+        series=series,
         y_label=kpi.unit,
         reference_lines=lines,
     )
@@ -263,7 +280,7 @@ def annual_ratings(partnership: Partnership, *, year: int, years: list[int]) -> 
         returns: list[KpiReturn] = kpi.year_validated
         if kpi.state == KpiState.RETIRED and not returns:
             continue
-        statuses = adapters.kpi_statuses(kpi, [r.value for r in returns])
+        statuses = adapters.return_statuses(kpi, returns)
         rating, share = adapters.proposed_rating(statuses)
         rows.append(
             RatingRow(

@@ -30,6 +30,7 @@ from forbetter.performance.models import (
     Kpi,
     KpiReturn,
     KpiState,
+    KpiTarget,
     ReturnStatus,
     ReviewOutcome,
 )
@@ -114,7 +115,30 @@ def kpi_create(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> 
     if Kpi.objects.filter(partnership=partnership, reference=kpi.reference).exists():
         raise ValidationError({"reference": f"This partnership already has a KPI {kpi.reference}"})
     _save(kpi, user, "Created")
+    _save(
+        KpiTarget(
+            kpi=kpi,
+            effective_from=kpi.first_period,
+            target=kpi.target,
+            failure_threshold=kpi.failure_threshold,
+            reason="Target when the KPI was set",
+        ),
+        user,
+        "Created with the KPI",
+    )
     return kpi
+
+
+def _sync_current_target(kpi: Kpi, user: Any) -> None:
+    """The KPI form corrects the newest target row (rule KPI-TARGET-IN-FORCE); a change from a date is
+    recorded through an indicator review, so earlier periods keep their target."""
+    row = KpiTarget.objects.filter(kpi=kpi).order_by("-effective_from").first()
+    if row is None:
+        row = KpiTarget(kpi=kpi, effective_from=kpi.first_period, reason="Target when the KPI was set")
+    elif (row.target, row.failure_threshold) == (kpi.target, kpi.failure_threshold):
+        return
+    row.target, row.failure_threshold = kpi.target, kpi.failure_threshold
+    _save(row, user, "Corrected on the KPI form")
 
 
 @transaction.atomic
@@ -132,7 +156,16 @@ def kpi_update(*, user: Any, kpi: Kpi, data: dict[str, Any]) -> Kpi:
     ):
         raise ValidationError({"reference": f"This partnership already has a KPI {kpi.reference}"})
     _save(kpi, user)
+    _sync_current_target(kpi, user)
     return kpi
+
+
+def _next_period_start(kpi: Kpi, day: dt.date) -> dt.date:
+    """The first reporting period of the KPI that starts after ``day``."""
+    period = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    while not is_period_start(period, kpi.frequency):
+        period = (period + dt.timedelta(days=32)).replace(day=1)
+    return period
 
 
 def _period_errors(kpi: Kpi, period: dt.date, today: dt.date) -> str:
@@ -279,29 +312,45 @@ def review_record(
     outcome: str,
     notes: str,
     new_target: Decimal | None = None,
+    new_failure_threshold: Decimal | None = None,
+    new_target_from: dt.date | None = None,
     next_review_on: dt.date | None = None,
 ) -> IndicatorReview:
     """Record the outcome of an indicator review (framework action C-PM-2) and apply it to the KPI.
 
-    Changing the target needs the new target; replacing or retiring a KPI retires it (it takes no more
-    returns); keeping or changing it can schedule the next review.
+    Changing the target needs the new target; it applies from ``new_target_from`` (default: the first
+    reporting period that starts after the review) and earlier periods keep the target in force then
+    (rule KPI-TARGET-IN-FORCE). Replacing or retiring a KPI retires it (it takes no more returns); keeping or
+    changing it can schedule the next review.
     """
     _require_editor(user)
     if review.reviewed_on is not None:
         raise ValidationError({"outcome": "This review has already been recorded"})
     kpi = Kpi.objects.select_for_update().get(pk=review.kpi_id)
     errors: dict[str, str] = {}
+    threshold = new_failure_threshold if new_failure_threshold is not None else kpi.failure_threshold
+    applies_from = new_target_from or _next_period_start(kpi, reviewed_on)
     if outcome == ReviewOutcome.CHANGE_TARGET:
         if new_target is None:
             errors["new_target"] = "Enter the new target"
         else:
             message = adapters.check_thresholds(
-                target=new_target,
-                failure_threshold=kpi.failure_threshold,
-                higher_is_better=kpi.higher_is_better,
+                target=new_target, failure_threshold=threshold, higher_is_better=kpi.higher_is_better
             )
             if message:
-                errors["new_target"] = f"With this target the KPI's failure threshold {message}"
+                field = "new_failure_threshold" if new_failure_threshold is not None else "new_target"
+                errors[field] = f"With this target the KPI's failure threshold {message}"
+        if not is_period_start(applies_from, kpi.frequency):
+            errors["new_target_from"] = (
+                "The new target must apply from the start of a reporting period: "
+                f"{frequency_rule(kpi.frequency)}"
+            )
+        elif applies_from < kpi.first_period:
+            errors["new_target_from"] = (
+                f"Reporting for this KPI starts with {period_label(kpi.first_period, kpi.frequency)}"
+            )
+        elif KpiTarget.objects.filter(kpi=kpi, effective_from__gt=applies_from).exists():
+            errors["new_target_from"] = "A later target is already recorded: a change cannot go before it"
     if outcome in (ReviewOutcome.REPLACE, ReviewOutcome.RETIRE) and not notes.strip():
         errors["notes"] = "Say why the indicator is being replaced or retired, and what replaces it"
     if next_review_on is not None and next_review_on <= reviewed_on:
@@ -312,12 +361,35 @@ def review_record(
     review.reviewed_by = user
     review.outcome = outcome
     review.notes = notes.strip()
-    review.new_target = new_target if outcome == ReviewOutcome.CHANGE_TARGET else None
+    changing = outcome == ReviewOutcome.CHANGE_TARGET
+    review.new_target = new_target if changing else None
+    review.new_failure_threshold = new_failure_threshold if changing else None
+    review.new_target_from = applies_from if changing else None
     review.full_clean()
     _save(review, user, f"Reviewed: {review.get_outcome_display().lower()}")
-    if outcome == ReviewOutcome.CHANGE_TARGET and new_target is not None:
-        kpi.target = new_target
-        _save(kpi, user, f"Target changed at the indicator review of {reviewed_on:%-d %B %Y}")
+    if changing and new_target is not None:
+        because = f"Changed at the indicator review of {reviewed_on:%-d %B %Y}"
+        if not KpiTarget.objects.filter(kpi=kpi).exists():
+            _save(
+                KpiTarget(
+                    kpi=kpi,
+                    effective_from=kpi.first_period,
+                    target=kpi.target,
+                    failure_threshold=kpi.failure_threshold,
+                    reason="Target when the KPI was set",
+                ),
+                user,
+                "Recorded before a change",
+            )
+        row = KpiTarget.objects.filter(kpi=kpi, effective_from=applies_from).first() or KpiTarget(
+            kpi=kpi, effective_from=applies_from
+        )
+        row.target, row.failure_threshold, row.reason = new_target, threshold, because
+        _save(row, user, because)
+        kpi.target, kpi.failure_threshold = new_target, threshold
+        _save(
+            kpi, user, f"Target changed from {period_label(applies_from, kpi.frequency)}: {because.lower()}"
+        )
     elif outcome in (ReviewOutcome.REPLACE, ReviewOutcome.RETIRE):
         kpi.state = KpiState.RETIRED
         _save(kpi, user, f"Retired at the indicator review of {reviewed_on:%-d %B %Y}")

@@ -22,6 +22,7 @@ from forbetter.performance import selectors, services
 from forbetter.performance.adapters import status_of
 from forbetter.performance.forms import ReturnFilterForm, ReturnForm, ReturnReviewForm
 from forbetter.performance.models import KpiReturn, ReturnStatus
+from forbetter.performance.targets import target_in_force
 from forbetter.performance.uploads import KINDS
 
 SECTION = "kpis"
@@ -85,7 +86,7 @@ def return_detail(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
     record = _return(partnership, return_pk)
     status = None
     if record.status == ReturnStatus.VALIDATED:
-        status = status_of(record.kpi, record.value)
+        status = status_of(record.kpi, record.value, record.period)
     return partnership_page(
         request,
         "performance/return_detail.html",
@@ -94,6 +95,7 @@ def return_detail(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
         area="returns",
         record=record,
         status=status,
+        target=target_in_force(record.kpi, record.period),
         history=history_of(record),
         review_form=ReturnReviewForm()
         if can_edit(request.user) and record.status != ReturnStatus.VALIDATED

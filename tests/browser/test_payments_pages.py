@@ -82,3 +82,37 @@ def test_partner_sees_approved_statements(page: Any, world: World, statements: N
     assert "Approved and frozen" in page.locator("main").inner_text()
     assert page.get_by_role("button", name="Approve and freeze").count() == 0
     assert_accessible(page)
+
+
+def test_relief_change_of_charge_and_approval_override_pages_are_accessible(
+    page: Any, world: World, statements: None
+) -> None:
+    editor = world.users[Role.COUNCIL_EDITOR]
+    kpi = make_kpi(world.ours, "HW-02", severity_points=10)
+    relief = services.relief_create(
+        user=editor,
+        partnership=world.ours,
+        kpi_id=kpi.pk,
+        month=dt.date(2024, 5, 1),
+        reason="Named storm",
+        approved_on=dt.date(2024, 6, 1),
+    )
+    draft = services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 4, 1))
+    sign_in(page, "editor@a.test", PASSWORD)
+    page.goto(f"/partnerships/{world.ours.pk}/payments/relief/{relief.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw the relief").click()
+    assert "Enter why the relief is withdrawn" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.goto(f"/partnerships/{world.ours.pk}/payments/mechanism/charge/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the change").click()
+    assert_accessible(page)
+    page.goto(f"/partnerships/{world.ours.pk}/payments/statements/{draft.pk}/")
+    page.get_by_role("button", name="Approve and freeze").click()
+    assert "not validated" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Reason to approve with returns not validated").fill("Payment date reached")
+    page.get_by_role("button", name="Approve and freeze").click()
+    assert "Payment date reached" in page.locator("main").inner_text()
+    assert_accessible(page)

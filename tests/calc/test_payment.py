@@ -251,7 +251,7 @@ def test_pay_index_no_earlier_value_is_refused() -> None:
     mechanism = design_mechanism(indexed_share=0.5, index=Index(100.0, {"2024-03": 103.0}))
     with pytest.raises(InputError) as caught:
         payment_statement(mechanism, [PeriodInput("2024-02", points=0)])
-    assert caught.value.field == "index.values"
+    assert caught.value.field == "index.values.2024-02"
     assert "2024-02" in caught.value.message
 
 
@@ -710,3 +710,150 @@ def test_payment_and_performance_do_not_import_django() -> None:
         "sys.exit(1 if any(name.split('.')[0] == 'django' for name in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# ------------------------------------------------------------- issue 9: dates, periods, adjustments
+
+
+def test_pay_index_annual_uprates_once_a_year_in_the_indexation_month() -> None:
+    """Rule PAY-INDEX-ANNUAL [SoPC4 ch. 7]: the indexed share is uprated once a year, in the contract's
+    indexation (anniversary) month, and the uprating holds for the next twelve months."""
+    index = Index(100.0, {"2024-04": 104.0, "2024-05": 105.0, "2025-03": 110.0, "2025-04": 108.0})
+    mechanism = design_mechanism(indexed_share=0.5, index=index, indexation_month=4, effective_from="2024-04")
+    months = ["2024-04", "2024-05", "2025-03", "2025-04"]
+    statement = payment_statement(mechanism, [PeriodInput(m, points=0) for m in months])
+    assert [round(p.charge, 2) for p in statement.periods] == [102_000.0, 102_000.0, 102_000.0, 104_000.0]
+    assert "the index for April 2024, the indexation month" in statement.periods[2].lines[0]
+    assert payment.uprating_month("2024-03", indexation_month=4, effective_from="2024-04") is None
+
+
+def test_pay_charge_in_force_applies_a_variation_from_its_month() -> None:
+    """Rule PAY-CHARGE-IN-FORCE: a change-control variation changes the charge from a month; earlier months
+    keep the charge in force then."""
+    mechanism = design_mechanism(charge_changes=(payment.ChargeChange("2024-06", 90_000.0),))
+    statement = payment_statement(
+        mechanism, [PeriodInput("2024-05", points=0), PeriodInput("2024-06", points=0)]
+    )
+    assert [p.charge for p in statement.periods] == [100_000.0, 90_000.0]
+    with pytest.raises(InputError) as caught:
+        design_mechanism(charge_changes=(payment.ChargeChange("2024-6", 1.0),))
+    assert caught.value.field == "charge_changes[0].from"
+
+
+def test_pay_ratchet_counts_consecutive_periods_of_a_quarterly_kpi() -> None:
+    """Rule PAY-RATCHET for non-monthly KPIs: the run counts the KPI's own periods, so a quarterly KPI failing
+    in June, September and December has failed three quarters running, while a monthly KPI failing in June
+    and September has not failed two months running."""
+    quarterly = Failure("Q", 30, period_months=3)
+    monthly = Failure("M", 30)
+    periods = [
+        month(f"2024-{m:02d}", *((quarterly, monthly) if m in (6, 9, 12) else ())) for m in range(6, 13)
+    ]
+    runs = failure_runs(periods)
+    assert [r.get("Q") for r in runs if r] == [1, 2, 3]
+    assert [r.get("M") for r in runs if r] == [1, 1, 1]
+    mechanism = design_mechanism(ratchet=Ratchet(3, 2.0), cap=None)
+    december = payment_statement(mechanism, periods).periods[-1]
+    assert december.points == 90.0
+    assert any("failed 3 quarters running" in line for line in december.lines)
+
+
+def test_pay_threshold_scope_applies_the_free_points_as_the_contract_says() -> None:
+    """Rule PAY-THRESHOLD-SCOPE: the monthly free threshold covers every KPI, or monthly KPIs only; it is a
+    setting of the mechanism, not silently applied to both."""
+    failures = (Failure("M", 10), Failure("Q", 30, period_months=3))
+    shared = period_statement(design_mechanism(), month("2024-06", *failures))
+    monthly_only = period_statement(
+        design_mechanism(threshold_scope="monthly_kpis"), month("2024-06", *failures)
+    )
+    assert (shared.deduction, monthly_only.deduction) == (60.0, 90.0)
+    assert any("cover every KPI" in line for line in shared.lines)
+    with pytest.raises(InputError) as caught:
+        design_mechanism(threshold_scope="quarterly")
+    assert caught.value.field == "threshold_scope"
+
+
+def test_pay_missing_return_is_failed_with_stated_points_or_held_provisional() -> None:
+    """Rule PAY-MISSING-RETURN: a KPI period with no validated value by the statement date is handled by the
+    mechanism's rule: treated as failed with the stated points, or held as provisional (no points now)."""
+    period = PeriodInput(
+        "2024-04", failures=(Failure("A", 100),), missing=(payment.Missing("B", 5, "disputed"),)
+    )
+    held = period_statement(design_mechanism(), period)
+    assert (held.points, held.provisional, held.deemed_failed) == (100.0, ("B",), ())
+    failed = period_statement(design_mechanism(missing_rule="fail", missing_points=20), period)
+    assert (failed.points, failed.deduction, failed.deemed_failed) == (120.0, 312.0, ("B",))
+    own_points = period_statement(design_mechanism(missing_rule="fail"), period)
+    assert own_points.points == 105.0
+
+
+def test_pay_late_adjustment_makes_the_month_whole_without_counting_twice() -> None:
+    """Rule PAY-LATE-ADJUSTMENT: the frozen deduction plus the adjustments equal the deduction the month
+    would have had with every failure known in time, whatever the order (nothing lost, nothing twice)."""
+    mechanism = design_mechanism()
+    frozen = period_statement(mechanism, month("2024-04", Failure("A", 90)))
+    full = period_statement(
+        mechanism, month("2024-04", Failure("A", 90), Failure("B", 40), Failure("C", 3000))
+    )
+    adjustments = (
+        payment.Adjustment(
+            "B", "2024-04", 40, "2024-05-20", month_points=90, month_deduction=frozen.deduction
+        ),
+        payment.Adjustment(
+            "C", "2024-04", 3000, "2024-05-21", month_points=90, month_deduction=frozen.deduction
+        ),
+    )
+    may = period_statement(mechanism, PeriodInput("2024-05", failures=(), adjustments=adjustments))
+    assert frozen.deduction + may.adjustment_total == pytest.approx(full.deduction)
+    assert full.capped  # the cap of the original month holds across the adjustments
+    assert may.payable == pytest.approx(100_000.0 - may.adjustment_total)
+    assert "Adjustment for April 2024: KPI 'B' failure validated on 20 May 2024" in may.lines[-3]
+
+
+def test_pay_ratchet_carried_from_the_stored_state_equals_recomputing_from_the_start() -> None:
+    """Item 11: a draft worked out from the last approved month's stored ratchet state gives exactly the
+    figures of a recomputation from the first month."""
+    mechanism = design_mechanism(ratchet=Ratchet(2, 1.5), cap=None)
+    periods = [
+        month(
+            f"2024-{m:02d}", Failure("A", 30), *((Failure("Q", 50, period_months=3),) if m % 3 == 0 else ())
+        )
+        for m in range(1, 13)
+    ]
+    whole = payment_statement(mechanism, periods)
+    stored = whole.periods[7].runs
+    assert stored is not None
+    tail = payment_statement(mechanism, periods[8:], opening=stored)
+    assert [p.deduction for p in tail.periods] == [p.deduction for p in whole.periods[8:]]
+    assert [p.lines for p in tail.periods] == [p.lines for p in whole.periods[8:]]
+
+
+def test_pay_rounding_is_done_once_and_the_statement_adds_up() -> None:
+    """Rule PAY-ROUNDING: every user of a statement takes its pounds and pence from rounded_statement:
+    payable = charge - deduction - adjustments of the rounded figures, totals are sums of rounded months."""
+    mechanism = design_mechanism(
+        monthly_charge=100_000.0 / 3, indexed_share=0.3, index=Index(108.0, {"2024-04": 112.4})
+    )
+    statement = payment.rounded_statement(
+        payment_statement(mechanism, [PeriodInput("2024-04", points=121), PeriodInput("2024-05", points=7)])
+    )
+    for p in statement.periods:
+        assert p.payable_gbp == p.charge_gbp - p.deduction_gbp - p.adjustment_total_gbp
+        assert p.charge_gbp == p.charge_gbp.quantize(Decimal("0.01"))
+    assert statement.total_payable_gbp == sum(p.payable_gbp for p in statement.periods)
+
+
+def test_pay_gainshare_baseline_is_pro_rated_for_part_years_and_uprated_by_the_index() -> None:
+    """Rule PAY-GAINSHARE-BASELINE: a four-month year has four twelfths of the baseline, uprated like the
+    charge, so it cannot show a full-year saving."""
+    baseline = payment.gainshare_baseline(1_200_000, monthly_uprating=[1.0, 1.0, 1.0, 1.0])
+    assert baseline.baseline_gbp == pytest.approx(400_000.0)
+    result = gainshare(
+        baseline_gbp=baseline.baseline_gbp, actual_gbp=380_000, gain_bands=[ShareBand(0, None, 0.5)]
+    )
+    assert result.saving_gbp == pytest.approx(20_000.0)  # not 820,000 against the full year
+    uprated = payment.gainshare_baseline(1_200_000, monthly_uprating=[1.05] * 12)
+    assert uprated.baseline_gbp == pytest.approx(1_260_000.0)
+    assert "4 of the year's 12 months (pro-rated)" in baseline.line
+    with pytest.raises(InputError):
+        payment.gainshare_baseline(1_200_000, monthly_uprating=[])

@@ -105,6 +105,14 @@ def test_demo_has_48_approved_statements_that_a_recomputation_reproduces() -> No
             statement.payable_gbp,
         )
         assert list(figures.lines) == statement.lines
+    # Item 11: the last month worked out from the ratchet state stored with the month before it agrees with
+    # its frozen figures (the months before are not recomputed).
+    last = statements[-1]
+    incremental = payment_selectors.compute_months(partnership, mechanism, [last.month])
+    assert incremental.figures[last.month].payable_gbp == last.payable_gbp
+    assert list(incremental.figures[last.month].lines) == last.lines
+    # Months approved while returns were awaiting validation record who overrode and why.
+    assert any(s.override_reason and s.override_pending for s in statements)
 
 
 def test_demo_has_benchmarks_for_three_kpis_benefits_reviews_and_raci() -> None:

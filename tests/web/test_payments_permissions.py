@@ -18,11 +18,17 @@ from forbetter.partnerships.models import Partnership
 from forbetter.payments import services
 from forbetter.payments.models import PaymentStatement, StatementStatus
 from tests.conftest import World
-from tests.web.performance_factories import make_mechanism
+from tests.web.performance_factories import make_kpi, make_mechanism
 
-READ_URLS = ["statements", "mechanism", "index", "reliefs", "responsibilities"]
-READ_POST_EDIT_URLS = ["statements", "index", "reliefs"]  # pages whose form posts need an editor
-EDIT_URLS = ["mechanism-edit", "gainshare-year", "responsibility-create", "responsibility-edit"]
+READ_URLS = ["statements", "mechanism", "index", "reliefs", "relief", "responsibilities"]
+READ_POST_EDIT_URLS = ["statements", "index", "reliefs", "relief"]  # pages whose form posts need an editor
+EDIT_URLS = [
+    "mechanism-edit",
+    "charge-change",
+    "gainshare-year",
+    "responsibility-create",
+    "responsibility-edit",
+]
 STATEMENT_URLS = ["statement", "statement-approve"]
 COVERED_URLS = {f"payments:{name}" for name in READ_URLS + EDIT_URLS + STATEMENT_URLS}
 ROLES = list(Role)
@@ -40,12 +46,20 @@ def _records(partnership: Partnership, editor: User) -> dict[str, Any]:
     draft = services.statement_create(
         user=editor, partnership=partnership, month=dt.date(2024, 2, 1), today=today
     )
+    relief = services.relief_create(
+        user=editor,
+        partnership=partnership,
+        kpi_id=make_kpi(partnership).pk,
+        month=dt.date(2024, 2, 1),
+        reason="Named storm",
+        approved_on=dt.date(2024, 3, 1),
+    )
     line = services.responsibility_save(
         user=editor,
         partnership=partnership,
         data={"obligation": "Pay", "responsible": "A", "accountable": "B"},
     )
-    return {"approved": approved.pk, "draft": draft.pk, "responsibility_pk": line.pk}
+    return {"approved": approved.pk, "draft": draft.pk, "responsibility_pk": line.pk, "relief_pk": relief.pk}
 
 
 def _url(name: str, partnership: Partnership, records: dict[str, Any], statement: str = "approved") -> str:
@@ -54,6 +68,8 @@ def _url(name: str, partnership: Partnership, records: dict[str, Any], statement
         kwargs["statement_pk"] = records[statement]
     if name == "responsibility-edit":
         kwargs["responsibility_pk"] = records["responsibility_pk"]
+    if name == "relief":
+        kwargs["relief_pk"] = records["relief_pk"]
     return reverse(f"payments:{name}", kwargs=kwargs)
 
 
@@ -92,7 +108,9 @@ def test_payment_pages_by_role_and_visibility(world: World, role: Role, which: s
     )
     # Approval is a POST; a GET is refused before anything is looked up.
     assert client.get(_url("statement-approve", partnership, records, "draft")).status_code == 405
-    approve = client.post(_url("statement-approve", partnership, records, "draft"))
+    approve = client.post(
+        _url("statement-approve", partnership, records, "draft"), {"override_reason": "Payment date reached"}
+    )
     assert approve.status_code == ((302 if role in EDITORS else 403) if visible else 404), (role, which)
     status = PaymentStatement.objects.get(pk=records["draft"]).status
     assert status == (StatementStatus.APPROVED if visible and role in EDITORS else StatementStatus.DRAFT)
@@ -130,3 +148,4 @@ def test_statements_of_another_partnership_are_not_found_through_ours(world: Wor
     assert client.get(_url("statement", world.ours, theirs)).status_code == 404
     assert client.post(_url("statement-approve", world.ours, theirs, "draft")).status_code == 404
     assert client.get(_url("responsibility-edit", world.ours, theirs)).status_code == 404
+    assert client.get(_url("relief", world.ours, theirs)).status_code == 404

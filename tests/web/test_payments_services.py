@@ -326,7 +326,7 @@ def test_gainshare_bands_are_checked_and_split_savings(world: World, editor: Any
     )
     (line,) = selectors.gainshare_lines(selectors.mechanism_of(world.ours))  # type: ignore[arg-type]
     assert line.result is not None
-    assert (line.result.council_gbp, line.result.partner_gbp) == (155000.0, 95000.0)
+    assert (line.result.split.council_gbp, line.result.split.partner_gbp) == (155000.0, 95000.0)
 
 
 def test_a_ratchet_needs_both_months_and_multiplier(world: World, editor: Any) -> None:

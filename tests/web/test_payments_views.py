@@ -16,6 +16,8 @@ from django.urls import reverse
 from forbetter.accounts.models import Role, User
 from forbetter.payments import services
 from forbetter.payments.models import PaymentMechanism, PaymentStatement, ReliefEvent, StatementStatus
+from forbetter.performance import services as performance_services
+from forbetter.performance.models import ReturnStatus
 from tests.conftest import World
 from tests.web.performance_factories import make_kpi, make_mechanism, make_return
 
@@ -200,3 +202,109 @@ def test_statement_pages_run_a_fixed_number_of_queries(world: World, editor: Use
         assert page.status_code == 200
         assert len(queries) == few[name], name
     assert "B-09 Indicator B-09" in client.get(pages["draft"]).content.decode()
+
+
+def test_approving_with_returns_not_validated_asks_for_a_reason_and_the_statement_shows_it(
+    world: World, editor: User
+) -> None:
+    """Rule PAY-MISSING-RETURN on the page: the approve form asks for a reason when returns are pending;
+    without one nothing is frozen and the message names the returns; with one, the statement shows who
+    overrode, when and why."""
+    make_mechanism(world.ours)
+    kpi = make_kpi(world.ours, severity_points=120)
+    make_return(kpi, APRIL, "80", user=editor, status=ReturnStatus.DISPUTED)
+    statement = services.statement_create(
+        user=editor, partnership=world.ours, month=APRIL, today=dt.date(2024, 6, 1)
+    )
+    council = client_for(editor)
+    address = url("statement", world, statement_pk=statement.pk)
+    assert "Reason to approve with returns not validated" in council.get(address).content.decode()
+    refused = council.post(
+        url("statement-approve", world, statement_pk=statement.pk), {"override_reason": ""}
+    )
+    assert refused.status_code == 200
+    assert "K-01 Indicator K-01: disputed" in refused.content.decode()
+    statement.refresh_from_db()
+    assert statement.status == StatementStatus.DRAFT
+    council.post(
+        url("statement-approve", world, statement_pk=statement.pk),
+        {"override_reason": "Payment date reached"},
+    )
+    page = council.get(address).content.decode()
+    assert "Approved with returns not validated" in page
+    assert "Payment date reached" in page
+
+
+def test_relief_page_corrects_the_reason_and_withdraws_with_history(world: World, editor: User) -> None:
+    make_mechanism(world.ours)
+    kpi = make_kpi(world.ours, severity_points=50)
+    relief = services.relief_create(
+        user=editor, partnership=world.ours, kpi_id=kpi.pk, month=APRIL, reason="Storm", approved_on=APRIL
+    )
+    council = client_for(editor)
+    address = url("relief", world, relief_pk=relief.pk)
+    missing = council.post(address, {"action": "withdraw", "withdraw-withdrawal_reason": ""})
+    assert "Enter why the relief is withdrawn" in missing.content.decode()
+    council.post(address, {"action": "correct", "correct-reason": "Named storm", "correct-why": "Typo"})
+    council.post(
+        address, {"action": "withdraw", "withdraw-withdrawal_reason": "Not a relief event after all"}
+    )
+    relief.refresh_from_db()
+    assert (relief.reason, relief.withdrawal_reason) == ("Named storm", "Not a relief event after all")
+    page = council.get(address).content.decode()
+    assert "Withdrawn" in page
+    assert "Corrected: Typo" in page
+    assert "Withdraw the relief" not in page
+
+
+def test_change_of_charge_page_saves_a_dated_change_and_refuses_a_frozen_month(
+    world: World, editor: User
+) -> None:
+    make_mechanism(world.ours)
+    services.statement_approve(
+        user=editor,
+        statement=services.statement_create(
+            user=editor, partnership=world.ours, month=APRIL, today=dt.date(2024, 6, 1)
+        ),
+    )
+    council = client_for(editor)
+    refused = council.post(
+        url("charge-change", world), {"effective_from": "2024-04", "monthly_charge_gbp": "1", "reason": "V1"}
+    )
+    assert "approved and frozen" in refused.content.decode()
+    council.post(
+        url("charge-change", world),
+        {"effective_from": "2024-06", "monthly_charge_gbp": "120000", "reason": "Variation 7"},
+    )
+    page = council.get(url("mechanism", world)).content.decode()
+    assert "£120,000.00 from June 2024 (Variation 7)" in page
+
+
+def test_statement_pages_keep_their_query_count_when_adjustments_are_pending(
+    world: World, editor: User
+) -> None:
+    """Item 11: late failures are found in a fixed number of queries, so a pending adjustment does not add
+    queries to the list or the draft page."""
+    make_mechanism(world.ours)
+    kpi = make_kpi(world.ours, "L-1", severity_points=40)
+    record = make_return(kpi, dt.date(2024, 1, 1), "80", user=editor, status=ReturnStatus.DISPUTED)
+    january = services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 1, 1))
+    services.statement_approve(user=editor, statement=january, override_reason="Dispute open")
+    february = services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 2, 1))
+    make_return(kpi, dt.date(2024, 2, 1), "99", user=editor)
+    client = client_for(editor)
+    pages = [url("statements", world), url("statement", world, statement_pk=february.pk)]
+    before = []
+    for address in pages:
+        client.get(address)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(address)
+        before.append(len(queries))
+    performance_services.return_validate(user=editor, kpi_return=record)
+    after = []
+    for address in pages:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(address)
+        after.append(len(queries))
+    assert "Adjustment for January 2024" in page.content.decode()
+    assert after == before

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from forbetter.accounts.models import Role
 from forbetter.calc.performance import Rating, Status
-from forbetter.performance import benchmarks, rules, selectors, services
+from forbetter.performance import adapters, benchmarks, rules, selectors, services, targets
 from forbetter.performance.models import Kpi, KpiReturn, KpiState, ReturnStatus, ReviewOutcome
 from forbetter.performance.uploads import EvidenceFileError, check_evidence_file
 from tests.conftest import World
@@ -497,3 +497,81 @@ def test_a_benefit_year_can_appear_once(world: World, editor: Any) -> None:
         services.benefit_save(
             user=editor, partnership=world.ours, data={"name": "X", "category": "cashable"}, values=[row, row]
         )
+
+
+def test_rule_kpi_target_in_force_past_periods_keep_the_target_in_force_then(
+    world: World, editor: Any
+) -> None:
+    """Rule KPI-TARGET-IN-FORCE: a target raised at an indicator review applies from a date; earlier periods,
+    their status (RAG), the KPI page and ratings keep the target in force then (a value of 96 met the old
+    target of 95 in March and still shows as met after the target is raised to 97 from April)."""
+    kpi = make_kpi(world.ours, "T-1", target=Decimal("95"), failure_threshold=Decimal("90"))
+    for month in (2, 3, 4):
+        make_return(kpi, dt.date(2024, month, 1), "96", user=editor)
+    review = services.review_schedule(user=editor, kpi=kpi, due_on=dt.date(2024, 3, 1))
+    with pytest.raises(ValidationError) as caught:
+        services.review_record(
+            user=editor,
+            review=review,
+            reviewed_on=dt.date(2024, 3, 20),
+            outcome=ReviewOutcome.CHANGE_TARGET,
+            notes="Raised",
+            new_target=Decimal("97"),
+            new_target_from=dt.date(2024, 4, 15),
+        )
+    assert "start of a reporting period" in caught.value.message_dict["new_target_from"][0]
+    services.review_record(
+        user=editor,
+        review=review,
+        reviewed_on=dt.date(2024, 3, 20),
+        outcome=ReviewOutcome.CHANGE_TARGET,
+        notes="Raised",
+        new_target=Decimal("97"),
+        new_failure_threshold=Decimal("93"),
+    )
+    kpi = selectors.kpis_of(world.ours).get(pk=kpi.pk)
+    assert [(t.effective_from, t.target) for t in targets.target_history(kpi)] == [
+        (dt.date(2024, 1, 1), Decimal("95")),
+        (dt.date(2024, 4, 1), Decimal("97")),
+    ]
+    assert targets.target_in_force(kpi, dt.date(2024, 3, 1)).target == Decimal("95")
+    assert adapters.status_of(kpi, Decimal("96"), dt.date(2024, 3, 1)) == Status.MET
+    assert adapters.status_of(kpi, Decimal("96"), dt.date(2024, 4, 1)) == Status.APPROACHING
+    detail = selectors.kpi_detail(kpi)
+    assert [line.status for line in detail.lines] == [Status.APPROACHING, Status.MET, Status.MET]
+    ratings = selectors.annual_ratings(world.ours, year=2023, years=[2023])
+    assert [row.met for row in ratings.rows if row.kpi.pk == kpi.pk] == [2]  # Feb and March, old target
+
+
+def test_rule_kpi_target_in_force_the_kpi_form_corrects_only_the_newest_target_row(
+    world: World, editor: Any
+) -> None:
+    """Rule KPI-TARGET-IN-FORCE: a KPI is created with its first target row; editing the target on the KPI
+    form corrects the newest row (history kept) and leaves earlier rows alone."""
+    kpi = services.kpi_create(
+        user=editor,
+        partnership=world.ours,
+        data={
+            "reference": "N-1",
+            "name": "New",
+            "definition": "d",
+            "measurement_method": "m",
+            "measured_by": "b",
+            "unit": "%",
+            "direction": "higher",
+            "kpi_type": "output",
+            "target": Decimal("90"),
+            "failure_threshold": Decimal("85"),
+            "frequency": "monthly",
+            "first_period": dt.date(2024, 1, 1),
+        },
+    )
+    assert [(t.effective_from, t.target) for t in kpi.targets.all()] == [(dt.date(2024, 1, 1), Decimal("90"))]
+    kpi.targets.create(
+        effective_from=dt.date(2024, 6, 1), target=Decimal("92"), failure_threshold=Decimal("85")
+    )
+    services.kpi_update(user=editor, kpi=kpi, data={"target": Decimal("93")})
+    assert [t.target for t in kpi.targets.order_by("effective_from")] == [Decimal("90"), Decimal("93")]
+    assert kpi.targets.get(effective_from=dt.date(2024, 6, 1)).history.first().history_change_reason == (
+        "Corrected on the KPI form"
+    )

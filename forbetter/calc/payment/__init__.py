@@ -5,13 +5,22 @@ A month's payment is worked out in six steps, each a named rule below:
 ====================  =====================================================================================
 rule                  what it does
 ====================  =====================================================================================
+PAY-CHARGE-IN-FORCE   the monthly charge in force in a month, after variations (:func:`charge_in_force`)
 PAY-INDEX             uprate the indexed share of the monthly charge by the index (:func:`indexed_charge`)
+PAY-INDEX-ANNUAL      the uprating is done once a year, in the indexation month (:func:`uprating_month`)
+PAY-MISSING-RETURN    a KPI with no validated value: failed or provisional, as the mechanism says
+PAY-THRESHOLD-SCOPE   whose points the free threshold covers: all KPIs or monthly ones (:func:`banded_points`)
 PAY-RELIEF            a failure covered by a relief event earns no points (:func:`unrelieved_points_by_kpi`)
 PAY-RATCHET           a KPI failing k months running has its points multiplied (:func:`ratchet_multiplier`)
 PAY-BANDS             points above the free threshold cost money in bands (:func:`deduction_from_points`)
 PAY-CAP               the deduction is limited to a share of the month's charge (:func:`capped_deduction`)
-PAY-PAYABLE           payable = charge - deduction (:func:`payable`)
+PAY-LATE-ADJUSTMENT   a failure validated after its month was frozen is deducted later
+                      (:func:`adjustment_amount`)
+PAY-PAYABLE           payable = charge - deduction - adjustments (:func:`payable`)
+PAY-ROUNDING          one rounding to the penny, for every user of a statement (:func:`rounded_statement`)
 PAY-GAINSHARE         savings or overruns against a baseline are split in bands (:func:`gainshare`)
+PAY-GAINSHARE-BASE    the baseline pro-rated to part-years and uprated by the index
+                      (rule PAY-GAINSHARE-BASELINE, :func:`gainshare_baseline`)
 ====================  =====================================================================================
 
 Sources: ODPM Strategic Partnering Taskforce, *Payment Mechanisms: Technical Note* (2004), on charges that
@@ -38,23 +47,38 @@ lines and money formatting, :mod:`~forbetter.calc.payment.portfolio` the vectori
 from __future__ import annotations
 
 from forbetter.calc.payment.gain_sharing import (
+    Baseline,
     GainshareResult,
     ShareBand,
     gainshare,
+    gainshare_baseline,
     split_in_bands,
     validate_share_bands,
 )
 from forbetter.calc.payment.mechanism import (
+    MISSING_FAIL,
+    MISSING_PROVISIONAL,
+    MISSING_RULES,
+    PERIOD_MONTHS,
+    THRESHOLD_ALL_KPIS,
+    THRESHOLD_MONTHLY_KPIS,
+    THRESHOLD_SCOPES,
+    Adjustment,
     Band,
     BoolArray,
+    ChargeChange,
     Failure,
     FloatArray,
     Index,
     IntArray,
     Mechanism,
+    Missing,
     PeriodInput,
     Ratchet,
+    RunState,
+    check_day,
     month_number,
+    month_text,
     validate_bands,
 )
 from forbetter.calc.payment.portfolio import (
@@ -65,7 +89,11 @@ from forbetter.calc.payment.portfolio import (
     portfolio_deductions,
 )
 from forbetter.calc.payment.rules import (
+    adjustment_amount,
+    banded_points,
     capped_deduction,
+    charge_in_force,
+    closing_runs,
     deduction_from_points,
     failure_runs,
     index_value_for,
@@ -74,43 +102,74 @@ from forbetter.calc.payment.rules import (
     points_by_band,
     ratchet_multiplier,
     unrelieved_points_by_kpi,
+    uprating_factor,
+    uprating_month,
     weighted_points,
 )
 from forbetter.calc.payment.statement import (
+    AdjustmentResult,
     PeriodStatement,
+    RoundedAdjustment,
+    RoundedPeriod,
+    RoundedStatement,
     Statement,
     format_money,
     payment_statement,
     pennies,
     period_statement,
+    rounded_period,
+    rounded_statement,
 )
 
 __all__ = [
+    "MISSING_FAIL",
+    "MISSING_PROVISIONAL",
+    "MISSING_RULES",
+    "PERIOD_MONTHS",
+    "THRESHOLD_ALL_KPIS",
+    "THRESHOLD_MONTHLY_KPIS",
+    "THRESHOLD_SCOPES",
+    "Adjustment",
+    "AdjustmentResult",
     "Band",
     "BandTable",
+    "Baseline",
     "BoolArray",
+    "ChargeChange",
     "Failure",
     "FloatArray",
     "GainshareResult",
     "Index",
     "IntArray",
     "Mechanism",
+    "Missing",
     "PeriodInput",
     "PeriodStatement",
     "PortfolioResult",
     "Ratchet",
+    "RoundedAdjustment",
+    "RoundedPeriod",
+    "RoundedStatement",
+    "RunState",
     "ShareBand",
     "Statement",
+    "adjustment_amount",
     "band_table",
+    "banded_points",
     "capped_deduction",
+    "charge_in_force",
+    "check_day",
+    "closing_runs",
     "consecutive_failure_runs",
     "deduction_from_points",
     "failure_runs",
     "format_money",
     "gainshare",
+    "gainshare_baseline",
     "index_value_for",
     "indexed_charge",
     "month_number",
+    "month_text",
     "payable",
     "payment_statement",
     "pennies",
@@ -118,8 +177,12 @@ __all__ = [
     "points_by_band",
     "portfolio_deductions",
     "ratchet_multiplier",
+    "rounded_period",
+    "rounded_statement",
     "split_in_bands",
     "unrelieved_points_by_kpi",
+    "uprating_factor",
+    "uprating_month",
     "validate_bands",
     "validate_share_bands",
     "weighted_points",

@@ -2,6 +2,8 @@
 partner in bands of pounds (:class:`ShareBand`), and an overrun is borne in bands too when painshare is agreed
 (otherwise the partner bears it all). :func:`gainshare` gives each side's share with an explanation line;
 :func:`split_in_bands` and :func:`validate_share_bands` are the split and the check of the bands.
+:func:`gainshare_baseline` (rule PAY-GAINSHARE-BASELINE) turns the annual baseline into the baseline of one
+contract year: pro-rated to the months the contract ran and uprated by the index like the charge.
 """
 
 from __future__ import annotations
@@ -75,6 +77,49 @@ def split_in_bands(amount_gbp: float, *, bands: Sequence[ShareBand]) -> tuple[fl
         width = math.inf if band.to_gbp is None else band.to_gbp - band.from_gbp
         council += min(max(amount_gbp - band.from_gbp, 0.0), width) * band.council_share
     return council, amount_gbp - council
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A year's gainshare baseline: ``baseline_gbp`` for the ``months`` the contract ran, and why."""
+
+    baseline_gbp: float
+    months: int
+    line: str
+
+
+def gainshare_baseline(annual_baseline_gbp: float, *, monthly_uprating: Sequence[float]) -> Baseline:
+    """Rule PAY-GAINSHARE-BASELINE: the baseline for the months of a year the contract ran, uprated.
+
+    baseline = sum over the months covered of (annual baseline / 12) x that month's uprating factor, where
+    the factor is the charge's: (1 - indexed share) + indexed share x index / index base (1 without an
+    index). So a year the contract ran for four months has four twelfths of the baseline, and savings are
+    measured against a baseline in the same year's prices as the actual cost [ODPM SPT technical note
+    2004: savings are shared against a baseline adjusted like the price].
+
+    >>> b = gainshare_baseline(1_200_000, monthly_uprating=[1.0, 1.0, 1.05, 1.05])
+    >>> round(b.baseline_gbp, 2), b.months
+    (410000.0, 4)
+    """
+    annual = _number(annual_baseline_gbp, "baseline_gbp", minimum=0.0)
+    factors = [_number(f, f"monthly_uprating[{i}]", minimum=0.0) for i, f in enumerate(monthly_uprating)]
+    if not 1 <= len(factors) <= 12:
+        raise InputError(
+            "monthly_uprating", f"give one factor for each of 1 to 12 months, not {len(factors)}"
+        )
+    baseline = annual * math.fsum(factors) / 12.0
+    months = len(factors)
+    part = "the whole year" if months == 12 else f"{months} of the year's 12 months (pro-rated)"
+    uprated = (
+        "not uprated"
+        if all(f == 1.0 for f in factors)
+        else f"uprated by the index like the charge (average factor {sum(factors) / months:.4f})"
+    )
+    line = (
+        f"Baseline {format_money(annual)} a year, for {part}, {uprated}: "
+        f"{format_money(baseline)} for the year."
+    )
+    return Baseline(baseline, months, line)
 
 
 def gainshare(

@@ -2,24 +2,31 @@
 :func:`index_value_for` picking the month's index value), PAY-BANDS (:func:`points_by_band`,
 :func:`weighted_points`, :func:`deduction_from_points`), PAY-CAP (:func:`capped_deduction`), PAY-PAYABLE
 (:func:`payable`), PAY-RELIEF (:func:`unrelieved_points_by_kpi`) and PAY-RATCHET (:func:`ratchet_multiplier`,
-with :func:`failure_runs` counting each KPI's months of failure running). They work on one month's numbers;
+with :func:`failure_runs` counting each KPI's periods of failure running), PAY-CHARGE-IN-FORCE
+(:func:`charge_in_force`), PAY-INDEX-ANNUAL (:func:`uprating_month`), PAY-THRESHOLD-SCOPE
+(:func:`banded_points`) and PAY-LATE-ADJUSTMENT (:func:`adjustment_amount`). They work on one month's numbers;
 :mod:`~forbetter.calc.payment.statement` puts them together into a statement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from forbetter.calc.errors import InputError
 from forbetter.calc.payment.mechanism import (
+    MISSING_FAIL,
+    THRESHOLD_MONTHLY_KPIS,
     Band,
     Failure,
     FloatArray,
     Index,
+    Mechanism,
     PeriodInput,
     Ratchet,
+    RunState,
     _width,
     month_number,
+    month_text,
 )
 
 # ---------------------------------------------------------------------------------------------- rules
@@ -61,6 +68,138 @@ def index_value_for(period: str, *, index: Index) -> tuple[float, str]:
         raise InputError("index.values", f"no index value for {period} or any earlier month")
     _, used = max(earlier)
     return float(index.values[used]), used
+
+
+def charge_in_force(period: str, *, mechanism: Mechanism) -> tuple[float, str | None]:
+    """Rule PAY-CHARGE-IN-FORCE: the monthly charge (before indexation) in force in ``period``, and the
+    month the change that set it took effect (``None`` for the contract's original charge).
+
+    A change-control variation changes the charge from a month on; months before it keep the charge in
+    force then, so a statement never changes because of a later variation.
+
+    >>> from forbetter.calc.payment.mechanism import ChargeChange
+    >>> m = Mechanism(100.0, 0, 1.0, (Band(1, None, 1.0),), charge_changes=(ChargeChange("2025-01", 120.0),))
+    >>> charge_in_force("2024-12", mechanism=m), charge_in_force("2025-03", mechanism=m)
+    ((100.0, None), (120.0, '2025-01'))
+    """
+    wanted = month_number(period)
+    charge, since = float(mechanism.monthly_charge), None
+    for change in mechanism.charge_changes:  # sorted by month on construction
+        if month_number(change.period) <= wanted:
+            charge, since = float(change.monthly_charge), change.period
+    return charge, since
+
+
+def uprating_month(
+    period: str, *, indexation_month: int | None, effective_from: str | None = None
+) -> str | None:
+    """Rule PAY-INDEX-ANNUAL: the month whose index value uprates the charge of ``period``.
+
+    The indexed share is uprated once a year, in the contract's indexation (anniversary) month, and that
+    uprating holds for the twelve months that follow [SoPC4 ch. 7: indexation is applied annually]. So the
+    month used is the latest indexation month on or before ``period``. With ``indexation_month`` None the
+    charge is uprated every month by that month's own value. Before the first indexation month on or after
+    ``effective_from`` there has been no uprating yet: the answer is None.
+
+    >>> uprating_month("2025-02", indexation_month=4)
+    '2024-04'
+    >>> uprating_month("2024-06", indexation_month=9, effective_from="2024-04") is None
+    True
+    """
+    if indexation_month is None:
+        return period
+    wanted = month_number(period)
+    used = wanted // 12 * 12 + indexation_month - 1
+    if used > wanted:
+        used -= 12
+    if effective_from is not None and used < month_number(effective_from):
+        return None
+    return month_text(used)
+
+
+def uprating_factor(period: str, *, mechanism: Mechanism) -> float:
+    """Rules PAY-INDEX and PAY-INDEX-ANNUAL as a factor: the month's charge is its base charge x this.
+
+    factor = (1 - indexed share) + indexed share x index(uprating month) / index base; 1 with no index or
+    before the first uprating. Gainshare uprates its baseline by the same factor.
+
+    >>> m = Mechanism(1.0, 0, 1.0, (Band(1, None, 1.0),), indexed_share=0.5,
+    ...               index=Index(100.0, {"2024-04": 110.0}), indexation_month=4)
+    >>> round(uprating_factor("2024-09", mechanism=m), 4)
+    1.05
+    """
+    review = uprating_month(
+        period, indexation_month=mechanism.indexation_month, effective_from=mechanism.effective_from
+    )
+    if mechanism.index is None or review is None:
+        return 1.0
+    try:
+        value, _ = index_value_for(review, index=mechanism.index)
+    except InputError as exc:
+        raise InputError(f"index.values.{review}", exc.message) from exc
+    return float(
+        indexed_charge(
+            1.0, indexed_share=mechanism.indexed_share, index_value=value, index_base=mechanism.index.base
+        )
+    )
+
+
+def banded_points(monthly_points: float, other_points: float, *, threshold: int, scope: str) -> float:
+    """Rule PAY-THRESHOLD-SCOPE: the points placed in the bands, whose first ``threshold`` are free.
+
+    With scope ``all_kpis`` the month's free points cover every KPI's points, monthly or assessed less often
+    (a quarterly KPI's points fall in the quarter's last month): banded = monthly + other. With
+    ``monthly_kpis`` the free points cover only monthly KPIs, so points of quarterly and annual KPIs all
+    cost money: banded = max(monthly, threshold) + other when there are such points. Which applies is for the
+    contract to say, so it is a setting of the mechanism, not a silent default.
+
+    >>> banded_points(10, 30, threshold=20, scope="all_kpis")
+    40.0
+    >>> banded_points(10, 30, threshold=20, scope="monthly_kpis")
+    50.0
+    """
+    if scope == THRESHOLD_MONTHLY_KPIS and other_points > 0:
+        return float(max(monthly_points, float(threshold)) + other_points)
+    return float(monthly_points + other_points)
+
+
+def adjustment_amount(
+    points: float,
+    *,
+    month_points: float,
+    month_charge: float,
+    point_value: float,
+    bands: Sequence[Band],
+    cap: float | None,
+    month_deduction: float | None = None,
+) -> float:
+    """Rule PAY-LATE-ADJUSTMENT: the money a failure validated after its month was frozen costs now.
+
+    amount = capped deduction of (month_points + points) - the month's deduction as frozen, worked out with
+    that month's charge, bands and cap, so the month ends up deducted exactly as if the failure had been
+    known in time: nothing is lost and nothing is counted twice. ``month_deduction`` defaults to the
+    capped deduction of ``month_points``. Never negative. The late failure counts its own points: the ratchet
+    runs of frozen months are not reopened.
+
+    >>> adjustment_amount(40, month_points=100, month_charge=100_000, point_value=3.0,
+    ...                   bands=[Band(21, 100, 1.0), Band(101, 200, 1.2), Band(201, None, 1.5)], cap=0.1)
+    144.0
+    """
+    before = (
+        capped_deduction(
+            deduction_from_points(month_points, point_value=point_value, bands=bands),
+            charge=month_charge,
+            cap=cap,
+        )
+        if month_deduction is None
+        else month_deduction
+    )
+    after = capped_deduction(
+        deduction_from_points(month_points + points, point_value=point_value, bands=bands),
+        charge=month_charge,
+        cap=cap,
+    )
+    return max(0.0, after - before)
 
 
 def points_by_band(points: float, *, bands: Sequence[Band]) -> tuple[float, ...]:
@@ -159,24 +298,82 @@ def ratchet_multiplier(run: int, *, ratchet: Ratchet | None) -> float:
     return ratchet.multiplier
 
 
-def failure_runs(periods: Sequence[PeriodInput]) -> list[dict[str, int]]:
-    """For each period (in the order given), the run of consecutive failed months of each failing KPI.
+def failure_runs(
+    periods: Sequence[PeriodInput],
+    *,
+    opening: Mapping[str, RunState] | None = None,
+    missing_rule: str = "provisional",
+) -> list[dict[str, int]]:
+    """For each period (in the order given), the run of consecutive failed periods of each failing KPI.
 
     Months are taken in calendar order whatever order they are given in; see :func:`ratchet_multiplier`.
+    Each KPI's run counts periods of its own length (``Failure.period_months``): a quarterly KPI failing
+    in June and September has failed two quarters running. The run carries on when the KPI failed in its
+    previous period and that month is in the statement (or, before the statement's first month, in the
+    ``opening`` state stored when the last month was approved). Under the ``"fail"`` missing-return rule a
+    KPI with no validated value counts as failed.
 
     >>> runs = failure_runs([PeriodInput("2024-01", failures=(Failure("A", 5),)),
     ...                      PeriodInput("2024-02", failures=(Failure("A", 5), Failure("B", 1)))])
     >>> runs
     [{'A': 1}, {'A': 2, 'B': 1}]
     """
+    return _run_pass(periods, opening=opening, missing_rule=missing_rule)[0]
+
+
+def closing_runs(
+    periods: Sequence[PeriodInput],
+    *,
+    opening: Mapping[str, RunState] | None = None,
+    missing_rule: str = "provisional",
+) -> list[dict[str, RunState]]:
+    """For each period (in the order given), every KPI's ratchet state at the end of that month: what an
+    approval stores so the next month's statement starts from it (see :func:`failure_runs`).
+
+    >>> closing_runs([PeriodInput("2024-01", failures=(Failure("A", 5),))])
+    [{'A': RunState(run=1, last_period='2024-01')}]
+    """
+    return _run_pass(periods, opening=opening, missing_rule=missing_rule)[1]
+
+
+def _run_pass(
+    periods: Sequence[PeriodInput], *, opening: Mapping[str, RunState] | None, missing_rule: str
+) -> tuple[list[dict[str, int]], list[dict[str, RunState]]]:
     runs: list[dict[str, int]] = [{} for _ in periods]
-    previous_month: int | None = None
-    previous: dict[str, int] = {}
-    for i in sorted(range(len(periods)), key=lambda i: month_number(periods[i].period)):
-        month = month_number(periods[i].period)
-        if previous_month is None or month != previous_month + 1:
-            previous = {}
-        failing = unrelieved_points_by_kpi(periods[i].failures or ())
-        runs[i] = {kpi: previous.get(kpi, 0) + 1 for kpi, points in failing.items() if points > 0}
-        previous, previous_month = runs[i], month
-    return runs
+    states: list[dict[str, RunState]] = [{} for _ in periods]
+    numbers = [month_number(p.period) for p in periods]
+    order = sorted(range(len(periods)), key=lambda i: numbers[i])
+    first = numbers[order[0]] if order else 0
+    covered = set(numbers)
+    state: dict[str, tuple[int, int]] = {
+        kpi: (s.run, month_number(s.last_period, field_name=f"opening.{kpi}"))
+        for kpi, s in (opening or {}).items()
+        if s.run > 0
+    }
+    for i in order:
+        month = numbers[i]
+        lengths: dict[str, int] = {}
+        failing: dict[str, float] = {}
+        for failure in periods[i].failures or ():
+            lengths.setdefault(failure.kpi, failure.period_months)
+            if not failure.relief:
+                failing[failure.kpi] = failing.get(failure.kpi, 0.0) + failure.points
+        if missing_rule == MISSING_FAIL:
+            for missing in periods[i].missing:
+                lengths.setdefault(missing.kpi, missing.period_months)
+                failing.setdefault(missing.kpi, 0.0)
+                failing[missing.kpi] += missing.points
+        for kpi, points in failing.items():
+            if points <= 0 and not (missing_rule == MISSING_FAIL and _is_missing(periods[i], kpi)):
+                continue
+            previous = month - lengths.get(kpi, 1)
+            run, last = state.get(kpi, (0, -1))
+            in_statement = previous in covered or previous < first
+            runs[i][kpi] = run + 1 if last == previous and in_statement else 1
+            state[kpi] = (runs[i][kpi], month)
+        states[i] = {kpi: RunState(run, month_text(last)) for kpi, (run, last) in state.items()}
+    return runs, states
+
+
+def _is_missing(period: PeriodInput, kpi: str) -> bool:
+    return any(m.kpi == kpi for m in period.missing)
