@@ -73,7 +73,7 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts: ClassVar[dict[str, str]] = {
             "extension_options": "For example, 'up to two extensions of 5 years each'.",
-            "estimated_value_gbp": "In pounds, without commas. For example, 120000000.",
+            "estimated_value_gbp": "In pounds. For example, 120,000,000 or £120m.",
             "council_equity_share": "As a fraction between 0 and 1. For example, 0.2 for 20%.",
             "term_years": "The initial term, not counting extensions.",
         }
