@@ -22,6 +22,7 @@ from forbetter.partnerships.models import (
     TaskStatus,
     Vehicle,
 )
+from forbetter.partnerships.procurement import regime_error
 
 
 class PartnershipForm(GovukFormMixin, forms.ModelForm):
@@ -59,8 +60,10 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
             "planned_start_on",
             "term_years",
             "extension_options",
+            "extension_years",
             "estimated_value_gbp",
             "value_basis",
+            "procurement_regime",
         ]
         labels: ClassVar[dict[str, str]] = {
             "name": "Partnership name",
@@ -70,17 +73,25 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
             "value_basis": "What the estimated value covers",
             "council_equity_share": "Councils' equity share",
             "joint_venture_company": "Joint-venture company",
+            "extension_years": "Years of extension options",
+            "procurement_regime": "Procured under",
         }
         help_texts: ClassVar[dict[str, str]] = {
             "extension_options": "For example, 'up to two extensions of 5 years each'.",
             "estimated_value_gbp": "In pounds. For example, 120,000,000 or £120m.",
             "council_equity_share": "As a fraction between 0 and 1. For example, 0.2 for 20%.",
             "term_years": "The initial term, not counting extensions.",
+            "extension_years": "The most the term could be extended by, counting every option. For example, "
+            "5. The Procurement Act 2023 counts extension options in a contract's estimated value.",
+            "procurement_regime": "The Procurement Act 2023 applies only to procurements started on or after "
+            "24 February 2025; earlier ones stay under the Public Contracts Regulations. Leave blank until "
+            "it is decided.",
         }
         widgets: ClassVar[dict[str, Any]] = {
             "planned_start_on": DateInput(),
             "vehicle": forms.RadioSelect,
             "value_basis": forms.RadioSelect,
+            "procurement_regime": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
@@ -104,6 +115,11 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
                 "max_value": "Equity share must be between 0 and 1",
             },
             "planned_start_on": {"invalid": "Planned start date must be a real date"},
+            "extension_years": {
+                "invalid": "Years of extension options must be a whole number, like 5",
+                "max_value": "Years of extension options must be 50 or fewer",
+                "min_value": "Years of extension options cannot be negative",
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -113,6 +129,11 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        problem = regime_error(
+            data.get("procurement_regime", ""), procurement_began_on=self.instance.procurement_began_on
+        )
+        if problem and "procurement_regime" not in self.errors:
+            self.add_error("procurement_regime", problem)
         if data.get("vehicle") == Vehicle.JOINT_VENTURE:
             if not data.get("joint_venture_company"):
                 self.add_error("joint_venture_company", "Select the joint-venture company")

@@ -40,8 +40,10 @@ PARTNERSHIP_FIELDS = (
     "planned_start_on",
     "term_years",
     "extension_options",
+    "extension_years",
     "estimated_value_gbp",
     "value_basis",
+    "procurement_regime",
 )
 
 

@@ -15,7 +15,15 @@ from django.db.models import Q, QuerySet
 from forbetter.accounts.models import User
 from forbetter.core.forms import DateInput, GovukFormMixin
 from forbetter.partnerships.models import Partnership
-from forbetter.performance.models import Benefit, Kpi, KpiState, ReturnStatus, ReviewOutcome
+from forbetter.partnerships.procurement import act_applies
+from forbetter.performance.models import (
+    RATING_CHOICES,
+    Benefit,
+    Kpi,
+    KpiState,
+    ReturnStatus,
+    ReviewOutcome,
+)
 from forbetter.performance.periods import PeriodError, parse_month
 from forbetter.performance.uploads import ALLOWED_TEXT, max_bytes, size_text
 
@@ -93,6 +101,7 @@ class KpiForm(GovukFormMixin, forms.ModelForm):
             "measurement_method",
             "measured_by",
             "unit",
+            "percent_beyond_range",
             "direction",
             "kpi_type",
             "baseline_value",
@@ -172,6 +181,8 @@ class KpiForm(GovukFormMixin, forms.ModelForm):
         assert isinstance(owner, forms.ModelChoiceField)
         owner.queryset = people_of(partnership)
         owner.help_text = "The council officer who answers for this KPI."
+        if not act_applies(partnership):  # the Act's publication duty (s. 52) does not apply
+            del self.fields["published"]
 
 
 class ReturnForm(GovukFormMixin, forms.Form):
@@ -410,3 +421,32 @@ class BenefitValueForm(GovukFormMixin, forms.Form):
 
 
 BenefitValueFormSet = forms.formset_factory(BenefitValueForm, extra=0)
+
+
+class PublishedRatingForm(GovukFormMixin, forms.Form):
+    """The rating published for a KPI's contract year (Procurement Act 2023 s. 71), or why there is none."""
+
+    rating = forms.ChoiceField(
+        label="Rating published",
+        choices=RATING_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="One of the five ratings of the Procurement Regulations 2024, regulation 39.",
+    )
+    explanation = forms.CharField(
+        label="Explanation (needed for Other, or if the rating differs from the proposal)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    published_on = forms.DateField(
+        label="Date the contract performance notice was published (optional)",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "Enter a real date"},
+    )
+    exemption_reason = forms.CharField(
+        label="If no rating was published, why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the contract is exempt from the duty to assess performance.",
+    )
