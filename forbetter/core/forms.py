@@ -314,6 +314,9 @@ class TextLength(int):
         return f"{int(self):,}"
 
 
+DJANGO_DATE_INVALID = forms.DateField.default_error_messages["invalid"]
+
+
 def _upgrade(name: str, field: forms.Field) -> None:
     """Give a field the vocabulary's reading of input (rules INPUT-*), whichever app's form it is in.
 
@@ -331,6 +334,10 @@ def _upgrade(name: str, field: forms.Field) -> None:
         field.widget = NumericInput(attrs=attrs)
         if isinstance(field, WholeNumberField):
             field.widget.attrs["inputmode"] = "numeric"
+    if isinstance(field, forms.DateField) and field.error_messages.get("invalid") == DJANGO_DATE_INVALID:
+        field.error_messages["invalid"] = (
+            f"{label[:1].upper()}{label[1:]} must be a real date, like 2024-03-27"
+        )
     if isinstance(field, forms.DateField) and not any(
         getattr(v, "plausible_date", False) for v in field.validators
     ):
@@ -375,6 +382,8 @@ class GovukFormMixin:
                 )
 
     def full_clean(self) -> None:
+        for name, field in self.fields.items():  # fields a form added after __init__ read input the same way
+            _upgrade(name, field)
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:
             if name not in self.fields:

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from django import forms
 
 from forbetter.accounts.models import Organisation, OrganisationKind, User
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import DateInput, GovukFormMixin, check_date
 from forbetter.partnerships.models import (
     DeliveryConfidence,
     Document,
@@ -236,6 +236,12 @@ class DocumentForm(GovukFormMixin, forms.ModelForm):
             },
         }
 
+    def clean_document_date(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: evidence already exists, so its date is not in the future."""
+        value: dt.date | None = self.cleaned_data.get("document_date")
+        check_date(value, label="the date of the document", not_in_future=True)
+        return value
+
 
 class StageGateForm(GovukFormMixin, forms.Form):
     decided_on = forms.DateField(
@@ -283,6 +289,12 @@ class StageGateForm(GovukFormMixin, forms.Form):
         else:
             self.fields["end_status"].required = True
             self.fields["end_status"].error_messages["required"] = "Select how the partnership ended"
+
+    def clean_decided_on(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: a decision is recorded once it has been made."""
+        value: dt.date | None = self.cleaned_data.get("decided_on")
+        check_date(value, label="the date of the decision", not_in_future=True)
+        return value
 
 
 class PortfolioFilterForm(GovukFormMixin, forms.Form):

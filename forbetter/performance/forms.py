@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from forbetter.accounts.models import User
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import EARLIEST_DATE, LATEST_DATE, DateInput, GovukFormMixin
 from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.procurement import act_applies
 from forbetter.performance.models import (
@@ -70,9 +70,20 @@ class PeriodField(forms.Field):
         if not text:
             return None
         try:
-            return parse_month(text)
+            month = parse_month(text)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from error
+        except ValueError as error:  # year 0000: no such date
+            raise forms.ValidationError(
+                f"“{text}” is not a month: enter a year from {EARLIEST_DATE.year} to {LATEST_DATE.year} and "
+                "a month, for example 2024-04"
+            ) from error
+        if not EARLIEST_DATE <= month <= LATEST_DATE:
+            raise forms.ValidationError(
+                f"Enter a month from {EARLIEST_DATE.year} to {LATEST_DATE.year}, for example 2024-04, "
+                f"not {text}"
+            )
+        return month
 
     def prepare_value(self, value: Any) -> Any:
         return f"{value:%Y-%m}" if isinstance(value, dt.date) else value
