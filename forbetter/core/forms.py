@@ -315,6 +315,7 @@ class TextLength(int):
 
 
 DJANGO_DATE_INVALID = forms.DateField.default_error_messages["invalid"]
+BLANK_LABEL = "---------"  # Django's label for "nothing chosen", which means nothing to a reader
 
 
 def _upgrade(name: str, field: forms.Field) -> None:
@@ -357,6 +358,15 @@ def _upgrade(name: str, field: forms.Field) -> None:
             field.empty_label = None
         else:
             field.choices = [(value, text) for value, text in field.choices if value not in ("", None)]
+    elif isinstance(field, forms.ModelChoiceField) and field.empty_label == BLANK_LABEL:
+        field.empty_label = "Choose one" if field.required else "None"
+    elif (
+        isinstance(field, forms.ChoiceField)
+        and not isinstance(field, forms.ModelChoiceField)  # its choices would cost a query
+        and any(text == BLANK_LABEL for _, text in field.choices)
+    ):
+        blank = "Choose one" if field.required else "None"
+        field.choices = [(value, blank if text == BLANK_LABEL else text) for value, text in field.choices]
 
 
 class GovukFormMixin:
