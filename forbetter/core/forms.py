@@ -169,7 +169,7 @@ class NumberField(forms.DecimalField):
         # No min/max/step attributes: the browser would refuse or round values without a message.
         return {}
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs say int
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
@@ -318,6 +318,10 @@ DJANGO_DATE_INVALID = forms.DateField.default_error_messages["invalid"]
 BLANK_LABEL = "---------"  # Django's label for "nothing chosen", which means nothing to a reader
 
 
+def _choices(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    return list(field.choices)  # type: ignore[arg-type]
+
+
 def _upgrade(name: str, field: forms.Field) -> None:
     """Give a field the vocabulary's reading of input (rules INPUT-*), whichever app's form it is in.
 
@@ -357,16 +361,16 @@ def _upgrade(name: str, field: forms.Field) -> None:
         if isinstance(field, forms.ModelChoiceField):
             field.empty_label = None
         else:
-            field.choices = [(value, text) for value, text in field.choices if value not in ("", None)]
+            field.choices = [(value, text) for value, text in _choices(field) if value not in ("", None)]
     elif isinstance(field, forms.ModelChoiceField) and field.empty_label == BLANK_LABEL:
         field.empty_label = "Choose one" if field.required else "None"
     elif (
         isinstance(field, forms.ChoiceField)
         and not isinstance(field, forms.ModelChoiceField)  # its choices would cost a query
-        and any(text == BLANK_LABEL for _, text in field.choices)
+        and any(text == BLANK_LABEL for _, text in _choices(field))
     ):
         blank = "Choose one" if field.required else "None"
-        field.choices = [(value, blank if text == BLANK_LABEL else text) for value, text in field.choices]
+        field.choices = [(value, blank if text == BLANK_LABEL else text) for value, text in _choices(field)]
 
 
 class GovukFormMixin:

@@ -328,8 +328,8 @@ def annual_ratings(partnership: Partnership, *, year: RatingYear, years: list[Ra
     )
     rows = []
     for kpi in kpis:
-        returns: list[KpiReturn] = kpi.year_validated  # type: ignore[attr-defined]
-        published: list[PublishedRating] = kpi.year_published  # type: ignore[attr-defined]
+        returns: list[KpiReturn] = kpi.year_validated
+        published: list[PublishedRating] = kpi.year_published
         if kpi.state == KpiState.RETIRED and not returns and not published:
             continue
         statuses = adapters.kpi_statuses(kpi, [r.value for r in returns])
