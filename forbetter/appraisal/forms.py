@@ -29,6 +29,7 @@ from forbetter.core.forms import (
     GovukFormMixin,
     MoneyField,
     NumberError,
+    check_date,
     parse_number,
     split_amounts,
 )
@@ -455,6 +456,12 @@ class MeasureForm(GovukFormMixin, forms.ModelForm):
         value: Decimal | None = self.cleaned_data.get("value")
         if value is not None and value < 0:
             raise forms.ValidationError("The value cannot be negative")
+        return value
+
+    def clean_as_at(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: a measured figure's date is not in the future."""
+        value: dt.date | None = self.cleaned_data.get("as_at")
+        check_date(value, label="the date of the figure", not_in_future=True)
         return value
 
 

@@ -12,6 +12,7 @@ from django import forms
 
 from forbetter.accounts.models import Organisation, OrganisationKind, User
 from forbetter.core.forms import DateInput, GovukFormMixin, check_date
+from forbetter.partnerships.life import partnership_life
 from forbetter.partnerships.models import (
     DeliveryConfidence,
     Document,
@@ -195,6 +196,14 @@ class TaskForm(GovukFormMixin, forms.Form):
             is_active=True, organisation__in=partnership.councils.all()
         ).order_by("first_name", "last_name", "email")
         self.fields["status"].error_messages["required"] = "Select a status"
+        self.partnership = partnership
+
+    def clean_due_on(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: an action is due within the partnership's life (2099 is a slip)."""
+        value: dt.date | None = self.cleaned_data.get("due_on")
+        life = partnership_life(self.partnership)
+        check_date(value, label="the due date", latest=life.latest, latest_because=life.latest_because)
+        return value
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

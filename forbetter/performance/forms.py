@@ -13,7 +13,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from forbetter.accounts.models import User
-from forbetter.core.forms import EARLIEST_DATE, LATEST_DATE, DateInput, GovukFormMixin
+from forbetter.core.forms import EARLIEST_DATE, LATEST_DATE, DateInput, GovukFormMixin, check_date
+from forbetter.partnerships.life import contract_life
 from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.procurement import act_applies
 from forbetter.performance.models import (
@@ -194,6 +195,22 @@ class KpiForm(GovukFormMixin, forms.ModelForm):
         owner.help_text = "The council officer who answers for this KPI."
         if not act_applies(partnership):  # the Act's publication duty (s. 52) does not apply
             del self.fields["published"]
+        self.partnership = partnership
+
+    def clean_baseline_measured_on(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: a baseline has been measured, so its date is not in the future."""
+        value: dt.date | None = self.cleaned_data.get("baseline_measured_on")
+        check_date(value, label="when the baseline was measured", not_in_future=True)
+        return value
+
+    def clean_first_period(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: the first period reported falls before the contract's end."""
+        value: dt.date | None = self.cleaned_data.get("first_period")
+        life = contract_life(self.partnership)
+        check_date(
+            value, label="the first period reported", latest=life.latest, latest_because=life.latest_because
+        )
+        return value
 
 
 class ReturnForm(GovukFormMixin, forms.Form):

@@ -201,3 +201,18 @@ def test_long_unbroken_text_wraps_on_pages() -> None:
     """A long word (a pasted link, a note without spaces) wraps instead of widening the page."""
     css = (Path(__file__).parents[2] / "forbetter/static/forbetter/forbetter.css").read_text()
     assert ".govuk-main-wrapper { overflow-wrap: anywhere;" in css
+
+
+def test_rule_input_date_plausible_task_due_dates_fall_within_the_partnership(
+    world: World, editor: User
+) -> None:
+    """A due date of 2099 for a contract that ends in 2033 is a slip: refused, naming the contract's end."""
+    world.ours.planned_start_on, world.ours.term_years = dt.date(2023, 4, 1), 10
+    world.ours.save()
+    task = world.ours.tasks.order_by("pk").first()
+    assert task is not None
+    url = reverse("partnerships:task-edit", args=[world.ours.pk, task.pk])
+    response = client_for(editor).post(url, {"status": "in_progress", "due_on": "2099-01-31"})
+    assert "The due date must be on or before 31 March 2033: the contract" in response.content.decode()
+    task.refresh_from_db()
+    assert task.due_on is None
