@@ -11,8 +11,9 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from forbetter.core.forms import NumberError, parse_number
 from forbetter.performance.models import BenchmarkValue, Kpi
 from forbetter.performance.periods import (
     PeriodError,
@@ -93,12 +94,12 @@ def _text(limit: int) -> Callable[[str], str]:
 
 
 def _number(raw: str) -> Decimal:
+    """A value read as people type it (rule INPUT-NUMBER-AS-TYPED): "1,200" is 1200, but "94,5" (a decimal
+    comma) is refused rather than read as 945."""
     try:
-        value = Decimal(raw.strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"'{raw.strip()}' is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"'{raw.strip()}' is not a number")
+        value = parse_number(raw)
+    except NumberError as error:
+        raise ValueError(str(error)) from None
     if abs(value) >= Decimal("1e10"):
         raise ValueError("is too large")
     return value.quantize(Decimal("0.0001"))

@@ -216,3 +216,15 @@ def test_rule_input_date_plausible_task_due_dates_fall_within_the_partnership(
     assert "The due date must be on or before 31 March 2033: the contract" in response.content.decode()
     task.refresh_from_db()
     assert task.due_on is None
+
+
+def test_rule_input_number_as_typed_in_benchmark_csv_refuses_a_decimal_comma(world: World) -> None:
+    """A comparator's "94,5" (a decimal comma) was read as 945 by dropping the comma; it is refused now,
+    while "1,200" still reads as 1200."""
+    from forbetter.performance import benchmarks
+
+    kpi = make_kpi(world.ours, unit="calls")
+    text = 'council,period,value,source\nHartwell,2024-01,"94,5",Club\nKingsmere,2024-01,"1,200",Club\n'
+    preview = benchmarks.parse(kpi, text)
+    assert [(e.row, e.column) for e in preview.errors] == [(2, "value")]
+    assert "use commas only to group thousands" in preview.errors[0].message

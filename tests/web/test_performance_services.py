@@ -450,7 +450,7 @@ def test_benchmark_csv_lists_every_row_problem_and_the_import_saves_nothing(
         (4, "source"),
         (6, "period"),
     ]
-    assert "'abc' is not a number" in preview.errors[2].message
+    assert "“abc” is not a number" in preview.errors[2].message
     assert "does not start a quarterly period" in preview.errors[3].message
     with pytest.raises(ValidationError):
         services.benchmark_import(user=editor, kpi=kpi, file_name="bad.csv", text=text)
