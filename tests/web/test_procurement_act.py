@@ -258,3 +258,31 @@ def test_published_rating_and_exemption_reason_are_recorded_per_kpi_per_year_wit
     page = client.get(reverse("performance:ratings", args=[partnership.pk]) + "?year=1").content.decode()
     assert "Agreed at the annual review" in page
     assert "None: Not a key performance indicator under s. 52" in page
+
+
+def test_rule_pa23_commencement_a_partnership_under_the_act_cannot_start_procurement_before_commencement(
+    world: World, editor: User
+) -> None:
+    """Recording the start of procurement on 1 February 2025 for a partnership recorded as under the Act
+    would contradict the Act's commencement: the gate is refused and the partnership stays in Initiation."""
+    _under(world.ours, ProcurementRegime.PA_2023, initiation_began_on=dt.date(2024, 6, 1))
+    with pytest.raises(ValidationError, match="applies only to procurements started on or after"):
+        partnership_services.stage_gate_record(
+            user=editor,
+            partnership=world.ours,
+            decided_on=dt.date(2025, 2, 1),
+            delivery_confidence="green",
+            commentary="Go",
+        )
+    world.ours.refresh_from_db()
+    assert (world.ours.stage, world.ours.procurement_began_on) == ("initiation", None)
+
+
+def test_kpi_annual_rating_cut_offs_are_configurable(world: World, editor: User, settings: object) -> None:
+    """The regulations set no cut-offs, so an installation can set its own (setting KPI_RATING_CUT_OFFS)."""
+    partnership, _ = _rated_partnership(world, editor)
+    years = selectors.rating_years(partnership, today=dt.date(2025, 6, 1))
+    settings.KPI_RATING_CUT_OFFS = {"requires_improvement": 0.0}  # type: ignore[attr-defined]
+    ratings = selectors.annual_ratings(partnership, year=years[1], years=years)
+    assert {row.kpi.reference: row.rating for row in ratings.rows}["RD-1"] is Rating.REQUIRES_IMPROVEMENT
+    assert ratings.cut_offs["requires_improvement"] == 0.0
