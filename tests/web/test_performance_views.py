@@ -278,7 +278,7 @@ def test_benchmark_csv_with_errors_lists_them_all_and_imports_nothing(world: Wor
         .content.decode()
     )
     assert "The file has 2 problems and nothing has been imported" in page
-    assert "&#x27;ninety&#x27; is not a number" in page
+    assert "“ninety” is not a number" in page
     assert "period &#x27;24-1&#x27;: Enter the period as a year and month" in page
     assert "Confirm import" not in page
     assert not BenchmarkValue.objects.exists()
