@@ -288,7 +288,9 @@ def rating_years(partnership: Partnership, *, today: dt.date | None = None) -> l
     """Contract years (newest first) from year 1 to the one in progress today, or to the partnership's end.
 
     Only a year that has ended is complete; the year in progress is listed so the page can say "no rating
-    yet" (section 71 assesses a whole year at a time, and a part-year is not a year's performance).
+    yet" (section 71 assesses a whole year at a time, and a part-year is not a year's performance). When
+    the partnership has ended, its last year runs to the end date, so the final assessment on termination
+    can be made.
     """
     today = today or dt.date.today()
     first, _ = year_one_start(partnership)
@@ -302,6 +304,8 @@ def rating_years(partnership: Partnership, *, today: dt.date | None = None) -> l
         if start > last_day:
             break
         end = first + relativedelta(years=number) - dt.timedelta(days=1)
+        if partnership.ended_on is not None and end > partnership.ended_on:
+            end = partnership.ended_on  # s. 71(2): performance is also assessed on termination
         years.append(RatingYear(number=number, start=start, end=end, complete=end < today))
         number += 1
     return list(reversed(years))

@@ -286,3 +286,18 @@ def test_kpi_annual_rating_cut_offs_are_configurable(world: World, editor: User,
     ratings = selectors.annual_ratings(partnership, year=years[1], years=years)
     assert {row.kpi.reference: row.rating for row in ratings.rows}["RD-1"] is Rating.REQUIRES_IMPROVEMENT
     assert ratings.cut_offs["requires_improvement"] == 0.0
+
+
+def test_kpi_annual_rating_the_last_year_of_an_ended_contract_runs_to_its_end(
+    world: World, editor: User
+) -> None:
+    """Section 71 also asks for an assessment on termination: a contract ended six months into its second
+    year has a completed, rateable final period ending on the termination date."""
+    partnership, _ = _rated_partnership(world, editor)
+    partnership.ended_on = dt.date(2025, 9, 30)
+    partnership.save()
+    years = selectors.rating_years(partnership, today=dt.date(2025, 12, 1))
+    assert [(y.number, y.end, y.complete) for y in years] == [
+        (2, dt.date(2025, 9, 30), True),
+        (1, dt.date(2025, 3, 31), True),
+    ]
