@@ -200,7 +200,8 @@ def test_rule_input_text_limit_refuses_a_100000_character_note_naming_the_limit(
 def test_long_unbroken_text_wraps_on_pages() -> None:
     """A long word (a pasted link, a note without spaces) wraps instead of widening the page."""
     css = (Path(__file__).parents[2] / "forbetter/static/forbetter/forbetter.css").read_text()
-    assert ".govuk-main-wrapper { overflow-wrap: anywhere;" in css
+    assert ".govuk-main-wrapper { overflow-wrap: break-word; }" in css
+    assert ".govuk-main-wrapper .govuk-summary-list__value" in css
 
 
 def test_rule_input_date_plausible_task_due_dates_fall_within_the_partnership(
