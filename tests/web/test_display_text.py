@@ -4,11 +4,13 @@ radio pre-selected, no raw ISO timestamps."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from forbetter.accounts.models import User
 from forbetter.core.templatetags.govuk import gbp, percent, unit_suffix, with_unit
@@ -83,3 +85,16 @@ def test_radio_pages_do_not_offer_a_blank_choice(world: World, editor: User, cli
     page = client.get(reverse("partnerships:edit", args=[world.ours.pk])).content.decode()
     assert "---------" not in page
     assert 'name="procurement_regime" type="radio" value=""' not in page
+
+
+@given(
+    amount=st.decimals(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False, places=4),
+    places=st.integers(0, 2),
+)
+def test_property_money_shows_minus_only_for_amounts_that_round_below_zero(
+    amount: Decimal, places: int
+) -> None:
+    shown = gbp(amount, places)
+    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    assert shown.startswith("−") is (rounded < 0)
+    assert shown.lstrip("−") == f"£{abs(rounded):,.{places}f}"
