@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from forbetter.core.forms import NumberError, parse_number
+from forbetter.performance import rules
 from forbetter.performance.models import BenchmarkValue, Kpi
 from forbetter.performance.periods import (
     PeriodError,
@@ -171,7 +172,7 @@ def _row(
     checks: dict[str, Callable[[str], object]] = {
         "council": _text(200),
         "period": lambda text: _period(kpi, text),
-        "value": _number,
+        "value": lambda text: _kpi_value(kpi, text),
         "source": _text(300),
     }
     before = len(errors)
@@ -189,6 +190,14 @@ def _row(
         value=values["value"],  # type: ignore[arg-type]
         source=str(values["source"]),
     )
+
+
+def _kpi_value(kpi: Kpi, text: str) -> Decimal:
+    """A comparator's value, refused outside 0 to 100 for a KPI in % (rule KPI-PERCENT-RANGE)."""
+    value = _number(text)
+    if rules.percent_value_error(value, unit=kpi.unit, beyond_range=kpi.percent_beyond_range):
+        raise ValueError(f"{value.normalize():f} is outside 0 to 100, and this KPI is in %")
+    return value
 
 
 def _period(kpi: Kpi, text: str) -> dt.date:

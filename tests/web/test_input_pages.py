@@ -229,3 +229,14 @@ def test_rule_input_number_as_typed_in_benchmark_csv_refuses_a_decimal_comma(wor
     preview = benchmarks.parse(kpi, text)
     assert [(e.row, e.column) for e in preview.errors] == [(2, "value")]
     assert "use commas only to group thousands" in preview.errors[0].message
+
+
+def test_rule_kpi_percent_range_applies_to_comparator_values_too(world: World) -> None:
+    from forbetter.performance import benchmarks
+
+    kpi = make_kpi(world.ours, unit="%")
+    text = "council,period,value,source\nHartwell,2024-01,150,Club\nKingsmere,2024-01,97,Club\n"
+    preview = benchmarks.parse(kpi, text)
+    assert [(e.row, e.column, e.message) for e in preview.errors] == [
+        (2, "value", "value 150 is outside 0 to 100, and this KPI is in %")
+    ]
