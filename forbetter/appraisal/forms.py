@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
@@ -24,7 +24,15 @@ from forbetter.appraisal.models import (
     ServiceBaseline,
     optimism_bias_choices,
 )
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import (
+    DateInput,
+    GovukFormMixin,
+    MoneyField,
+    NumberError,
+    check_date,
+    parse_number,
+    split_amounts,
+)
 from forbetter.partnerships.models import Partnership
 
 SEPARATORS = re.compile(r"[,;\n]")
@@ -32,13 +40,11 @@ RATE_AS_FRACTION = "Enter the rate as a fraction, like 0.035 for 3.5%"
 MONEY_LIMIT = Decimal("999999999999.99")
 
 
-def _number(text: str) -> Decimal | None:
-    cleaned = text.strip().replace("£", "").replace(" ", "")
+def _number(text: str, *, money: bool = True) -> Decimal | None:
     try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
+        return parse_number(text, money=money)
+    except NumberError:
         return None
-    return number if number.is_finite() else None
 
 
 def parse_yearly_amounts(text: str, *, first_year: int = 0) -> list[Decimal]:
@@ -49,16 +55,17 @@ def parse_yearly_amounts(text: str, *, first_year: int = 0) -> list[Decimal]:
     if not text.strip():
         return []
     amounts = []
-    for offset, item in enumerate(SEPARATORS.split(text.strip().rstrip(",;"))):
+    for offset, item in enumerate(split_amounts(text)):
         year = first_year + offset
         if not item.strip():
             raise forms.ValidationError(f"Year {year}: enter an amount (there is nothing between two commas)")
-        number = _number(item)
-        if number is None:
+        try:
+            number = parse_number(item, money=True)
+        except NumberError as error:
+            detail = str(error) if error.specific else f"“{item.strip()}” is not an amount in pounds"
             raise forms.ValidationError(
-                f"Year {year}: “{item.strip()}” is not an amount in pounds; write numbers without commas, "
-                "like 1250000"
-            )
+                f"Year {year}: {detail}; separate years with a comma and a space, like 1,250,000, 1,300,000"
+            ) from error
         if number < 0:
             raise forms.ValidationError(f"Year {year}: the amount cannot be negative")
         if number > MONEY_LIMIT:
@@ -73,11 +80,11 @@ def parse_deflator(text: str) -> list[Decimal]:
     """One GDP deflator rate, or one per year from year 1, as fractions between -0.5 and 1."""
     if not text.strip():
         return []
-    items = SEPARATORS.split(text.strip().rstrip(",;"))
+    items = split_amounts(text)
     rates = []
     for year, item in enumerate(items, start=1):
         where = "The deflator rate" if len(items) == 1 else f"Year {year}"
-        rate = _number(item)
+        rate = _number(item, money=False)
         if rate is None:
             raise forms.ValidationError(
                 f"{where}: “{item.strip()}” is not a number; enter the rate as a fraction, like 0.02 for 2%"
@@ -117,9 +124,9 @@ def _rate_field(label: str, help_text: str, *, required: bool = True) -> forms.D
 
 
 def _money_field(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    return MoneyField(
         label=label,
-        help_text=help_text or "In pounds, without commas. For example, 1250000.",
+        help_text=help_text or "In pounds. For example, 1,250,000 or £1.25m.",
         min_value=0,
         max_digits=14,
         decimal_places=2,
@@ -193,7 +200,8 @@ class VersionSettingsForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the council can afford to spend on these services each year, in pounds, from year 0, "
-        "separated by commas. For example: 24000000, 24500000, 25000000.",
+        "separated by a comma and a space, a semicolon or a new line. "
+        "For example: 24,000,000, 24,500,000, 25,000,000.",
     )
 
     def clean_deflator(self) -> list[Decimal]:
@@ -214,7 +222,7 @@ class RiskAdjustmentForm(GovukFormMixin, forms.Form):
     risk_adjustment_gbp = _money_field(
         "Risk adjustment",
         "The quantified value, in year-0 pounds, of the risks the council keeps, for example the "
-        "council-retained P80 of the risk register's Monte Carlo run. In pounds, without commas.",
+        "council-retained P80 of the risk register's Monte Carlo run. In pounds.",
     )
     risk_adjustment_source = forms.CharField(
         label="Where the figure comes from",
@@ -323,8 +331,8 @@ class LineForm(GovukFormMixin, forms.Form):
         self.years = years
         self.fields["values"].label = f"Values for years 0 to {years - 1}"
         self.fields["values"].help_text = (
-            f"{years} amounts in pounds, one a year from year 0, separated by commas. Write 1250000, not "
-            "1,250,000."
+            f"{years} amounts in pounds, one a year from year 0, separated by a comma and a space, a "
+            "semicolon or a new line. For example: 1,250,000, 1,300,000."
         )
 
     def clean_values(self) -> list[Decimal]:
@@ -377,7 +385,7 @@ class BaselineForm(GovukFormMixin, forms.ModelForm):
             "cost_as_at": "Date of the figure",
         }
         help_texts: ClassVar[dict[str, str]] = {
-            "annual_cost_gbp": "The full cost of running the service today, in pounds, without commas.",
+            "annual_cost_gbp": "The full cost of running the service today, in pounds.",
             "cost_source": "For example, '2025/26 revenue outturn, cost centre analysis'.",
         }
         widgets: ClassVar[dict[str, Any]] = {
@@ -426,7 +434,7 @@ class MeasureForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts: ClassVar[dict[str, str]] = {
             "name": "For example, 'Invoices paid', 'Cost per payslip', 'Calls answered within 60 seconds'.",
-            "value": "A number without commas. For example, 182000 or 94.5.",
+            "value": "For example, 182,000 or 94.5.",
         }
         widgets: ClassVar[dict[str, Any]] = {"kind": forms.RadioSelect, "as_at": DateInput()}
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
@@ -448,6 +456,12 @@ class MeasureForm(GovukFormMixin, forms.ModelForm):
         value: Decimal | None = self.cleaned_data.get("value")
         if value is not None and value < 0:
             raise forms.ValidationError("The value cannot be negative")
+        return value
+
+    def clean_as_at(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: a measured figure's date is not in the future."""
+        value: dt.date | None = self.cleaned_data.get("as_at")
+        check_date(value, label="the date of the figure", not_in_future=True)
         return value
 
 

@@ -5,7 +5,8 @@ rule                what it does
 ==================  ========================================================================================
 KPI-STATUS          a value is met, approaching target (amber) or failed (red) (:func:`kpi_status`)
 KPI-SHARE-MET       the share of assessed periods in which a KPI was met (:func:`share_met`)
-KPI-ANNUAL-RATING   the Procurement Act 2023 rating proposed from the share met (:func:`annual_rating`)
+KPI-ANNUAL-RATING   the Procurement Act 2023 rating proposed from a completed year's statuses
+                    (:func:`annual_rating`)
 KPI-PERCENTILE      where a value sits in a benchmark group, best = 1 (:func:`percentile_rank`)
 KPI-QUARTILE        the quartile of a benchmark group a value falls in, 1 = top (:func:`quartile`)
 ==================  ========================================================================================
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 import numpy as np
@@ -143,42 +145,82 @@ def share_met(statuses: Sequence[Status] | npt.ArrayLike) -> float:
     return float(np.count_nonzero(codes == Status.MET) / codes.size)
 
 
+@dataclass(frozen=True)
+class RatingCounts:
+    """How a KPI's assessed periods in a year split by status: the evidence a rating rests on."""
+
+    met: int
+    approaching: int
+    failed: int
+
+    @property
+    def assessed(self) -> int:
+        return self.met + self.approaching + self.failed
+
+    @property
+    def share_met(self) -> float | None:
+        return self.met / self.assessed if self.assessed else None
+
+    @property
+    def share_near(self) -> float | None:
+        """Share of periods met or approaching target (within the failure threshold)."""
+        return (self.met + self.approaching) / self.assessed if self.assessed else None
+
+
+def rating_counts(statuses: Sequence[Status] | npt.ArrayLike) -> RatingCounts:
+    """Count a year's statuses (rule KPI-STATUS codes) into met, approaching and failed."""
+    codes = np.asarray(statuses, dtype=np.int64).ravel()
+    if np.any((codes < Status.MET) | (codes > Status.FAILED)):
+        raise InputError("statuses", "must be statuses 0 (met), 1 (approaching) or 2 (failed)")
+    return RatingCounts(
+        met=int(np.count_nonzero(codes == Status.MET)),
+        approaching=int(np.count_nonzero(codes == Status.APPROACHING)),
+        failed=int(np.count_nonzero(codes == Status.FAILED)),
+    )
+
+
 def annual_rating(
-    share_met: float | None,
+    statuses: Sequence[Status] | npt.ArrayLike,
     *,
     good: float = 0.95,
     approaching_target: float = 0.80,
     requires_improvement: float = 0.50,
 ) -> Rating:
-    """Rule KPI-ANNUAL-RATING: the rating ForBetter proposes for a KPI's year from the share of periods met.
+    """Rule KPI-ANNUAL-RATING: the rating ForBetter proposes for a completed year from its periods' statuses.
 
-    - share >= ``good`` (default 95%): **Good**, performance is meeting or exceeding the KPI;
-    - share >= ``approaching_target`` (80%): **Approaching target**, close to meeting it;
-    - share >= ``requires_improvement`` (50%): **Requires improvement**, below the KPI;
-    - below that: **Inadequate**, significantly below the KPI;
-    - no periods assessed (``share_met`` is None): **Other**, none of the four describes it.
+    Each period's status comes from rule KPI-STATUS (met; approaching target, between the target and the
+    failure threshold; failed, beyond the threshold), so how far from target a miss was counts, not only
+    whether the target was met:
 
-    Source: the Procurement Act 2023 s. 52 requires at least three KPIs for contracts over £5m and s. 71
-    an assessment against them at least every 12 months; the Procurement Regulations 2024 reg. 39(5) name
-    the ratings a Contract Performance Notice uses. Neither says how to reach a rating: the cut-offs here are
-    ForBetter's proposal (keyword options, so a council can set its own) and the officer decides the
-    published rating.
+    - met in at least ``good`` of the periods (default 95%): **Good**, "meeting or exceeding the KPI";
+    - met or approaching target in at least ``approaching_target`` (80%): **Approaching target**, "close to
+      meeting the KPI". A KPI just below target every period (approaching every time) is here, not
+      Inadequate;
+    - met or approaching in at least ``requires_improvement`` (50%): **Requires improvement**, "below the
+      KPI";
+    - otherwise, failed beyond the threshold in most periods: **Inadequate**, "significantly below";
+    - no periods assessed: **Other**, none of the four describes it (the officer says why).
 
-    >>> [annual_rating(s).value for s in (1.0, 0.95, 0.9, 0.5, 0.49)]
-    ['Good', 'Good', 'Approaching target', 'Requires improvement', 'Inadequate']
+    Source: Procurement Act 2023 s. 71 (assess performance against the KPIs set under s. 52 at least every
+    12 months) and the Procurement Regulations 2024 reg. 39 (the five ratings of a contract performance
+    notice and what each means). Neither says how to reach a rating from monthly values: the cut-offs are
+    ForBetter's proposal, keyword options so a council can set its own, and the officer records the rating
+    actually published.
+
+    >>> M, A, F = Status.MET, Status.APPROACHING, Status.FAILED
+    >>> [annual_rating(s).value for s in ([M] * 12, [A] * 12, [M] * 6 + [A] + [F] * 5, [F] * 12, [])]
+    ['Good', 'Approaching target', 'Requires improvement', 'Inadequate', 'Other']
     """
     if not 0.0 <= requires_improvement <= approaching_target <= good <= 1.0:
         raise InputError("good", "need 0 <= requires_improvement <= approaching_target <= good <= 1")
-    if share_met is None:
+    counts = rating_counts(statuses)
+    if counts.share_met is None or counts.share_near is None:
         return Rating.OTHER
-    share = _finite(share_met, "share_met")
-    if not 0.0 <= share <= 1.0:
-        raise InputError("share_met", f"must be between 0 and 1, not {share:g}")
-    if share >= good:
+    if counts.share_met >= good:
         return Rating.GOOD
-    if share >= approaching_target:
+    if counts.share_near >= approaching_target:
         return Rating.APPROACHING_TARGET
-    if share >= requires_improvement:
+    if counts.share_near >= requires_improvement:
         return Rating.REQUIRES_IMPROVEMENT
     return Rating.INADEQUATE
 

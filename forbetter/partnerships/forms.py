@@ -11,7 +11,8 @@ from typing import Any, ClassVar
 from django import forms
 
 from forbetter.accounts.models import Organisation, OrganisationKind, User
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import DateInput, GovukFormMixin, check_date
+from forbetter.partnerships.life import partnership_life
 from forbetter.partnerships.models import (
     DeliveryConfidence,
     Document,
@@ -23,6 +24,7 @@ from forbetter.partnerships.models import (
     TaskStatus,
     Vehicle,
 )
+from forbetter.partnerships.procurement import regime_error
 
 
 class PartnershipForm(GovukFormMixin, forms.ModelForm):
@@ -60,8 +62,10 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
             "planned_start_on",
             "term_years",
             "extension_options",
+            "extension_years",
             "estimated_value_gbp",
             "value_basis",
+            "procurement_regime",
         ]
         labels: ClassVar[dict[str, str]] = {
             "name": "Partnership name",
@@ -71,17 +75,25 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
             "value_basis": "What the estimated value covers",
             "council_equity_share": "Councils' equity share",
             "joint_venture_company": "Joint-venture company",
+            "extension_years": "Years of extension options",
+            "procurement_regime": "Procured under",
         }
         help_texts: ClassVar[dict[str, str]] = {
             "extension_options": "For example, 'up to two extensions of 5 years each'.",
-            "estimated_value_gbp": "In pounds, without commas. For example, 120000000.",
+            "estimated_value_gbp": "In pounds. For example, 120,000,000 or £120m.",
             "council_equity_share": "As a fraction between 0 and 1. For example, 0.2 for 20%.",
             "term_years": "The initial term, not counting extensions.",
+            "extension_years": "The most the term could be extended by, counting every option. For example, "
+            "5. The Procurement Act 2023 counts extension options in a contract's estimated value.",
+            "procurement_regime": "The Procurement Act 2023 applies only to procurements started on or after "
+            "24 February 2025; earlier ones stay under the Public Contracts Regulations. Leave blank until "
+            "it is decided.",
         }
         widgets: ClassVar[dict[str, Any]] = {
             "planned_start_on": DateInput(),
             "vehicle": forms.RadioSelect,
             "value_basis": forms.RadioSelect,
+            "procurement_regime": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
@@ -105,6 +117,11 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
                 "max_value": "Equity share must be between 0 and 1",
             },
             "planned_start_on": {"invalid": "Planned start date must be a real date"},
+            "extension_years": {
+                "invalid": "Years of extension options must be a whole number, like 5",
+                "max_value": "Years of extension options must be 50 or fewer",
+                "min_value": "Years of extension options cannot be negative",
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -114,6 +131,11 @@ class PartnershipForm(GovukFormMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        problem = regime_error(
+            data.get("procurement_regime", ""), procurement_began_on=self.instance.procurement_began_on
+        )
+        if problem and "procurement_regime" not in self.errors:
+            self.add_error("procurement_regime", problem)
         if data.get("vehicle") == Vehicle.JOINT_VENTURE:
             if not data.get("joint_venture_company"):
                 self.add_error("joint_venture_company", "Select the joint-venture company")
@@ -193,6 +215,14 @@ class TaskForm(GovukFormMixin, forms.Form):
         if task is not None and task.action.evidence_kinds:
             words = task.action.evidence_in_words
             self.fields["status"].help_text = f"The framework asks for evidence before this is done: {words}."
+        self.partnership = partnership
+
+    def clean_due_on(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: an action is due within the partnership's life (2099 is a slip)."""
+        value: dt.date | None = self.cleaned_data.get("due_on")
+        life = partnership_life(self.partnership)
+        check_date(value, label="the due date", latest=life.latest, latest_because=life.latest_because)
+        return value
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -259,6 +289,12 @@ class DocumentForm(GovukFormMixin, forms.ModelForm):
                 "invalid": "Date of the document must be a real date",
             },
         }
+
+    def clean_document_date(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: evidence already exists, so its date is not in the future."""
+        value: dt.date | None = self.cleaned_data.get("document_date")
+        check_date(value, label="the date of the document", not_in_future=True)
+        return value
 
 
 class DocumentCorrectionForm(DocumentForm):
@@ -337,6 +373,12 @@ class StageGateForm(GovukFormMixin, forms.Form):
         else:
             self.fields["end_status"].required = True
             self.fields["end_status"].error_messages["required"] = "Select how the partnership ended"
+
+    def clean_decided_on(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: a decision is recorded once it has been made."""
+        value: dt.date | None = self.cleaned_data.get("decided_on")
+        check_date(value, label="the date of the decision", not_in_future=True)
+        return value
 
 
 class PortfolioFilterForm(GovukFormMixin, forms.Form):

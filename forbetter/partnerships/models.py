@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -38,6 +39,14 @@ class Vehicle(models.TextChoices):
 class ValueBasis(models.TextChoices):
     TOTAL_CONTRACT_VALUE = "total_contract_value", "Total contract value"
     ANNUAL_CHARGE = "annual_charge", "Annual charge"
+
+
+class ProcurementRegime(models.TextChoices):
+    """The law the partnership was procured under (rule PA23-COMMENCEMENT decides which is possible)."""
+
+    PCR_2006 = "pcr2006", "Public Contracts Regulations 2006"
+    PCR_2015 = "pcr2015", "Public Contracts Regulations 2015"
+    PA_2023 = "pa2023", "Procurement Act 2023"
 
 
 class ServiceArea(models.Model):
@@ -96,6 +105,18 @@ class Partnership(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     extension_options = models.CharField(max_length=300, blank=True)
+    extension_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(50)],
+        help_text="The most the term could be extended by, in years, counting every extension option.",
+    )
+    procurement_regime = models.CharField(
+        max_length=10,
+        choices=ProcurementRegime.choices,
+        blank=True,
+        help_text="The law the contract was procured under. Blank until it is decided.",
+    )
     estimated_value_gbp = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -116,6 +137,14 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Rule PA23-COMMENCEMENT: the recorded regime must be possible for the procurement's start date."""
+        from forbetter.partnerships.procurement import regime_error  # the rules module imports this one
+
+        problem = regime_error(self.procurement_regime, procurement_began_on=self.procurement_began_on)
+        if problem:
+            raise ValidationError({"procurement_regime": problem})
 
     def stage_began_on(self, stage: str | None = None) -> dt.date | None:
         """The date the given stage (by default the current one) began, if it has."""
@@ -275,4 +304,7 @@ class StageGate(models.Model):
         ordering: ClassVar[list[str]] = ["decided_on", "recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_from_stage_display()} to {self.get_to_stage_display()} on {self.decided_on}"
+        return (
+            f"{self.get_from_stage_display()} to {self.get_to_stage_display()} on "
+            f"{self.decided_on.day} {self.decided_on:%B %Y}"
+        )

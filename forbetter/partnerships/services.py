@@ -28,6 +28,7 @@ from forbetter.partnerships.models import (
     Task,
     TaskStatus,
 )
+from forbetter.partnerships.procurement import regime_error
 from forbetter.partnerships.selectors import open_tasks_of_stage
 
 PARTNERSHIP_FIELDS = (
@@ -40,8 +41,10 @@ PARTNERSHIP_FIELDS = (
     "planned_start_on",
     "term_years",
     "extension_options",
+    "extension_years",
     "estimated_value_gbp",
     "value_basis",
+    "procurement_regime",
 )
 
 
@@ -272,6 +275,10 @@ def stage_gate_record(
     errors = lifecycle.guard_errors(
         partnership, transition, decided_on=decided_on, end_status=end_status, end_reason=end_reason
     )
+    if transition.began_field == "procurement_began_on":  # rule PA23-COMMENCEMENT
+        problem = regime_error(partnership.procurement_regime, procurement_began_on=decided_on)
+        if problem:
+            errors = {**errors, "decided_on": f"{problem}. Change the procurement regime first"}
     if errors:
         raise ValidationError(errors)
     snapshot = [

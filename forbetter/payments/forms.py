@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import DateInput, GovukFormMixin, check_date
+from forbetter.partnerships.life import contract_life, window_limits
 from forbetter.payments.models import MissingReturnRule, PaymentMechanism, Responsibility, ThresholdScope
 from forbetter.performance.forms import PeriodField, row_error_ids
 from forbetter.performance.models import Kpi
@@ -299,6 +300,32 @@ class ReliefForm(GovukFormMixin, forms.Form):
         field = self.fields["kpi"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "Choose a KPI")] + [(k.pk, str(k)) for k in kpis]
+        self.partnership = kpis[0].partnership if kpis else None
+
+    def clean(self) -> dict[str, Any]:
+        """Rule INPUT-DATE-PLAUSIBLE: the month excused lies in the contract's life; approval has happened."""
+        data: dict[str, Any] = super().clean() or {}
+        if self.partnership is None:
+            return data
+        window = contract_life(self.partnership)
+        checks = (
+            ("month", {"label": "the month excused", **window_limits(window)}),
+            (
+                "approved_on",
+                {
+                    "label": "the date approved",
+                    "not_in_future": True,
+                    "earliest": self.partnership.initiation_began_on,
+                    "earliest_because": "the partnership began then",
+                },
+            ),
+        )
+        for name, options in checks:
+            try:
+                check_date(data.get(name), **options)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return data
 
 
 class ChargeChangeForm(GovukFormMixin, forms.Form):

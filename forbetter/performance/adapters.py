@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+
 from forbetter.calc import performance as engine
 from forbetter.calc.errors import InputError
 from forbetter.calc.performance import Rating, Status
@@ -79,10 +81,21 @@ def share_met(statuses: Sequence[Status]) -> float | None:
     return engine.share_met(list(statuses)) if statuses else None
 
 
-def proposed_rating(statuses: Sequence[Status]) -> tuple[Rating, float | None]:
-    """Rule KPI-ANNUAL-RATING from a year's statuses: the rating and the share met it rests on."""
-    share = share_met(statuses)
-    return engine.annual_rating(share), share
+DEFAULT_RATING_CUT_OFFS: dict[str, float] = {
+    "good": 0.95,
+    "approaching_target": 0.80,
+    "requires_improvement": 0.50,
+}
+
+
+def rating_cut_offs() -> dict[str, float]:
+    """The cut-offs of rule KPI-ANNUAL-RATING: the defaults, or the ``KPI_RATING_CUT_OFFS`` setting."""
+    return {**DEFAULT_RATING_CUT_OFFS, **getattr(settings, "KPI_RATING_CUT_OFFS", {})}
+
+
+def proposed_rating(statuses: Sequence[Status]) -> tuple[Rating, engine.RatingCounts]:
+    """Rule KPI-ANNUAL-RATING from a completed year's statuses: the rating and the counts it rests on."""
+    return engine.annual_rating(list(statuses), **rating_cut_offs()), engine.rating_counts(list(statuses))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from forbetter.core.forms import NumberError, parse_number
+from forbetter.performance import rules
 from forbetter.performance.models import BenchmarkValue, Kpi
 from forbetter.performance.periods import (
     PeriodError,
@@ -93,12 +95,12 @@ def _text(limit: int) -> Callable[[str], str]:
 
 
 def _number(raw: str) -> Decimal:
+    """A value read as people type it (rule INPUT-NUMBER-AS-TYPED): "1,200" is 1200, but "94,5" (a decimal
+    comma) is refused rather than read as 945."""
     try:
-        value = Decimal(raw.strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"'{raw.strip()}' is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"'{raw.strip()}' is not a number")
+        value = parse_number(raw)
+    except NumberError as error:
+        raise ValueError(str(error)) from None
     if abs(value) >= Decimal("1e10"):
         raise ValueError("is too large")
     return value.quantize(Decimal("0.0001"))
@@ -170,7 +172,7 @@ def _row(
     checks: dict[str, Callable[[str], object]] = {
         "council": _text(200),
         "period": lambda text: _period(kpi, text),
-        "value": _number,
+        "value": lambda text: _kpi_value(kpi, text),
         "source": _text(300),
     }
     before = len(errors)
@@ -188,6 +190,14 @@ def _row(
         value=values["value"],  # type: ignore[arg-type]
         source=str(values["source"]),
     )
+
+
+def _kpi_value(kpi: Kpi, text: str) -> Decimal:
+    """A comparator's value, refused outside 0 to 100 for a KPI in % (rule KPI-PERCENT-RANGE)."""
+    value = _number(text)
+    if rules.percent_value_error(value, unit=kpi.unit, beyond_range=kpi.percent_beyond_range):
+        raise ValueError(f"{value.normalize():f} is outside 0 to 100, and this KPI is in %")
+    return value
 
 
 def _period(kpi: Kpi, text: str) -> dt.date:

@@ -13,9 +13,18 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from forbetter.accounts.models import User
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import EARLIEST_DATE, LATEST_DATE, DateInput, GovukFormMixin, check_date
+from forbetter.partnerships.life import contract_life
 from forbetter.partnerships.models import Partnership
-from forbetter.performance.models import Benefit, Kpi, KpiState, ReturnStatus, ReviewOutcome
+from forbetter.partnerships.procurement import act_applies
+from forbetter.performance.models import (
+    RATING_CHOICES,
+    Benefit,
+    Kpi,
+    KpiState,
+    ReturnStatus,
+    ReviewOutcome,
+)
 from forbetter.performance.periods import PeriodError, parse_month
 from forbetter.performance.uploads import ALLOWED_TEXT, max_bytes, size_text
 
@@ -62,9 +71,20 @@ class PeriodField(forms.Field):
         if not text:
             return None
         try:
-            return parse_month(text)
+            month = parse_month(text)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from error
+        except ValueError as error:  # year 0000: no such date
+            raise forms.ValidationError(
+                f"“{text}” is not a month: enter a year from {EARLIEST_DATE.year} to {LATEST_DATE.year} and "
+                "a month, for example 2024-04"
+            ) from error
+        if not EARLIEST_DATE <= month <= LATEST_DATE:
+            raise forms.ValidationError(
+                f"Enter a month from {EARLIEST_DATE.year} to {LATEST_DATE.year}, for example 2024-04, "
+                f"not {text}"
+            )
+        return month
 
     def prepare_value(self, value: Any) -> Any:
         return f"{value:%Y-%m}" if isinstance(value, dt.date) else value
@@ -93,6 +113,7 @@ class KpiForm(GovukFormMixin, forms.ModelForm):
             "measurement_method",
             "measured_by",
             "unit",
+            "percent_beyond_range",
             "direction",
             "kpi_type",
             "baseline_value",
@@ -174,6 +195,24 @@ class KpiForm(GovukFormMixin, forms.ModelForm):
         assert isinstance(owner, forms.ModelChoiceField)
         owner.queryset = people_of(partnership)
         owner.help_text = "The council officer who answers for this KPI."
+        if not act_applies(partnership):  # the Act's publication duty (s. 52) does not apply
+            del self.fields["published"]
+        self.partnership = partnership
+
+    def clean_baseline_measured_on(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: a baseline has been measured, so its date is not in the future."""
+        value: dt.date | None = self.cleaned_data.get("baseline_measured_on")
+        check_date(value, label="when the baseline was measured", not_in_future=True)
+        return value
+
+    def clean_first_period(self) -> dt.date | None:
+        """Rule INPUT-DATE-PLAUSIBLE: the first period reported falls before the contract's end."""
+        value: dt.date | None = self.cleaned_data.get("first_period")
+        life = contract_life(self.partnership)
+        check_date(
+            value, label="the first period reported", latest=life.latest, latest_because=life.latest_because
+        )
+        return value
 
 
 class ReturnForm(GovukFormMixin, forms.Form):
@@ -429,3 +468,32 @@ class BenefitValueForm(GovukFormMixin, forms.Form):
 
 
 BenefitValueFormSet = forms.formset_factory(BenefitValueForm, extra=0)
+
+
+class PublishedRatingForm(GovukFormMixin, forms.Form):
+    """The rating published for a KPI's contract year (Procurement Act 2023 s. 71), or why there is none."""
+
+    rating = forms.ChoiceField(
+        label="Rating published",
+        choices=RATING_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="One of the five ratings of the Procurement Regulations 2024, regulation 39.",
+    )
+    explanation = forms.CharField(
+        label="Explanation (needed for Other, or if the rating differs from the proposal)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    published_on = forms.DateField(
+        label="Date the contract performance notice was published (optional)",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "Enter a real date"},
+    )
+    exemption_reason = forms.CharField(
+        label="If no rating was published, why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the contract is exempt from the duty to assess performance.",
+    )

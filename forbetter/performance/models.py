@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from forbetter.calc.performance import Rating
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.periods import period_label
 
@@ -50,6 +51,12 @@ class Kpi(models.Model):
     measured_by = models.CharField("who measures it", max_length=200)
     unit = models.CharField(max_length=30, help_text="For example %, days, hours or number.")
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    percent_beyond_range = models.BooleanField(
+        "values can be below 0% or above 100%",
+        default=False,
+        help_text="Only for a KPI in % that can go past the ends of the scale, such as a percentage change "
+        "or a collection rate that includes arrears.",
+    )
     kpi_type = models.CharField("type of indicator", max_length=10, choices=KpiType.choices)
     baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     baseline_method = models.TextField("how the baseline was measured", blank=True)
@@ -232,6 +239,47 @@ class IndicatorReview(models.Model):
     def __str__(self) -> str:
         when = f"done {self.reviewed_on:%-d %b %Y}" if self.reviewed_on else f"due {self.due_on:%-d %b %Y}"
         return f"Review of {self.kpi.reference} {self.kpi.name}, {when}"
+
+
+RATING_CHOICES = [(rating.value, rating.value) for rating in Rating]
+
+
+class PublishedRating(models.Model):
+    """The rating the council published for a KPI and a completed contract year, or why none was.
+
+    Procurement Act 2023 s. 71 has the assessment published in a contract performance notice with one of
+    the ratings of the Procurement Regulations 2024 reg. 39; ForBetter proposes a rating (rule
+    KPI-ANNUAL-RATING) and keeps here what the officer decided.
+    """
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="published_ratings")
+    year_start = models.DateField(help_text="The first day of the contract year assessed.")
+    year_end = models.DateField(help_text="The last day of the contract year assessed.")
+    rating = models.CharField(max_length=30, choices=RATING_CHOICES, blank=True)
+    explanation = models.TextField(
+        blank=True, help_text="Why the rating is Other, or why it differs from ForBetter's proposal."
+    )
+    exemption_reason = models.TextField(
+        blank=True, help_text="Why no rating was published for this KPI and year."
+    )
+    published_on = models.DateField("date the notice was published", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-year_start", "kpi__reference"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["kpi", "year_start"], name="one_published_rating_per_kpi_year"),
+            models.CheckConstraint(
+                condition=~models.Q(rating="") | ~models.Q(exemption_reason=""),
+                name="published_rating_or_exemption",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        outcome = self.rating or "no rating (exempt)"
+        return f"{self.kpi.reference}, year from {self.year_start.day} {self.year_start:%B %Y}: {outcome}"
 
 
 class BenchmarkImport(models.Model):

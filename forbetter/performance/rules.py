@@ -3,7 +3,9 @@
 =====================  ==================================================================================
 rule                   what it says
 =====================  ==================================================================================
-PA23-S52-THREE-KPIS    a contract over £5m must set (and publish) at least three KPIs
+PA23-S52-THREE-KPIS    a contract under the Act over £5m (extension options included) must set and publish at
+                       least three KPIs
+KPI-PERCENT-RANGE      a value in % lies between 0 and 100 unless the KPI says it can go beyond
 KPI-RETURN-LATE        a return is late when it arrives more than the allowed days after the period ends
 KPI-REVIEW-OVERDUE     an indicator review not done by its due date is overdue
 =====================  ==================================================================================
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from forbetter.partnerships.models import Partnership, ValueBasis
+from forbetter.partnerships.procurement import act_applies, regime_summary
 from forbetter.performance.periods import period_end
 
 PA23_THRESHOLD_GBP = Decimal("5000000")
@@ -31,6 +34,8 @@ class PublicationCheck:
     value_explained: str
     published: int
     met: bool
+    act_applies: bool = True
+    regime_explained: str = ""
 
     @property
     def rule(self) -> str:
@@ -46,20 +51,37 @@ class PublicationCheck:
 
 
 def contract_value(partnership: Partnership) -> tuple[Decimal | None, str]:
-    """The total contract value and how it was worked out: an annual charge is multiplied by the term."""
+    """The estimated contract value including extension options, and how it was worked out.
+
+    The Procurement Act 2023 (s. 4 and Schedule 3) counts every option, extensions included, in a contract's
+    estimated value. An annual charge is multiplied by the term plus the extension years; a total value for
+    the initial term is grown by the extension years at the same yearly rate.
+    """
     value = partnership.estimated_value_gbp
     if value is None:
         return None, "no estimated value is recorded for the partnership"
+    term = partnership.term_years
+    extension = partnership.extension_years or 0
     if partnership.value_basis == ValueBasis.ANNUAL_CHARGE:
-        if partnership.term_years:
-            total = value * partnership.term_years
-            return total, f"annual charge £{value:,.0f} × {partnership.term_years} years = £{total:,.0f}"
+        if term:
+            total = value * (term + extension)
+            years = f"({term} + {extension} extension) years" if extension else f"{term} years"
+            return total, f"annual charge £{value:,.0f} × {years} = £{total:,.0f}"
         return value, f"annual charge £{value:,.0f} (no term recorded, so one year is counted)"
+    if term and extension:
+        total = value + value * extension / term
+        return total, (
+            f"estimated total contract value £{value:,.0f} for {term} years, plus {extension} years of "
+            f"extension options at the same yearly rate = £{total:,.0f}"
+        )
     return value, f"estimated total contract value £{value:,.0f}"
 
 
 def publication_check(partnership: Partnership, *, published: int) -> PublicationCheck:
-    """Rule PA23-S52-THREE-KPIS: contracts over £5m set and publish at least three KPIs.
+    """Rule PA23-S52-THREE-KPIS: contracts under the Act over £5m set and publish at least three KPIs.
+
+    Only where the Procurement Act 2023 applies (rule PA23-COMMENCEMENT, the partnership's recorded
+    regime); a contract procured under the Public Contracts Regulations has no such duty.
 
     Procurement Act 2023 s. 52(1): before entering into a public contract with an estimated value of more
     than £5 million, a contracting authority must set at least three key performance indicators, and
@@ -67,14 +89,43 @@ def publication_check(partnership: Partnership, *, published: int) -> Publicatio
     appropriately assessed by KPIs; ForBetter still warns, and the officer records why.)
     """
     value, explained = contract_value(partnership)
-    applies = value is not None and value > PA23_THRESHOLD_GBP
+    under_act = act_applies(partnership)
+    applies = under_act and value is not None and value > PA23_THRESHOLD_GBP
     return PublicationCheck(
         applies=applies,
         contract_value_gbp=value,
         value_explained=explained,
         published=published,
         met=(not applies) or published >= PA23_MINIMUM_KPIS,
+        act_applies=under_act,
+        regime_explained=regime_summary(partnership),
     )
+
+
+PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage"})
+
+
+def is_percent(unit: str) -> bool:
+    return unit.strip().lower() in PERCENT_UNITS
+
+
+def percent_value_error(
+    value: Decimal | None, *, unit: str, beyond_range: bool, label: str = "The value"
+) -> str:
+    """Rule KPI-PERCENT-RANGE: why a value of a KPI in % is impossible, or ''.
+
+    A share of something (calls answered, invoices paid on time) lies between 0% and 100%; 150 or −5 is a
+    typing slip or a value in the wrong unit, and saved as it is it would show a KPI far beyond its target.
+    A KPI can say that its values may go beyond the scale (a percentage change), and then any value goes.
+    """
+    if value is None or beyond_range or not is_percent(unit):
+        return ""
+    if not Decimal(0) <= value <= Decimal(100):
+        return (
+            f"{label} is in %, so it must be between 0 and 100, not {value.normalize():f}. If this KPI can "
+            "go below 0% or above 100%, the council can say so on the KPI."
+        )
+    return ""
 
 
 def return_due_on(period: dt.date, *, frequency: str, due_days: int) -> dt.date:

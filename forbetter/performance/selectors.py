@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 
+from forbetter.calc.performance import RatingCounts
 from forbetter.core.charts import Chart, line_chart
 from forbetter.partnerships.models import Partnership
 from forbetter.performance import adapters, rules
@@ -30,9 +31,10 @@ from forbetter.performance.models import (
     KpiReturn,
     KpiState,
     KpiTarget,
+    PublishedRating,
     ReturnStatus,
 )
-from forbetter.performance.periods import financial_year, financial_year_label, period_label
+from forbetter.performance.periods import financial_year, period_label
 from forbetter.performance.sparklines import Sparkline, sparkline
 from forbetter.performance.targets import target_history, target_in_force
 
@@ -233,66 +235,144 @@ def return_detail(partnership: Partnership, return_pk: int) -> KpiReturn:
     )
 
 
+@dataclass(frozen=True)
+class RatingYear:
+    """A contract year: twelve months from the contract's start (rule KPI-ANNUAL-RATING rates whole ones)."""
+
+    number: int
+    start: dt.date
+    end: dt.date  # the last day
+    complete: bool
+
+    @property
+    def label(self) -> str:
+        return f"Contract year {self.number}: {_long(self.start)} to {_long(self.end)}"
+
+
+def _long(date: dt.date) -> str:
+    return f"{date.day} {date:%B} {date.year}"
+
+
 @dataclass
 class RatingRow:
     kpi: Kpi
-    met: int
-    assessed: int
-    share_met: float | None
-    rating: Rating
+    counts: RatingCounts
+    rating: Rating | None  # None while the year is in progress
+    published: PublishedRating | None
+
+    @property
+    def met(self) -> int:
+        return self.counts.met
+
+    @property
+    def assessed(self) -> int:
+        return self.counts.assessed
+
+    @property
+    def share_met(self) -> float | None:
+        return self.counts.share_met
 
 
 @dataclass
 class Ratings:
-    year: int
-    years: list[int]
+    year: RatingYear
+    years: list[RatingYear]
     rows: list[RatingRow]
+    year_one_basis: str
+    cut_offs: dict[str, float]
 
     @property
     def label(self) -> str:
-        return financial_year_label(self.year)
+        return self.year.label
 
 
-def rating_years(partnership: Partnership) -> list[int]:
-    """Financial years (newest first) that have validated values."""
-    periods = KpiReturn.objects.filter(kpi__partnership=partnership, status=ReturnStatus.VALIDATED).dates(
-        "period", "month", order="DESC"
-    )
-    return sorted({financial_year(p) for p in periods}, reverse=True)
+def year_one_start(partnership: Partnership) -> tuple[dt.date | None, str]:
+    """When contract year 1 began, and on what that rests: the contract start recorded at the stage gate,
+    else the planned service start, else the first period any KPI reports (one query at most)."""
+    for date, basis in (
+        (partnership.contract_management_began_on, "the date contract management began"),
+        (partnership.planned_start_on, "the planned service start date"),
+    ):
+        if date is not None:
+            return date.replace(day=1), basis
+    first = Kpi.objects.filter(partnership=partnership).aggregate(first=Min("first_period"))["first"]
+    if first is None:
+        return None, ""
+    return first.replace(day=1), "the first period a KPI reports (no contract start date is recorded)"
 
 
-def annual_ratings(partnership: Partnership, *, year: int, years: list[int]) -> Ratings:
-    """Rule KPI-ANNUAL-RATING for each KPI over one financial year of validated values (two queries)."""
-    start, end = dt.date(year, 4, 1), dt.date(year + 1, 4, 1)
+def rating_years(partnership: Partnership, *, today: dt.date | None = None) -> list[RatingYear]:
+    """Contract years (newest first) from year 1 to the one in progress today, or to the partnership's end.
+
+    Only a year that has ended is complete; the year in progress is listed so the page can say "no rating
+    yet" (section 71 assesses a whole year at a time, and a part-year is not a year's performance). When
+    the partnership has ended, its last year runs to the end date, so the final assessment on termination
+    can be made.
+    """
+    today = today or dt.date.today()
+    first, _ = year_one_start(partnership)
+    if first is None or first > today:
+        return []
+    last_day = min(today, partnership.ended_on) if partnership.ended_on else today
+    years = []
+    number = 1
+    while True:
+        start = first + relativedelta(years=number - 1)
+        if start > last_day:
+            break
+        end = first + relativedelta(years=number) - dt.timedelta(days=1)
+        if partnership.ended_on is not None and end > partnership.ended_on:
+            end = partnership.ended_on  # s. 71(2): performance is also assessed on termination
+        years.append(RatingYear(number=number, start=start, end=end, complete=end < today))
+        number += 1
+    return list(reversed(years))
+
+
+def annual_ratings(partnership: Partnership, *, year: RatingYear, years: list[RatingYear]) -> Ratings:
+    """Rule KPI-ANNUAL-RATING for each KPI over one contract year of validated values, with the rating the
+    council recorded as published (four queries). A year in progress gets counts but no rating."""
     kpis = list(
         kpis_of(partnership).prefetch_related(
+            "targets",  # rule KPI-TARGET-IN-FORCE judges each period against its own target
             Prefetch(
                 "returns",
                 queryset=KpiReturn.objects.filter(
-                    status=ReturnStatus.VALIDATED, period__gte=start, period__lt=end
+                    status=ReturnStatus.VALIDATED, period__gte=year.start, period__lte=year.end
                 ).order_by("period"),
                 to_attr="year_validated",
-            )
+            ),
+            Prefetch(
+                "published_ratings",
+                queryset=PublishedRating.objects.filter(year_start=year.start).select_related("recorded_by"),
+                to_attr="year_published",
+            ),
         )
     )
     rows = []
     for kpi in kpis:
         returns: list[KpiReturn] = kpi.year_validated
-        if kpi.state == KpiState.RETIRED and not returns:
+        published: list[PublishedRating] = kpi.year_published
+        if kpi.state == KpiState.RETIRED and not returns and not published:
             continue
         statuses = adapters.return_statuses(kpi, returns)
-        rating, share = adapters.proposed_rating(statuses)
+        rating, counts = adapters.proposed_rating(statuses)
         rows.append(
             RatingRow(
                 kpi=kpi,
-                met=sum(1 for s in statuses if s == Status.MET),
-                assessed=len(statuses),
-                share_met=share,
-                rating=rating,
+                counts=counts,
+                rating=rating if year.complete else None,
+                published=published[0] if published else None,
             )
         )
     rows.sort(key=lambda row: (not row.kpi.published, row.kpi.reference))
-    return Ratings(year=year, years=years, rows=rows)
+    _, basis = year_one_start(partnership)
+    return Ratings(
+        year=year, years=years, rows=rows, year_one_basis=basis, cut_offs=adapters.rating_cut_offs()
+    )
+
+
+def rating_year(partnership: Partnership, number: int, *, today: dt.date | None = None) -> RatingYear | None:
+    return next((y for y in rating_years(partnership, today=today) if y.number == number), None)
 
 
 @dataclass

@@ -18,7 +18,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from forbetter.accounts.permissions import can_edit, can_submit_partner_returns
+from forbetter.calc.performance import Rating
 from forbetter.partnerships.models import Partnership
+from forbetter.partnerships.procurement import act_applies
 from forbetter.partnerships.selectors import partnerships_visible_to
 from forbetter.performance import adapters, benchmarks, rules
 from forbetter.performance.models import (
@@ -31,6 +33,7 @@ from forbetter.performance.models import (
     KpiReturn,
     KpiState,
     KpiTarget,
+    PublishedRating,
     ReturnStatus,
     ReviewOutcome,
 )
@@ -50,6 +53,7 @@ KPI_FIELDS = (
     "measured_by",
     "unit",
     "direction",
+    "percent_beyond_range",
     "kpi_type",
     "baseline_value",
     "baseline_method",
@@ -97,6 +101,16 @@ def _kpi_rules(kpi: Kpi) -> None:
     )
     if message:
         errors["failure_threshold"] = f"The failure threshold {message}"
+    for name, label in (
+        ("target", "The target"),
+        ("failure_threshold", "The failure threshold"),
+        ("baseline_value", "The baseline"),
+    ):
+        problem = rules.percent_value_error(
+            getattr(kpi, name), unit=kpi.unit, beyond_range=kpi.percent_beyond_range, label=label
+        )
+        if problem:
+            errors.setdefault(name, problem)
     if kpi.first_period and not is_period_start(kpi.first_period, kpi.frequency):
         errors["first_period"] = (
             f"The first period must be the start of a {kpi.get_frequency_display().lower()} period: "
@@ -208,6 +222,9 @@ def return_submit(
         raise ValidationError({"kpi": "Select a KPI of this partnership"})
     if kpi.state == KpiState.RETIRED:
         raise ValidationError({"kpi": f"{kpi.reference} has been retired: it takes no more returns"})
+    percent_problem = rules.percent_value_error(value, unit=kpi.unit, beyond_range=kpi.percent_beyond_range)
+    if percent_problem:
+        raise ValidationError({"value": percent_problem})
     period_problem = _period_errors(kpi, period, timezone.localdate(now))
     if period_problem:
         raise ValidationError({"period": period_problem})
@@ -493,3 +510,60 @@ def benefit_save(
         value._history_user = user  # type: ignore[attr-defined]
         value.delete()
     return benefit
+
+
+@transaction.atomic
+def published_rating_record(
+    *,
+    user: Any,
+    kpi: Kpi,
+    year_start: dt.date,
+    year_end: dt.date,
+    data: dict[str, Any],
+    today: dt.date | None = None,
+) -> PublishedRating:
+    """Record the rating published for a KPI and a completed contract year, or why none was (s. 71).
+
+    Refused: a partnership not under the Procurement Act 2023, a year not yet over (rule
+    KPI-ANNUAL-RATING rates whole years only), neither a rating nor an exemption reason, "Other" without an
+    explanation, and a publication date before the year ended or in the future.
+    """
+    _require_editor(user)
+    today = today or dt.date.today()
+    if not act_applies(kpi.partnership):
+        raise ValidationError(
+            "The Procurement Act 2023 does not apply to this partnership, so there is no rating to publish"
+        )
+    if year_end >= today:
+        raise ValidationError("This contract year is still in progress: it can be rated once it has ended")
+    rating = data.get("rating") or ""
+    explanation = (data.get("explanation") or "").strip()
+    exemption = (data.get("exemption_reason") or "").strip()
+    published_on = data.get("published_on")
+    errors: dict[str, str] = {}
+    if not rating and not exemption:
+        errors["rating"] = "Select the rating published, or say why no rating was published"
+    if rating and exemption:
+        errors["exemption_reason"] = "Leave the exemption reason blank when a rating was published"
+    if rating == Rating.OTHER and not explanation:
+        errors["explanation"] = "Explain the rating Other: the regulations ask for the reason"
+    if published_on is not None and not year_end < published_on <= today:
+        errors["published_on"] = (
+            f"The publication date must be after the year ended ({year_end.day} {year_end:%B %Y}) and not "
+            "in the future"
+        )
+    if errors:
+        raise ValidationError(errors)
+    record = PublishedRating.objects.filter(kpi=kpi, year_start=year_start).first() or PublishedRating(
+        kpi=kpi, year_start=year_start
+    )
+    created = record.pk is None
+    record.year_end = year_end
+    record.rating = rating
+    record.explanation = explanation
+    record.exemption_reason = exemption
+    record.published_on = published_on if rating else None
+    record.recorded_by = user
+    record.full_clean(validate_unique=False, validate_constraints=False)
+    _save(record, user, "Rating recorded" if created else "Rating changed")
+    return record

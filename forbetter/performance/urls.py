@@ -8,6 +8,11 @@ urlpatterns = [
     path("<int:pk>/kpis/", views_kpis.dashboard, name="dashboard"),
     path("<int:pk>/kpis/new/", views_kpis.kpi_create, name="kpi-create"),
     path("<int:pk>/kpis/ratings/", views_kpis.ratings, name="ratings"),
+    path(
+        "<int:pk>/kpis/ratings/<int:year>/<int:kpi_pk>/",
+        views_kpis.published_rating,
+        name="published-rating",
+    ),
     path("<int:pk>/kpis/<int:kpi_pk>/", views_kpis.kpi_detail, name="kpi"),
     path("<int:pk>/kpis/<int:kpi_pk>/edit/", views_kpis.kpi_edit, name="kpi-edit"),
     path("<int:pk>/kpis/<int:kpi_pk>/benchmark/", views_registers.benchmark, name="benchmark"),

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 
 from forbetter.core.history import history_of
+from forbetter.partnerships.procurement import act_applies, regime_summary
 from forbetter.partnerships.view_helpers import (
     apply_errors,
     partnership_page,
@@ -19,7 +21,7 @@ from forbetter.partnerships.view_helpers import (
     visible_partnership,
 )
 from forbetter.performance import selectors, services
-from forbetter.performance.forms import KpiForm
+from forbetter.performance.forms import KpiForm, PublishedRatingForm
 from forbetter.performance.models import Kpi
 
 SECTION = "kpis"
@@ -89,21 +91,83 @@ def kpi_edit(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
 
 
 def ratings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The s. 71 annual ratings, by contract year: only where the Procurement Act 2023 applies."""
     partnership = visible_partnership(request, pk)
-    years = selectors.rating_years(partnership)
+    under_act = act_applies(partnership)
+    years = selectors.rating_years(partnership) if under_act else []
     requested = request.GET.get("year", "")
-    year: int | None
+    year: selectors.RatingYear | None
     if requested:
-        if not requested.isdigit() or int(requested) not in years:
-            raise Http404("No validated values for that year")
-        year = int(requested)
+        year = next((y for y in years if requested.isdigit() and y.number == int(requested)), None)
+        if year is None:
+            raise Http404("No such contract year")
     else:
-        year = years[0] if years else None
+        year = next((y for y in years if y.complete), years[0] if years else None)
     return partnership_page(
         request,
         "performance/ratings.html",
         partnership,
         SECTION,
         area="ratings",
+        under_act=under_act,
+        regime=regime_summary(partnership),
         ratings=selectors.annual_ratings(partnership, year=year, years=years) if year is not None else None,
+    )
+
+
+def published_rating(request: HttpRequest, pk: int, year: int, kpi_pk: int) -> HttpResponse:
+    """Record the rating published for one KPI and completed contract year, or why none was."""
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    kpi = _kpi(partnership.pk, kpi_pk)
+    rating_year = selectors.rating_year(partnership, year) if act_applies(partnership) else None
+    if rating_year is None or not rating_year.complete:
+        raise Http404("Only a completed contract year of a partnership under the Act can be rated")
+    existing = kpi.published_ratings.filter(year_start=rating_year.start).first()
+    initial = (
+        {
+            "rating": existing.rating,
+            "explanation": existing.explanation,
+            "exemption_reason": existing.exemption_reason,
+            "published_on": existing.published_on,
+        }
+        if existing
+        else {}
+    )
+    form = PublishedRatingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.published_rating_record(
+                user=request.user,
+                kpi=kpi,
+                year_start=rating_year.start,
+                year_end=rating_year.end,
+                data=form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"Rating for {kpi.reference}, contract year {rating_year.number}, recorded"
+            )
+            return redirect(f"{reverse('performance:ratings', kwargs={'pk': partnership.pk})}?year={year}")
+    statuses_row = next(
+        (
+            row
+            for row in selectors.annual_ratings(partnership, year=rating_year, years=[rating_year]).rows
+            if row.kpi.pk == kpi.pk
+        ),
+        None,
+    )
+    return partnership_page(
+        request,
+        "performance/published_rating_form.html",
+        partnership,
+        SECTION,
+        area="ratings",
+        form=form,
+        kpi=kpi,
+        year=rating_year,
+        row=statuses_row,
+        history=history_of(existing) if existing else None,
     )

@@ -37,7 +37,7 @@ from forbetter.risks.rules import PROBABILITY_RANGE_MESSAGE, SHARE_RANGE_MESSAGE
 
 # Field error messages are %-formatted with the validator's parameters, so a literal % is doubled.
 SHARE_RANGE_FIELD_MESSAGE = SHARE_RANGE_MESSAGE.replace("%", "%%")
-MONEY_HINT = "In pounds, without commas or the £ sign. For example, 250000."
+MONEY_HINT = "In pounds. For example, 250,000 or £250k."
 
 
 def numeric_text_input(widget: forms.Widget, *, whole: bool) -> forms.TextInput:

@@ -23,6 +23,7 @@ from forbetter.calc.performance import (
     kpi_status_codes,
     percentile_rank,
     quartile,
+    rating_counts,
     share_met,
 )
 
@@ -124,22 +125,48 @@ def test_share_met_of_no_periods_is_refused() -> None:
 # --------------------------------------------------------------------------- KPI-ANNUAL-RATING
 
 
+M, A, F = Status.MET, Status.APPROACHING, Status.FAILED
+
+
+def _year(met: int, approaching: int = 0, failed: int = 0) -> list[Status]:
+    return [M] * met + [A] * approaching + [F] * failed
+
+
 @pytest.mark.parametrize(
-    ("share", "rating"),
+    ("statuses", "rating"),
     [
-        (1.0, Rating.GOOD),
-        (0.95, Rating.GOOD),
-        (0.9499, Rating.APPROACHING_TARGET),
-        (0.80, Rating.APPROACHING_TARGET),
-        (0.7999, Rating.REQUIRES_IMPROVEMENT),
-        (0.50, Rating.REQUIRES_IMPROVEMENT),
-        (0.4999, Rating.INADEQUATE),
-        (0.0, Rating.INADEQUATE),
-        (None, Rating.OTHER),
+        (_year(20), Rating.GOOD),
+        (_year(19, failed=1), Rating.GOOD),  # met in 95%
+        (_year(18, failed=2), Rating.APPROACHING_TARGET),  # met or approaching in 90%
+        (_year(16, failed=4), Rating.APPROACHING_TARGET),  # 80%
+        (_year(15, failed=5), Rating.REQUIRES_IMPROVEMENT),  # 75%
+        (_year(10, failed=10), Rating.REQUIRES_IMPROVEMENT),  # 50%
+        (_year(9, failed=11), Rating.INADEQUATE),  # 45%
+        (_year(0, failed=20), Rating.INADEQUATE),
+        ([], Rating.OTHER),
     ],
 )
-def test_kpi_annual_rating_default_cut_offs(share: float | None, rating: Rating) -> None:
-    assert annual_rating(share) is rating
+def test_kpi_annual_rating_default_cut_offs(statuses: list[Status], rating: Rating) -> None:
+    assert annual_rating(statuses) is rating
+
+
+def test_kpi_annual_rating_just_below_target_every_period_is_approaching_target_not_inadequate() -> None:
+    """Procurement Regulations 2024 reg. 39: "Approaching target" is performance close to meeting the KPI,
+    "Inadequate" significantly below it. Twelve months each just under target (inside the failure
+    threshold, amber every time) met the target in none of them, which the old share-met rule rated
+    Inadequate; measured by how far from target each month was, it is approaching target."""
+    monthly = [94.5] * 12
+    statuses = kpi_status_codes(monthly, target=95, failure_threshold=90)
+    assert share_met(statuses) == 0.0
+    assert annual_rating(statuses) is Rating.APPROACHING_TARGET
+    assert annual_rating(kpi_status_codes([80.0] * 12, target=95, failure_threshold=90)) is Rating.INADEQUATE
+
+
+def test_kpi_annual_rating_counts_periods_by_status() -> None:
+    counts = rating_counts(_year(6, 4, 2))
+    assert (counts.met, counts.approaching, counts.failed, counts.assessed) == (6, 4, 2, 12)
+    assert counts.share_near == pytest.approx(10 / 12)
+    assert rating_counts([]).share_met is None
 
 
 def test_kpi_annual_rating_names_are_those_of_the_regulations() -> None:
@@ -154,37 +181,57 @@ def test_kpi_annual_rating_names_are_those_of_the_regulations() -> None:
 
 
 def test_kpi_annual_rating_cut_offs_are_options() -> None:
-    assert annual_rating(0.9, good=0.9) is Rating.GOOD
-    assert annual_rating(0.6, good=0.9, approaching_target=0.6) is Rating.APPROACHING_TARGET
+    assert annual_rating(_year(9, failed=1), good=0.9) is Rating.GOOD
+    assert annual_rating(_year(6, failed=4), good=0.9, approaching_target=0.6) is Rating.APPROACHING_TARGET
 
 
 def test_kpi_annual_rating_from_a_year_of_monthly_values() -> None:
     monthly = [96, 97, 95, 94, 98, 99, 95, 96, 97, 98, 99, 95]  # one month at 94 against a target of 95
-    share = share_met(kpi_status_codes(monthly, target=95, failure_threshold=90))
-    assert share == pytest.approx(11 / 12)
-    assert annual_rating(share) is Rating.APPROACHING_TARGET
+    statuses = kpi_status_codes(monthly, target=95, failure_threshold=90)
+    assert share_met(statuses) == pytest.approx(11 / 12)
+    assert annual_rating(statuses) is Rating.APPROACHING_TARGET
 
 
 @pytest.mark.parametrize(
-    ("share", "options", "field"),
+    ("statuses", "options", "field"),
     [
-        (1.2, {}, "share_met"),
-        (-0.1, {}, "share_met"),
-        (float("nan"), {}, "share_met"),
-        (0.5, {"good": 0.7, "approaching_target": 0.8}, "good"),
+        ([0, 3], {}, "statuses"),
+        ([-1], {}, "statuses"),
+        (_year(5), {"good": 0.7, "approaching_target": 0.8}, "good"),
     ],
 )
-def test_kpi_annual_rating_refuses_bad_input(share: float, options: dict[str, float], field: str) -> None:
+def test_kpi_annual_rating_refuses_bad_input(
+    statuses: list[int], options: dict[str, float], field: str
+) -> None:
     with pytest.raises(InputError) as caught:
-        annual_rating(share, **options)
+        annual_rating(statuses, **options)
     assert caught.value.field == field
 
 
-@given(a=st.floats(0, 1), b=st.floats(0, 1))
-def test_property_better_share_never_gets_a_worse_rating(a: float, b: float) -> None:
-    order = [Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.APPROACHING_TARGET, Rating.GOOD]
-    low, high = sorted((a, b))
-    assert order.index(annual_rating(low)) <= order.index(annual_rating(high))
+@given(
+    met=st.integers(0, 12),
+    approaching=st.integers(0, 12),
+    failed=st.integers(0, 12),
+    better=st.integers(0, 12),
+)
+def test_property_a_better_period_never_gets_a_worse_rating(
+    met: int, approaching: int, failed: int, better: int
+) -> None:
+    """Turning failed periods into approaching ones, or approaching into met, never lowers the rating."""
+    order = [
+        Rating.OTHER,
+        Rating.INADEQUATE,
+        Rating.REQUIRES_IMPROVEMENT,
+        Rating.APPROACHING_TARGET,
+        Rating.GOOD,
+    ]
+    base = annual_rating(_year(met, approaching, failed))
+    moved = min(better, failed)
+    nearer = annual_rating(_year(met, approaching + moved, failed - moved))
+    moved_up = min(better, approaching)
+    higher = annual_rating(_year(met + moved_up, approaching - moved_up, failed))
+    assert order.index(nearer) >= order.index(base)
+    assert order.index(higher) >= order.index(base)
 
 
 # ------------------------------------------------------------------------ KPI-PERCENTILE/QUARTILE

@@ -76,7 +76,7 @@ def test_creating_a_partnership_builds_its_whole_task_list(world: World, editor:
             "between 0 and 1",
         ),
         ({"planned_start_on": "2026-02-30"}, "planned_start_on", "Planned start date must be a real date"),
-        ({"initiation_began_on": "2999-01-01"}, "initiation_began_on", "must be today or in the past"),
+        ({"initiation_began_on": "2099-01-01"}, "initiation_began_on", "must be today or in the past"),
         ({"name": "Ashby Partnership"}, "name", "A partnership with this name already exists"),
     ],
 )

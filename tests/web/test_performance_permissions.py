@@ -42,6 +42,7 @@ EDIT_URLS = [
     "review-record",
     "benefit-create",
     "benefit-edit",
+    "published-rating",
 ]
 PARTNER_URLS = ["return-submit"]
 COVERED_URLS = {f"performance:{name}" for name in READ_URLS + EDIT_URLS + PARTNER_URLS}
@@ -56,6 +57,8 @@ def media(settings: Any, tmp_path: Path) -> None:
 
 
 def _records(partnership: Partnership, editor: User) -> dict[str, Any]:
+    partnership.procurement_regime = "pa2023"  # so the s. 71 rating pages apply
+    partnership.save()
     kpi = make_kpi(partnership)
     record = make_return(kpi, dt.date(2024, 4, 1), "96", user=editor, status="submitted")
     record.evidence_file.save("pack.pdf", ContentFile(PDF))
@@ -80,7 +83,9 @@ def _url(name: str, partnership: Partnership, records: dict[str, Any]) -> str:
         "review-record": ["review_pk"],
         "benefit": ["benefit_pk"],
         "benefit-edit": ["benefit_pk"],
+        "published-rating": ["year", "kpi_pk"],
     }
+    records = {**records, "year": 1}  # contract year 1, from the KPI's first period in January 2024
     kwargs = {"pk": partnership.pk, **{key: records[key] for key in needs.get(name, [])}}
     return reverse(f"performance:{name}", kwargs=kwargs)
 
@@ -148,5 +153,6 @@ def test_objects_of_another_partnership_are_not_found_through_ours(world: World)
         "review-record",
         "benefit",
         "benefit-edit",
+        "published-rating",
     ):
         assert client.get(_url(name, world.ours, theirs)).status_code == 404, name

@@ -68,6 +68,7 @@ def test_rule_pa23_s52_three_kpis(
         basis,
         term,
     )
+    partnership.procurement_regime = "pa2023"
     check = rules.publication_check(partnership, published=published)
     assert (check.applies, check.met) == (applies, met)
     assert check.rule == "PA23-S52-THREE-KPIS"
@@ -374,14 +375,20 @@ def test_dashboard_status_share_met_and_trend_come_from_validated_values_only(
     assert len(row.trend.points.split()) == 3
 
 
-def test_annual_rating_proposal_per_kpi_from_the_financial_year(world: World, editor: Any) -> None:
+def test_annual_rating_proposal_per_kpi_from_the_contract_year(world: World, editor: Any) -> None:
+    world.ours.contract_management_began_on = dt.date(2024, 4, 1)
+    world.ours.save()
     good, poor = make_kpi(world.ours, "G-1"), make_kpi(world.ours, "P-1", published=True)
     for month in range(4, 13):
         make_return(good, dt.date(2024, month, 1), "96", user=editor)
         make_return(poor, dt.date(2024, month, 1), "96" if month < 7 else "80", user=editor)
-    make_return(good, dt.date(2024, 3, 1), "10", user=editor)  # the year before: not counted
-    ratings = selectors.annual_ratings(world.ours, year=2024, years=selectors.rating_years(world.ours))
-    assert selectors.rating_years(world.ours) == [2024, 2023]
+    make_return(good, dt.date(2024, 3, 1), "10", user=editor)  # before the contract year: not counted
+    years = selectors.rating_years(world.ours, today=dt.date(2025, 6, 1))
+    assert [(y.number, y.start, y.end, y.complete) for y in years] == [
+        (2, dt.date(2025, 4, 1), dt.date(2026, 3, 31), False),
+        (1, dt.date(2024, 4, 1), dt.date(2025, 3, 31), True),
+    ]
+    ratings = selectors.annual_ratings(world.ours, year=years[1], years=years)
     by_reference = {row.kpi.reference: row for row in ratings.rows}
     assert by_reference["G-1"].rating == Rating.GOOD
     assert by_reference["G-1"].assessed == 9
@@ -443,7 +450,7 @@ def test_benchmark_csv_lists_every_row_problem_and_the_import_saves_nothing(
         (4, "source"),
         (6, "period"),
     ]
-    assert "'abc' is not a number" in preview.errors[2].message
+    assert "“abc” is not a number" in preview.errors[2].message
     assert "does not start a quarterly period" in preview.errors[3].message
     with pytest.raises(ValidationError):
         services.benchmark_import(user=editor, kpi=kpi, file_name="bad.csv", text=text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -19,12 +19,60 @@ def widget_type(bound_field: BoundField) -> str:
 
 @register.filter
 def gbp(value: Any, places: int = 0) -> str:
-    """Format a number of pounds: 1234567.8 -> '£1,234,568'; negative as '−£1,234'."""
+    """Format a number of pounds: 1234567.8 -> '£1,234,568'; negative as '−£1,234'.
+
+    The sign is decided after rounding, so zero, negative zero and amounts that round to zero (−0.4 to the
+    pound) all show as £0, never "−£0".
+    """
     if value is None or value == "":
         return "—"
     amount = Decimal(str(value))
-    sign = "−" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.{int(places)}f}"
+    if not amount.is_finite():
+        return "—"
+    rounded = amount.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    sign = "−" if rounded < 0 else ""
+    return f"{sign}£{abs(rounded):,.{int(places)}f}"
+
+
+# Units that say only "a count of things": the number alone says it, so the word is not appended.
+PLAIN_UNITS = frozenset({"", "number", "numbers", "no.", "no", "count", "#"})
+
+
+def plain_number(value: Any) -> str:
+    """94.5000 -> '94.5', 100.0000 -> '100', 1234.5 -> '1,234.5', −0 -> '0'; None -> '—'."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(str(value))
+    if not number.is_finite():
+        return "—"
+    number = number.normalize()
+    if number == 0:
+        return "0"
+    return f"{number:,f}".replace("-", "−")
+
+
+@register.filter
+def with_unit(value: Any, unit: str | None) -> str:
+    """A value with its unit as people write it: '94.5%', '£1,200', '12 days', and '205.3' for a unit of
+    "number" or "count" (a count needs no word after it)."""
+    text = plain_number(value)
+    if text == "—":
+        return text
+    clean = (unit or "").strip()
+    if clean.lower() in PLAIN_UNITS:
+        return text
+    if clean == "%":
+        return f"{text}%"
+    if clean in ("£", "GBP", "gbp", "pounds"):
+        return f"−£{text[1:]}" if text.startswith("−") else f"£{text}"
+    return f"{text} {clean}"
+
+
+@register.filter
+def unit_suffix(unit: str | None) -> str:
+    """' (days)' for a column heading, or '' for a unit that is only "number" or "count"."""
+    clean = (unit or "").strip()
+    return "" if clean.lower() in PLAIN_UNITS else f" ({clean})"
 
 
 @register.filter
@@ -32,7 +80,10 @@ def percent(value: Any, places: int = 0) -> str:
     """Format a fraction as a percentage: 0.246 -> '25%'."""
     if value is None or value == "":
         return "—"
-    return f"{Decimal(str(value)) * 100:.{int(places)}f}%"
+    share = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    if share == 0:
+        share = abs(share)
+    return f"{share:.{int(places)}f}%"
 
 
 @register.simple_tag(takes_context=True)
