@@ -400,3 +400,14 @@ def test_a_validated_value_can_only_be_disputed(world: World, editor: User) -> N
     )
     record.refresh_from_db()
     assert record.status == ReturnStatus.DISPUTED
+
+
+def test_text_blank_field_reads_not_given_never_the_word_none(world: World, editor: User) -> None:
+    """Rule TEXT-NO-RAW-VALUES (issue 9 item 6): an empty commentary is said in words, never as Python's
+    None, so the page cannot read "Commentary None"."""
+    kpi = make_kpi(world.ours)
+    record = make_return(kpi, dt.date(2024, 4, 1), "96.5", user=world.users[Role.PARTNER_USER])
+    page = client_for(editor).get(url("return", world, return_pk=record.pk)).content.decode()
+    commentary = page.split(">Commentary</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Not given" in commentary
+    assert "None" not in commentary
