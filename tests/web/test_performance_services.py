@@ -546,7 +546,8 @@ def test_rule_kpi_target_in_force_past_periods_keep_the_target_in_force_then(
     assert adapters.status_of(kpi, Decimal("96"), dt.date(2024, 4, 1)) == Status.APPROACHING
     detail = selectors.kpi_detail(kpi)
     assert [line.status for line in detail.lines] == [Status.APPROACHING, Status.MET, Status.MET]
-    ratings = selectors.annual_ratings(world.ours, year=2023, years=[2023])
+    year = selectors.RatingYear(number=1, start=dt.date(2023, 4, 1), end=dt.date(2024, 3, 31), complete=True)
+    ratings = selectors.annual_ratings(world.ours, year=year, years=[year])
     assert [row.met for row in ratings.rows if row.kpi.pk == kpi.pk] == [2]  # Feb and March, old target
 
 
