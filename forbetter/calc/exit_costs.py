@@ -158,14 +158,14 @@ class ExitCostInputs:
         rate = _number(self.discount_rate, field="discount_rate")
         if rate >= 1:
             raise InputError("discount_rate", f"must be a fraction below 1 (0.035 for 3.5%); got {rate}")
-        schedule = self.discount_schedule
-        if schedule is None:
-            schedule = "flat" if rate > 0 else STANDARD
-        if schedule not in EXIT_SCHEDULES:
+        chosen = self.discount_schedule
+        if chosen is None:
+            chosen = "flat" if rate > 0 else STANDARD
+        if chosen not in EXIT_SCHEDULES:
             raise InputError(
-                "discount_schedule", f"must be one of {', '.join(EXIT_SCHEDULES)}; got {schedule!r}"
+                "discount_schedule", f"must be one of {', '.join(EXIT_SCHEDULES)}; got {chosen!r}"
             )
-        object.__setattr__(self, "discount_schedule", schedule)
+        object.__setattr__(self, "discount_schedule", chosen)
         for index, year in enumerate(self.break_years):
             if term == 1:
                 raise InputError(f"break_years[{index}]", "a one-year contract has no break before expiry")
