@@ -202,12 +202,18 @@ def version_set_risk_settings(
     The risk pages call this to link a Monte Carlo run's seed and iterations to the business case."""
     _require_editor(user)
     _require_draft(version)
-    for key in RISK_SETTINGS_FIELDS:
-        if key in data:
-            value = data[key]
-            setattr(version, key, value.strip() if isinstance(value, str) else value)
-    version.full_clean()
-    _save(version, user, reason)
+    current = BusinessCaseVersion.objects.get(pk=version.pk)  # bad input leaves the caller's copy as it was
+    changed = {
+        key: data[key].strip() if isinstance(data[key], str) else data[key]
+        for key in RISK_SETTINGS_FIELDS
+        if key in data
+    }
+    for key, value in changed.items():
+        setattr(current, key, value)
+    current.full_clean()
+    _save(current, user, reason)
+    for key, value in changed.items():
+        setattr(version, key, value)
     return version
 
 
