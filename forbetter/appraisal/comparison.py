@@ -59,7 +59,7 @@ def _deflator(version: BusinessCaseVersion) -> str:
         return "Yearly: " + ", ".join(f"year {r.year} {percent(r.rate, 2)}" for r in rates)
     if version.deflator_rate is not None:
         return f"{percent(version.deflator_rate, 2)} every year"
-    return "None"
+    return "No deflator"
 
 
 def _risk(version: BusinessCaseVersion) -> str:
@@ -115,13 +115,13 @@ def _option_facts(option: AppraisalOption | None) -> dict[str, str]:
         )
         or "Nowhere",
         "Optimism bias project type": (
-            f"{option.get_optimism_bias_category_display()}" if option.optimism_bias_category else "None"
+            option.get_optimism_bias_category_display() if option.optimism_bias_category else "Not applied"
         ),
         "Optimism bias mitigation": "; ".join(
             f"{c.factor}: contributes {percent(c.contribution)}, {percent(c.mitigation)} mitigated"
             for c in option.contributions.all()
         )
-        or "None",
+        or "No mitigation recorded",
     }
     for line in option.lines.all():
         facts[f"Line “{line.label}”"] = (
