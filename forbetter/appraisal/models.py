@@ -208,17 +208,16 @@ class OptionKind(models.TextChoices):
     OTHER = "other", "Another way of delivering the services"
 
 
-IN_HOUSE_KINDS = frozenset({OptionKind.IN_HOUSE_AS_NOW, OptionKind.PUBLIC_SECTOR_COMPARATOR})
-
-
 class RiskBearer(models.TextChoices):
     COUNCIL = "council", "The council bears every risk (delivering the services itself)"
     REGISTER = "register", "As the risk register allocates them (the partner takes what it is allocated)"
 
 
 def default_risk_bearer(kind: str) -> str:
-    """In-house and comparator options keep every risk; any option with a partner follows the register."""
-    return RiskBearer.COUNCIL if kind in IN_HOUSE_KINDS else RiskBearer.REGISTER
+    """A strategic partnership follows the register's allocation (the partner takes what it is allocated);
+    every other kind starts with the council bearing every risk, since the register allocates risks
+    between the council and the SSP partner only. Either can be changed per option."""
+    return RiskBearer.REGISTER if kind == OptionKind.SSP else RiskBearer.COUNCIL
 
 
 class AppraisalOption(models.Model):

@@ -7,18 +7,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-IN_HOUSE = ("in_house_as_now", "public_sector_comparator")
-
-
 def set_risk_bearers_and_lower_bounds(apps, schema_editor):
-    """In-house options keep every risk; others follow the register. Keep the guidance's lower bound for an
+    """Strategic partnerships follow the register; every other option keeps every risk. Keep the guidance's lower bound for an
     option's optimism-bias project type, as the upper bound is kept."""
     from decimal import Decimal
 
     from forbetter.calc.appraisal import optimism_bias_table
 
     AppraisalOption = apps.get_model("appraisal", "AppraisalOption")
-    AppraisalOption.objects.exclude(kind__in=IN_HOUSE).update(risk_bearer="register")
+    AppraisalOption.objects.filter(kind="ssp").update(risk_bearer="register")
     for category in optimism_bias_table().categories:
         AppraisalOption.objects.filter(optimism_bias_category=category.key).update(
             optimism_bias_lower_bound=Decimal(str(category.lower_bound))
