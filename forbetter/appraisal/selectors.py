@@ -83,3 +83,12 @@ def baselines_for(partnership: Partnership) -> QuerySet[ServiceBaseline]:
         .select_related("service")
         .prefetch_related(Prefetch("measures", queryset=measures))
     )
+
+
+def removed_options(version: BusinessCaseVersion) -> list[object]:
+    """Options withdrawn from this version, newest first, with who removed them, when and why (one query)."""
+    return list(
+        AppraisalOption.history.filter(version_id=version.pk, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date")
+    )

@@ -185,6 +185,7 @@ def version(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
         partnership,
         version=current,
         options=list(current.options.all()),
+        removed=selectors.removed_options(current),
         history=history_of(current),
         siblings=current.business_case.versions.order_by("number"),
     )
@@ -287,8 +288,10 @@ def version_freeze(
         title=f"Freeze version {current.number}",
         submit="Freeze version",
         version=current,
-        intro="A frozen version cannot be changed. It stays as the record of what was decided; later changes "
-        "go into a new version created from it.",
+        intro="A frozen version cannot be changed. Its figures are worked out now and stored, so they stay "
+        "as decided even if the rates, the risk register or the calculations change later; later changes "
+        "go into a new version created from it. A version whose appraisal cannot be worked out cannot be "
+        "frozen.",
     )
 
 

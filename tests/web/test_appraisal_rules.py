@@ -287,6 +287,10 @@ def test_removing_an_option_asks_for_confirmation_and_records_the_reason(world: 
     removed_lines = CashflowLine.history.filter(option_id=option.pk, history_type="-")
     assert removed_lines.count() == 3
     assert all("Bidder withdrew" in (h.history_change_reason or "") for h in removed_lines)
+    version_page = _text(client_for(editor).get(version_url("version", version)).content.decode())
+    assert "Options removed from this version" in version_page
+    assert "“Option 1”, removed on" in version_page
+    assert "Removed: Bidder withdrew" in version_page
 
 
 def test_correcting_an_option_needs_a_reason_kept_in_its_history(world: World, editor: User) -> None:
