@@ -350,3 +350,20 @@ def test_appraisal_pages_show_no_raw_values(world: World, editor: User) -> None:
         page = _text(client_for(editor).get(version_url(name, version, **kwargs)).content.decode())
         for raw in (" None ", "_gbp", "−£0 ", "/tmp/", "risk_bearer", "retained_share"):
             assert raw not in page, (name, raw)
+
+
+def test_frozen_results_page_reads_a_fixed_number_of_queries(world: World, editor: User) -> None:
+    """STYLE habit 6: the stored figures are read with the same number of queries whatever the options."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for options in (1, 3):
+        version = build_version(editor, world.ours, options=options, years=3, title=f"Case {options}")
+        services.version_freeze(user=editor, version=version, reason="Approved")
+        client = client_for(editor)
+        client.get(version_url("version-results", version))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(version_url("version-results", version)).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
