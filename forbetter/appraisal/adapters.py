@@ -1,27 +1,37 @@
 """The one place that turns business-case models (Decimal) into calculation-engine inputs (float) and the
 engine's results back into figures for the pages.
 
-How the risk adjustment is counted: a version's ``risk_adjustment_gbp`` is the quantified value, in year-0
-pounds, of the risks the council would keep. Each option keeps ``retained_risk_share`` of it (1 for an
-option where the council keeps every risk, as when it delivers the services itself; less where a partner
-takes some on). Because the figure is already a present value, it is added to the option as a cost line in
-year 0, which is not discounted: the option's net present cost rises by exactly share × amount, and the
-line takes part in the sensitivity analysis like any other cost. It is left out of the affordability
-check, which compares the yearly costs the council would pay with its budget.
+How the risk adjustment is counted (decision record 0010, superseding 0005): when the version includes the
+register's risks, each open quantified risk of the partnership's register is retained by each option in a
+share: the option's per-risk override, else its per-category override, else its ``risk_bearer`` default
+(1 when the council bears every risk, as in-house; the register's council share when the partner takes what
+it is allocated). The option's risk adjustment is the expected value of what it retains (probability × PERT
+or triangular mean × share), spread over the years the risk falls in (the override's years, else evenly over
+the option's years), added as a real cost line and discounted like every other. The P-value of the same
+retained risks (seeded, reproducible) is shown beside it as a sensitivity and is not in the net present
+cost. Affordability leaves the risk adjustment out: it is an expected value, not a payment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 import numpy as np
 
-from forbetter.appraisal.models import AppraisalOption, BusinessCaseVersion, DiscountSchedule, PriceBase
-from forbetter.appraisal.services import RETAINED_RISK_LABEL
+from forbetter.appraisal.models import (
+    AppraisalOption,
+    BusinessCaseVersion,
+    DiscountSchedule,
+    LineCategory,
+    PriceBase,
+    RiskBearer,
+)
 from forbetter.calc import appraisal as calc
 from forbetter.calc.errors import InputError
+from forbetter.calc.risk import QuantifiedRisk
+from forbetter.risks.models import Risk, RiskStatus
 
 DEFAULT_LENGTHS = (7, 10, 12, 15)
 Prices = Literal["real", "nominal"]
@@ -49,12 +59,49 @@ class YearFlow:
 
 
 @dataclass(frozen=True)
+class RetainedRiskRow:
+    """One risk's part of an option's risk adjustment, with why the option keeps that share."""
+
+    reference: str
+    title: str
+    retained_share: float
+    expected_value_gbp: float
+    first_year: int
+    last_year: int
+    basis: str
+
+
+@dataclass(frozen=True)
+class OptionRisk:
+    """An option's risk adjustment: the expected value in the net present cost, the P-value beside it."""
+
+    expected_value_gbp: float
+    present_value_gbp: float
+    p_value_gbp: float
+    percentile: int  # 80 for P80
+    risks: tuple[RetainedRiskRow, ...]
+
+    @property
+    def percentile_label(self) -> str:
+        return f"P{self.percentile}"
+
+    @property
+    def margin_gbp(self) -> float:
+        return self.p_value_gbp - self.expected_value_gbp
+
+
+@dataclass(frozen=True)
 class OptionResult:
     option: AppraisalOption
     result: calc.OptionAppraisal
     flows: tuple[YearFlow, ...]
-    retained_risk_gbp: float
+    risk: OptionRisk | None
     uplifted_labels: tuple[str, ...]
+
+    @property
+    def retained_risk_gbp(self) -> float:
+        """The risk adjustment's expected value (undiscounted), 0 without one."""
+        return self.risk.expected_value_gbp if self.risk else 0.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +112,18 @@ class VersionAppraisal:
     schedule: calc.Schedule
     deflator: calc.Deflator | None
     notes: tuple[str, ...] = ()
+    stored: bool = False  # figures read from what was stored when the version was frozen
+    engine_version: str = calc.ENGINE_VERSION
+    risk_seed: int | None = None
+    risk_iterations: int | None = None
+
+    @property
+    def ranking_rule(self) -> str:
+        return self.appraisal.ranking_rule
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.appraisal.warnings
 
     @property
     def preferred(self) -> OptionResult:
@@ -95,37 +154,130 @@ def values_of(line: object) -> list[float]:
     return [float(value.amount_gbp) for value in line.values.all()]  # type: ignore[attr-defined]
 
 
-def retained_risk_gbp(option: AppraisalOption, version: BusinessCaseVersion) -> float:
-    return float(option.retained_risk_share * version.risk_adjustment_gbp)
+def register_risks(version: BusinessCaseVersion) -> list[Risk]:
+    """The partnership's open quantified risks (one query), or none if the version leaves them out."""
+    if not version.include_register_risks:
+        return []
+    return list(
+        Risk.objects.filter(
+            partnership_id=version.business_case.partnership_id,
+            status=RiskStatus.OPEN,
+            probability__isnull=False,
+        )
+        .select_related("category")
+        .order_by("number")
+    )
 
 
-def engine_option(option: AppraisalOption, version: BusinessCaseVersion) -> calc.Option:
-    """The option as the engine sees it: its lines, the retained-risk line, and its optimism bias."""
+def quantified(risk: Risk) -> QuantifiedRisk:
+    return QuantifiedRisk(
+        id=risk.reference,
+        probability=float(risk.probability),
+        minimum_gbp=float(risk.impact_minimum_gbp),
+        mode_gbp=float(risk.impact_most_likely_gbp),
+        maximum_gbp=float(risk.impact_maximum_gbp),
+        distribution=risk.distribution,  # type: ignore[arg-type]
+        allocation=risk.allocation,  # type: ignore[arg-type]
+        council_share=float(risk.council_share)
+        if risk.allocation == "shared" and risk.council_share
+        else (0.0 if risk.allocation == "shared" else None),
+    )
+
+
+def retained_risks(
+    option: AppraisalOption, risks: Sequence[Risk]
+) -> list[tuple[Risk, calc.RetainedRisk, str]]:
+    """Rule RISK-BEARER: each register risk as this option retains it, with the reason in words."""
+    by_risk = {share.risk_id: share for share in option.risk_shares.all() if share.risk_id is not None}
+    by_category = {share.category_id: share for share in option.risk_shares.all() if share.category_id}
+    retained = []
+    for risk in risks:
+        engine_risk = quantified(risk)
+        share = by_risk.get(risk.pk) or by_category.get(risk.category_id)
+        first = last = None
+        if share is not None:
+            fraction = float(share.council_share)
+            first, last = share.first_year, share.last_year
+            which = "this risk" if share.risk_id else f"the category “{risk.category.title}”"
+            basis = f"Set for {which} under this option: {share.reason}"
+        elif option.risk_bearer == RiskBearer.COUNCIL:
+            fraction = 1.0
+            basis = "The council bears every risk under this option"
+        else:
+            fraction = engine_risk.council_fraction
+            basis = f"As the register allocates it ({risk.get_allocation_display().lower()})"
+        retained.append(
+            (
+                risk,
+                calc.RetainedRisk(
+                    risk=engine_risk, retained_share=fraction, first_year=first, last_year=last
+                ),
+                basis,
+            )
+        )
+    return retained
+
+
+def option_risk(
+    option: AppraisalOption, version: BusinessCaseVersion, risks: Sequence[Risk]
+) -> tuple[calc.RiskAdjustment, OptionRisk] | None:
+    """The option's risk adjustment and its P-value, or None when the version has no register risks."""
+    if not risks:
+        return None
+    rows = retained_risks(option, risks)
+    adjustment = calc.risk_adjustment([retained for _, retained, _ in rows], years=option.years)
+    p_value = calc.retained_risk_percentile(
+        [retained for _, retained, _ in rows],
+        percentile=version.risk_percentile / 100,
+        iterations=version.risk_iterations,
+        seed=version.risk_seed,
+    )
+    parts = tuple(
+        RetainedRiskRow(
+            reference=risk.reference,
+            title=risk.title,
+            retained_share=part.retained_share,
+            expected_value_gbp=part.expected_value_gbp,
+            first_year=part.first_year,
+            last_year=part.last_year,
+            basis=basis,
+        )
+        for (risk, _, basis), part in zip(rows, adjustment.risks, strict=True)
+    )
+    summary = OptionRisk(
+        adjustment.expected_value_gbp, 0.0, p_value.value_gbp, version.risk_percentile, parts
+    )
+    return adjustment, summary
+
+
+def engine_option(
+    option: AppraisalOption, version: BusinessCaseVersion, adjustment: calc.RiskAdjustment | None = None
+) -> calc.Option:
+    """The option as the engine sees it: its lines, its risk adjustment line, and its optimism bias."""
     lines = [
         calc.CashflowLine(
             line.label,
             cast(Literal["cost", "benefit"], line.kind),
             cast(Prices, line.prices),
             values_of(line),
+            prices_risk=line.category == LineCategory.RISK,
         )
         for line in option.lines.all()
     ]
-    risk = retained_risk_gbp(option, version)
-    if risk > 0:
-        lines.append(
-            calc.CashflowLine(RETAINED_RISK_LABEL, "cost", "real", [risk] + [0.0] * (option.years - 1))
-        )
+    if adjustment is not None and adjustment.expected_value_gbp > 0:
+        lines.append(adjustment.line())
     uplifted = [
         line.label for line in option.lines.all() if line.optimism_bias_applies and line.kind == "cost"
     ]
-    adjustment = None
+    ob = None
     if option.optimism_bias_upper_bound is not None and uplifted:
-        adjustment = calc.OptimismBiasAdjustment(
+        ob = calc.OptimismBiasAdjustment(
             upper_bound=float(option.optimism_bias_upper_bound),
             applies_to=uplifted,
             contributions=[(float(c.contribution), float(c.mitigation)) for c in option.contributions.all()],
+            lower_bound=float(option.optimism_bias_lower_bound or 0),
         )
-    return calc.Option(option.name, option.years, lines, adjustment)
+    return calc.Option(option.name, option.years, lines, ob)
 
 
 def optimism_bias_of(option: AppraisalOption) -> float | None:
@@ -136,6 +288,7 @@ def optimism_bias_of(option: AppraisalOption) -> float | None:
         return calc.optimism_bias(
             upper_bound=float(option.optimism_bias_upper_bound),
             contributions=[(float(c.contribution), float(c.mitigation)) for c in option.contributions.all()],
+            lower_bound=float(option.optimism_bias_lower_bound or 0),
         )
     except InputError:
         return None
@@ -221,8 +374,17 @@ def _flows(
     )
 
 
-def appraise_version(version: BusinessCaseVersion) -> VersionAppraisal:
-    """Every option of the version appraised by the engine, with its year-by-year discounted cash flow.
+def _with_present_value(risk: OptionRisk | None, result: calc.OptionAppraisal) -> OptionRisk | None:
+    if risk is None:
+        return None
+    present = next(
+        (line.present_value_gbp for line in result.lines if line.label == calc.RISK_ADJUSTMENT_LABEL), 0.0
+    )
+    return replace(risk, present_value_gbp=present)
+
+
+def calculate_version(version: BusinessCaseVersion) -> VersionAppraisal:
+    """Every option of the version appraised by the engine now, from its inputs and the live register.
 
     Raises :class:`AppraisalInputsError` listing what to fix when the inputs are incomplete.
     """
@@ -232,22 +394,50 @@ def appraise_version(version: BusinessCaseVersion) -> VersionAppraisal:
     schedule = schedule_of(version)
     deflator = deflator_of(version)
     models = list(version.options.all())
+    risks = register_risks(version)
     try:
-        options = [engine_option(option, version) for option in models]
+        risk_parts = [option_risk(option, version, risks) for option in models]
+        options = [
+            engine_option(option, version, part[0] if part else None)
+            for option, part in zip(models, risk_parts, strict=True)
+        ]
         appraisal = calc.appraise_options(options, schedule=schedule, deflator=deflator)
         results = tuple(
             OptionResult(
                 option=model,
                 result=result,
                 flows=_flows(option, version, schedule, deflator),
-                retained_risk_gbp=retained_risk_gbp(model, version),
+                risk=_with_present_value(part[1] if part else None, result),
                 uplifted_labels=tuple(option.optimism_bias.applies_to) if option.optimism_bias else (),
             )
-            for model, option, result in zip(models, options, appraisal.options, strict=True)
+            for model, option, result, part in zip(
+                models, options, appraisal.options, risk_parts, strict=True
+            )
         )
     except InputError as error:
         raise AppraisalInputsError([plain_error(error)]) from None
-    return VersionAppraisal(version, appraisal, results, schedule, deflator, tuple(_notes(version)))
+    return VersionAppraisal(
+        version,
+        appraisal,
+        results,
+        schedule,
+        deflator,
+        tuple(_notes(version)),
+        risk_seed=version.risk_seed if risks else None,
+        risk_iterations=version.risk_iterations if risks else None,
+    )
+
+
+def appraise_version(version: BusinessCaseVersion) -> VersionAppraisal:
+    """The version's figures for a page: the stored figures of a frozen version (Rule
+    VERSION-FREEZE-FIGURES: they never change afterwards), else calculated now from the inputs."""
+    if version.is_frozen:
+        from forbetter.appraisal import frozen
+
+        stored = frozen.load_figures(version)
+        if stored is not None:
+            return stored
+    return calculate_version(version)
 
 
 # --- affordability ------------------------------------------------------------------------------------------
@@ -334,20 +524,24 @@ def affordability_of(version: BusinessCaseVersion, option: AppraisalOption) -> O
 # --- contract lengths ---------------------------------------------------------------------------------------
 
 
-def cost_profile(option: OptionResult) -> Callable[[int], Sequence[float]]:
-    """The option's real yearly costs (after optimism bias, with the retained risk in year 0) for a contract
-    of n years: the option's own years, then its last year's cost repeated if n is longer."""
-    costs = [flow.costs_real_gbp for flow in option.flows]
-
-    def profile(n: int) -> Sequence[float]:
-        return costs[:n] + [costs[-1]] * max(0, n - len(costs))
-
-    return profile
+def priced_profiles(appraised: VersionAppraisal, option: OptionResult) -> dict[int, list[float]]:
+    """Rule LENGTH-PRICED-PROFILE: the real yearly costs priced for each contract length: the option's own,
+    and those of other options of the same kind priced at other lengths (for example the partnership at 10
+    and at 15 years). Costs are after optimism bias and include the risk adjustment."""
+    profiles = {
+        other.result.years: [flow.costs_real_gbp for flow in other.flows]
+        for other in appraised.options
+        if other.option.kind == option.option.kind and other is not option
+    }
+    profiles[option.result.years] = [flow.costs_real_gbp for flow in option.flows]
+    return profiles
 
 
 def contract_lengths(
     appraised: VersionAppraisal, option: OptionResult, lengths: Sequence[int]
 ) -> tuple[calc.ContractLengthCost, ...]:
-    return calc.equivalent_annual_cost_by_length(
-        cost_profile(option), lengths=list(lengths), schedule=appraised.schedule
+    """The EAC at each length from what was priced; each says whether it was priced, shortened or
+    extrapolated (never by repeating the last year's cost)."""
+    return calc.equivalent_annual_cost_by_priced_length(
+        priced_profiles(appraised, option), lengths=list(lengths), schedule=appraised.schedule
     )

@@ -59,7 +59,16 @@ def _deflator(version: BusinessCaseVersion) -> str:
         return "Yearly: " + ", ".join(f"year {r.year} {percent(r.rate, 2)}" for r in rates)
     if version.deflator_rate is not None:
         return f"{percent(version.deflator_rate, 2)} every year"
-    return "None"
+    return "No deflator"
+
+
+def _risk(version: BusinessCaseVersion) -> str:
+    if not version.include_register_risks:
+        return "The register's risks are left out"
+    return (
+        f"Expected value of the register's risks each option keeps; {version.get_risk_percentile_display()} "
+        f"beside it (seed {version.risk_seed}, {version.risk_iterations:,} iterations)"
+    )
 
 
 def _budget_rows(a: BusinessCaseVersion, b: BusinessCaseVersion) -> list[Row]:
@@ -86,12 +95,8 @@ def settings_section(a: BusinessCaseVersion, b: BusinessCaseVersion) -> Section:
         Row("Discounting", _discount(a), _discount(b)),
         Row("GDP deflator", _deflator(a), _deflator(b)),
         *_budget_rows(a, b),
-        Row("Risk adjustment", gbp(a.risk_adjustment_gbp), gbp(b.risk_adjustment_gbp)),
-        Row(
-            "Where the risk adjustment comes from",
-            a.risk_adjustment_source or "Not given",
-            b.risk_adjustment_source or "Not given",
-        ),
+        Row("Risk adjustment", _risk(a), _risk(b)),
+        Row("Where the risk settings come from", a.risk_note or "Not given", b.risk_note or "Not given"),
     ]
     return Section("Settings", rows)
 
@@ -102,15 +107,21 @@ def _option_facts(option: AppraisalOption | None) -> dict[str, str]:
     facts = {
         "Kind": option.get_kind_display(),
         "Years appraised": str(option.years),
-        "Share of the risk adjustment the council keeps": percent(option.retained_risk_share),
+        "Who bears the risks": option.get_risk_bearer_display(),
+        "Where this option differs on risk": "; ".join(
+            f"{share.risk.reference if share.risk else share.category.title if share.category else ''}: "
+            f"council keeps {percent(share.council_share)}"
+            for share in option.risk_shares.all()
+        )
+        or "Nowhere",
         "Optimism bias project type": (
-            f"{option.get_optimism_bias_category_display()}" if option.optimism_bias_category else "None"
+            option.get_optimism_bias_category_display() if option.optimism_bias_category else "Not applied"
         ),
         "Optimism bias mitigation": "; ".join(
             f"{c.factor}: contributes {percent(c.contribution)}, {percent(c.mitigation)} mitigated"
             for c in option.contributions.all()
         )
-        or "None",
+        or "No mitigation recorded",
     }
     for line in option.lines.all():
         facts[f"Line “{line.label}”"] = (
@@ -149,6 +160,20 @@ def _results(version: BusinessCaseVersion) -> VersionAppraisal | str:
         return " ".join(problem.messages)
 
 
+def _figures(appraised: VersionAppraisal) -> str:
+    if appraised.stored:
+        return f"Stored when frozen ({appraised.engine_version})"
+    return "Calculated now from the inputs"
+
+
+def _rule(appraised: VersionAppraisal) -> str:
+    return (
+        "Net present value, highest first"
+        if appraised.ranking_rule == "npv"
+        else "Net present cost, lowest first"
+    )
+
+
 def results_section(a: BusinessCaseVersion, b: BusinessCaseVersion) -> Section:
     results_a, results_b = _results(a), _results(b)
     section = Section("Results")
@@ -162,11 +187,13 @@ def results_section(a: BusinessCaseVersion, b: BusinessCaseVersion) -> Section:
         )
         return section
     section.rows.append(
-        Row(
-            "Preferred option (lowest net present cost)",
-            results_a.appraisal.preferred,
-            results_b.appraisal.preferred,
-        )
+        Row("Figures", _figures(results_a), _figures(results_b)),
+    )
+    section.rows.append(
+        Row("Preferred option", results_a.appraisal.preferred, results_b.appraisal.preferred),
+    )
+    section.rows.append(
+        Row("Ranked on", _rule(results_a), _rule(results_b)),
     )
     by_name_a = {o.result.name: o.result for o in results_a.options}
     by_name_b = {o.result.name: o.result for o in results_b.options}
@@ -177,8 +204,19 @@ def results_section(a: BusinessCaseVersion, b: BusinessCaseVersion) -> Section:
         npc_b = rb.net_present_cost_gbp if rb else None
         eac_a = ra.equivalent_annual_cost_gbp if ra else None
         eac_b = rb.equivalent_annual_cost_gbp if rb else None
+        by_risk_a = {o.result.name: o.risk for o in results_a.options}
+        by_risk_b = {o.result.name: o.risk for o in results_b.options}
+        risk_a, risk_b = by_risk_a.get(name), by_risk_b.get(name)
+        ev_a = risk_a.expected_value_gbp if risk_a else 0.0
+        ev_b = risk_b.expected_value_gbp if risk_b else 0.0
         section.rows += [
             Row(f"{name}: rank", str(ra.rank) if ra else None, str(rb.rank) if rb else None),
+            Row(
+                f"{name}: risk adjustment (expected value)",
+                gbp(ev_a) if ra else None,
+                gbp(ev_b) if rb else None,
+                _difference(ev_a if ra else None, ev_b if rb else None),
+            ),
             Row(
                 f"{name}: net present cost",
                 gbp(npc_a) if ra else None,

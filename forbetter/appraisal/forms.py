@@ -21,6 +21,8 @@ from forbetter.appraisal.models import (
     LineCategory,
     OptionKind,
     PriceBase,
+    RiskBearer,
+    RiskPercentile,
     ServiceBaseline,
     optimism_bias_choices,
 )
@@ -218,17 +220,131 @@ class VersionSettingsForm(GovukFormMixin, forms.Form):
         return data
 
 
-class RiskAdjustmentForm(GovukFormMixin, forms.Form):
-    risk_adjustment_gbp = _money_field(
-        "Risk adjustment",
-        "The quantified value, in year-0 pounds, of the risks the council keeps, for example the "
-        "council-retained P80 of the risk register's Monte Carlo run. In pounds.",
+class RiskSettingsForm(GovukFormMixin, forms.Form):
+    widths: ClassVar[dict[str, str]] = {
+        "risk_iterations": "govuk-input--width-10",
+        "risk_seed": "govuk-input--width-10",
+    }
+
+    include_register_risks = forms.TypedChoiceField(
+        label="Include the risk register's quantified risks?",
+        choices=[
+            ("yes", "Yes: each option adds the expected value of the risks it retains"),
+            ("no", "No: the options' cost lines already price the risks"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to include the register's risks"},
     )
-    risk_adjustment_source = forms.CharField(
-        label="Where the figure comes from",
+    risk_percentile = forms.TypedChoiceField(
+        label="P-value shown beside each option's risk adjustment",
+        choices=RiskPercentile.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="A sensitivity only: it is shown beside the expected value and is not added to the net "
+        "present cost.",
+        error_messages={"required": "Select the P-value to show"},
+    )
+    risk_iterations = forms.IntegerField(
+        label="Iterations of the simulation",
+        min_value=1_000,
+        max_value=200_000,
+        error_messages={
+            "required": "Enter the number of iterations",
+            "invalid": "Enter a whole number of iterations, like 20000",
+            "min_value": "Use at least 1,000 iterations",
+            "max_value": "Use at most 200,000 iterations",
+        },
+    )
+    risk_seed = forms.IntegerField(
+        label="Seed",
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text="The same seed and register give the same P-value again.",
+        error_messages={
+            "required": "Enter a seed",
+            "invalid": "The seed must be a whole number, like 7",
+            "min_value": "The seed cannot be negative",
+            "max_value": "The seed is too large",
+        },
+    )
+    risk_note = forms.CharField(
+        label="Where these settings come from (optional)",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example, 'Risk register quantified on 3 March 2026: expected value of council risks'.",
-        error_messages={"required": "Say where the risk adjustment comes from"},
+        error_messages={"max_length": "Keep the note to 2,000 characters or fewer"},
+    )
+
+
+class OptionRiskShareForm(GovukFormMixin, forms.Form):
+    """Who bears one risk, or every risk of a category, under one option."""
+
+    widths: ClassVar[dict[str, str]] = {
+        "council_share": "govuk-input--width-5",
+        "first_year": "govuk-input--width-3",
+        "last_year": "govuk-input--width-3",
+    }
+
+    target = forms.ChoiceField(
+        label="Risk or category",
+        error_messages={
+            "required": "Select a risk or a category",
+            "invalid_choice": "Select a risk or a category",
+        },
+    )
+    council_share = _rate_field(
+        "Share the council keeps",
+        "As a fraction: 1 if the council keeps all of it, 0 if the partner takes it all.",
+    )
+    first_year = forms.IntegerField(
+        label="First year it may fall in (optional)",
+        required=False,
+        min_value=0,
+        error_messages={"invalid": "Enter a year number, like 0", "min_value": "Years start at 0"},
+    )
+    last_year = forms.IntegerField(
+        label="Last year it may fall in (optional)",
+        required=False,
+        min_value=0,
+        help_text="Leave both years empty to spread the risk evenly over the option's years.",
+        error_messages={"invalid": "Enter a year number, like 3", "min_value": "Years start at 0"},
+    )
+    reason = forms.CharField(
+        label="Why does this option differ from its default?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Say why this risk is borne differently under this option",
+            "max_length": "Keep the reason to 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)
+        target.choices = targets
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        first, last = data.get("first_year"), data.get("last_year")
+        if (first is None) != (last is None) and not self.errors:
+            self.add_error("last_year", "Enter both the first and the last year, or neither")
+        elif first is not None and last is not None and first > last:
+            self.add_error("last_year", "The last year cannot be before the first year")
+        return data
+
+
+class OptionRemoveForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you removing this option?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why the option is being removed",
+            "max_length": "Keep the reason to 2,000 characters or fewer",
+        },
     )
 
 
@@ -243,10 +359,16 @@ class FreezeForm(GovukFormMixin, forms.Form):
 
 
 class OptionForm(GovukFormMixin, forms.ModelForm):
-    widths: ClassVar[dict[str, str]] = {
-        "years": "govuk-input--width-3",
-        "retained_risk_share": "govuk-input--width-5",
-    }
+    widths: ClassVar[dict[str, str]] = {"years": "govuk-input--width-3"}
+
+    change_reason = forms.CharField(
+        label="Why are you changing it?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the version's history with the change.",
+        error_messages={"max_length": "Keep the reason to 2,000 characters or fewer"},
+    )
 
     class Meta:
         model = AppraisalOption
@@ -255,25 +377,26 @@ class OptionForm(GovukFormMixin, forms.ModelForm):
             "kind",
             "description",
             "years",
-            "retained_risk_share",
+            "risk_bearer",
             "optimism_bias_category",
         ]
         labels: ClassVar[dict[str, str]] = {
             "name": "Option name",
             "kind": "What kind of option is it?",
             "years": "Years appraised",
-            "retained_risk_share": "Share of the risk adjustment the council keeps",
+            "risk_bearer": "Who bears the risk register's risks under this option?",
             "optimism_bias_category": "Optimism bias project type",
         }
         help_texts: ClassVar[dict[str, str]] = {
             "years": f"Years 0 to n − 1; at most {MAX_OPTION_YEARS}.",
-            "retained_risk_share": "As a fraction: 1 if the council would bear all of the version's risk "
-            "adjustment under this option, 0.4 if it would bear 40%.",
+            "risk_bearer": "You can then say, risk by risk or category by category, where this option "
+            "differs.",
             "optimism_bias_category": "The Green Book upper bound for this type is applied to the lines you "
             "mark, less the mitigation you record.",
         }
         widgets: ClassVar[dict[str, Any]] = {
             "kind": forms.RadioSelect,
+            "risk_bearer": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
@@ -285,15 +408,7 @@ class OptionForm(GovukFormMixin, forms.ModelForm):
                 "min_value": "Years must be at least 1",
                 "max_value": f"Years must be {MAX_OPTION_YEARS} or fewer",
             },
-            "retained_risk_share": {
-                "required": "Enter the share of the risk adjustment the council keeps",
-                "invalid": "Enter the share as a fraction, like 0.4 for 40%",
-                "min_value": "The share cannot be negative",
-                "max_value": "Enter the share as a fraction from 0 to 1, like 0.4 for 40%%",
-                "max_decimal_places": "Use at most 4 decimal places",
-                "max_digits": "Enter the share as a fraction from 0 to 1, like 0.4 for 40%%",
-                "max_whole_digits": "Enter the share as a fraction from 0 to 1, like 0.4 for 40%%",
-            },
+            "risk_bearer": {"required": "Select who bears the register's risks under this option"},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -304,6 +419,12 @@ class OptionForm(GovukFormMixin, forms.ModelForm):
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = OptionKind.choices
+        bearer = self.fields["risk_bearer"]
+        assert isinstance(bearer, forms.ChoiceField)
+        bearer.choices = RiskBearer.choices
+        if self.instance.pk is not None:
+            self.fields["change_reason"].required = True
+            self.fields["change_reason"].error_messages["required"] = "Say why you are changing the option"
 
 
 class LineForm(GovukFormMixin, forms.Form):

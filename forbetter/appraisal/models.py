@@ -1,9 +1,12 @@
 """A partnership's business case: versions of an options appraisal, and the service baselines it starts from.
 
 Every business input is a column or a child row (no JSON): a version's discounting and deflator settings,
-its budget envelope per year, its options, each option's cash-flow lines and their values per year, and the
-optimism-bias mitigation table. Figures are never stored: the results pages compute them with
-:mod:`forbetter.calc.appraisal` from these inputs.
+its budget envelope per year, its options, each option's cash-flow lines and their values per year, the
+optimism-bias mitigation table, and who bears each risk of the register under each option (a default per
+option and per-risk or per-category overrides). A draft version's figures are computed by
+:mod:`forbetter.calc.appraisal` from these inputs; when a version is frozen its figures are stored in the
+``Frozen*`` rows below (results, discount factors, the engine version) and its pages show those, so they never
+change when the engine, the rates or the risk register change later (decision record 0010).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from forbetter.calc.appraisal import optimism_bias_table
 from forbetter.partnerships.models import Partnership, ServiceArea
+from forbetter.risks.models import Risk, RiskCategory
 
 MAX_OPTION_YEARS = 50
 FRACTION = {"max_digits": 5, "decimal_places": 4, "validators": [MinValueValidator(0), MaxValueValidator(1)]}
@@ -61,6 +65,13 @@ class PriceBase(models.TextChoices):
     NOMINAL = "nominal", "Nominal (cash, including inflation)"
 
 
+class RiskPercentile(models.IntegerChoices):
+    P50 = 50, "P50 (the median)"
+    P80 = 80, "P80"
+    P90 = 90, "P90"
+    P95 = 95, "P95"
+
+
 class BusinessCaseVersion(models.Model):
     """One version of a business case. A frozen version is read-only; changes go into a new version."""
 
@@ -95,12 +106,23 @@ class BusinessCaseVersion(models.Model):
         help_text="One GDP deflator growth rate for every year (used when no yearly rates are listed).",
     )
     budget_prices = models.CharField(max_length=10, choices=PriceBase.choices, default=PriceBase.NOMINAL)
-    risk_adjustment_gbp = models.DecimalField(
-        default=0,
-        validators=[MinValueValidator(0)],
-        **MONEY,  # type: ignore[arg-type]
+    include_register_risks = models.BooleanField(
+        default=True,
+        help_text="Each option's risk adjustment is the expected value of the register's open quantified "
+        "risks that the option retains.",
     )
-    risk_adjustment_source = models.TextField(blank=True)
+    risk_percentile = models.PositiveSmallIntegerField(
+        choices=RiskPercentile.choices,
+        default=RiskPercentile.P80,
+        help_text="The P-value shown beside each option's risk adjustment as a sensitivity.",
+    )
+    risk_iterations = models.PositiveIntegerField(
+        default=20_000, validators=[MinValueValidator(1_000), MaxValueValidator(200_000)]
+    )
+    risk_seed = models.PositiveBigIntegerField(default=1)
+    risk_note = models.TextField(
+        blank=True, help_text="Where the risk settings come from, for example a Monte Carlo run."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -186,6 +208,18 @@ class OptionKind(models.TextChoices):
     OTHER = "other", "Another way of delivering the services"
 
 
+class RiskBearer(models.TextChoices):
+    COUNCIL = "council", "The council bears every risk (delivering the services itself)"
+    REGISTER = "register", "As the risk register allocates them (the partner takes what it is allocated)"
+
+
+def default_risk_bearer(kind: str) -> str:
+    """A strategic partnership follows the register's allocation (the partner takes what it is allocated);
+    every other kind starts with the council bearing every risk, since the register allocates risks
+    between the council and the SSP partner only. Either can be changed per option."""
+    return RiskBearer.REGISTER if kind == OptionKind.SSP else RiskBearer.COUNCIL
+
+
 class AppraisalOption(models.Model):
     """One way of delivering the services, appraised over years 0 ... years - 1."""
 
@@ -197,10 +231,12 @@ class AppraisalOption(models.Model):
     years = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_OPTION_YEARS)]
     )
-    retained_risk_share = models.DecimalField(
-        default=1,
-        help_text="Share of the version's risk adjustment the council keeps under this option (0 to 1).",
-        **FRACTION,  # type: ignore[arg-type]
+    risk_bearer = models.CharField(
+        max_length=10,
+        choices=RiskBearer.choices,
+        default=RiskBearer.COUNCIL,
+        help_text="Who bears the register's risks under this option, unless a risk or category says "
+        "otherwise.",
     )
     optimism_bias_category = models.CharField(max_length=40, blank=True, choices=optimism_bias_choices)
     optimism_bias_upper_bound = models.DecimalField(
@@ -212,6 +248,14 @@ class AppraisalOption(models.Model):
         help_text="Copied from the Green Book table when the project type is chosen, so a frozen version "
         "keeps the bound it was appraised with.",
     )
+    optimism_bias_lower_bound = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(2)],
+        help_text="The guidance's lower bound for the project type: mitigation cannot go below it.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -222,6 +266,37 @@ class AppraisalOption(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OptionRiskShare(models.Model):
+    """Under one option, the share of one risk, or of every risk of one category, that the council keeps,
+    overriding the option's ``risk_bearer``; optionally the years the risk falls in under this option."""
+
+    option = models.ForeignKey(AppraisalOption, on_delete=models.CASCADE, related_name="risk_shares")
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    category = models.ForeignKey(
+        RiskCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    council_share = models.DecimalField(**FRACTION)  # type: ignore[arg-type]
+    first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.TextField(max_length=2000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["category__order", "risk__number", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=(models.Q(risk__isnull=True) & models.Q(category__isnull=False))
+                | (models.Q(risk__isnull=False) & models.Q(category__isnull=True)),
+                name="risk_share_names_a_risk_or_a_category",
+            ),
+            models.UniqueConstraint(fields=["option", "risk"], name="one_share_per_option_risk"),
+            models.UniqueConstraint(fields=["option", "category"], name="one_share_per_option_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk or self.category}: council keeps {self.council_share}"
 
 
 class OptimismBiasContribution(models.Model):
@@ -342,3 +417,148 @@ class BaselineMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- figures stored when a version is frozen ---------------------------------------------------------------
+
+STORED_MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class FrozenResult(models.Model):
+    """The figures of a frozen version, stored at freezing with the engine that made them."""
+
+    version = models.OneToOneField(
+        BusinessCaseVersion, on_delete=models.CASCADE, related_name="frozen_result"
+    )
+    engine_version = models.CharField(max_length=200)
+    stored_at = models.DateTimeField(auto_now_add=True)
+    discount_schedule = models.CharField(max_length=10, choices=DiscountSchedule.choices)
+    discount_rate = models.DecimalField(null=True, blank=True, **FRACTION)  # type: ignore[arg-type]
+    ranking_rule = models.CharField(max_length=3)
+    preferred = models.CharField(max_length=100)
+    risk_percentile = models.PositiveSmallIntegerField(null=True, blank=True)
+    risk_iterations = models.PositiveIntegerField(null=True, blank=True)
+    risk_seed = models.PositiveBigIntegerField(null=True, blank=True)
+    warnings = models.TextField(blank=True, help_text="One warning a line, as shown when it was frozen.")
+    notes = models.TextField(blank=True, help_text="One note a line, as shown when it was frozen.")
+
+    def __str__(self) -> str:
+        return f"Stored figures of {self.version}"
+
+
+class FrozenOptionResult(models.Model):
+    """One option's figures as frozen."""
+
+    result = models.ForeignKey(FrozenResult, on_delete=models.CASCADE, related_name="options")
+    option = models.ForeignKey(AppraisalOption, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+    years = models.PositiveSmallIntegerField()
+    net_present_cost_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    present_value_benefits_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    net_present_value_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    equivalent_annual_cost_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    annuity_equivalent_annual_cost_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    optimism_bias = models.DecimalField(max_digits=12, decimal_places=10)
+    uplifted_labels = models.TextField(blank=True, help_text="One line label a line.")
+    rank = models.PositiveSmallIntegerField()
+    rank_by_net_present_cost = models.PositiveSmallIntegerField()
+    rank_by_net_present_value = models.PositiveSmallIntegerField()
+    rank_by_equivalent_annual_cost = models.PositiveSmallIntegerField()
+    risk_expected_value_gbp = models.DecimalField(null=True, blank=True, **STORED_MONEY)  # type: ignore[arg-type]
+    risk_present_value_gbp = models.DecimalField(null=True, blank=True, **STORED_MONEY)  # type: ignore[arg-type]
+    risk_p_value_gbp = models.DecimalField(null=True, blank=True, **STORED_MONEY)  # type: ignore[arg-type]
+    affordability_problem = models.TextField(blank=True)
+    affordability_price_base = models.CharField(max_length=10, blank=True)
+    affordability_unassessed_years = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FrozenLineResult(models.Model):
+    """A line's present value as frozen."""
+
+    option_result = models.ForeignKey(FrozenOptionResult, on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10)
+    present_value_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.present_value_gbp}"
+
+
+class FrozenYearFlow(models.Model):
+    """One year of an option's discounted cash flow as frozen, with that year's discount factor."""
+
+    option_result = models.ForeignKey(FrozenOptionResult, on_delete=models.CASCADE, related_name="flows")
+    year = models.PositiveSmallIntegerField()
+    costs_real_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    benefits_real_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    discount_factor = models.DecimalField(max_digits=14, decimal_places=12)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["year"]
+
+    def __str__(self) -> str:
+        return f"Year {self.year}"
+
+
+class FrozenRetainedRisk(models.Model):
+    """One risk's part of an option's risk adjustment as frozen."""
+
+    option_result = models.ForeignKey(FrozenOptionResult, on_delete=models.CASCADE, related_name="risks")
+    reference = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    retained_share = models.DecimalField(**FRACTION)  # type: ignore[arg-type]
+    expected_value_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    first_year = models.PositiveSmallIntegerField()
+    last_year = models.PositiveSmallIntegerField()
+    basis = models.CharField(max_length=300)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class FrozenAffordabilityYear(models.Model):
+    """One year of an option's affordability check as frozen."""
+
+    option_result = models.ForeignKey(
+        FrozenOptionResult, on_delete=models.CASCADE, related_name="affordability"
+    )
+    year = models.PositiveSmallIntegerField()
+    charge_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+    budget_gbp = models.DecimalField(**STORED_MONEY)  # type: ignore[arg-type]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["year"]
+
+    def __str__(self) -> str:
+        return f"Year {self.year}"
+
+
+class FrozenSwitchingValue(models.Model):
+    """A switching value as frozen."""
+
+    result = models.ForeignKey(FrozenResult, on_delete=models.CASCADE, related_name="switching_values")
+    order = models.PositiveSmallIntegerField()
+    option = models.CharField(max_length=100)
+    label = models.CharField(max_length=100)
+    change = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    note = models.TextField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.label}"

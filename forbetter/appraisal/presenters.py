@@ -42,6 +42,40 @@ def _pounds(value: float | None) -> str | None:
 # --- ranking and switching values ---------------------------------------------------------------------------
 
 
+def discount_text(schedule: calc.Schedule) -> str:
+    """The schedule the figures were discounted on, in words, from the schedule actually used."""
+    if isinstance(schedule, str):
+        first = calc.GREEN_BOOK_STANDARD_BANDS[0][1]
+        return (
+            f"on the Green Book standard schedule ({first:.1%} a year for years 1 to 30, then 3%, "
+            "falling to 1% in the long run)"
+        )
+    return f"at a flat {schedule:.2%} a year"
+
+
+def first_rate(schedule: calc.Schedule) -> float:
+    """The rate of year 1: the gap between the two EAC conventions while the rate is flat."""
+    return calc.GREEN_BOOK_STANDARD_BANDS[0][1] if isinstance(schedule, str) else float(schedule)
+
+
+def ranking_rule_text(appraised: VersionAppraisal) -> str:
+    """Which rule ranked the options, and why, in words (Green Book 5.3 and 6.2)."""
+    if appraised.ranking_rule == calc.RANK_BY_NPV:
+        return (
+            "on net present value (the present value of benefits less the net present cost), highest first, "
+            "because at least one option has benefits valued in money. The Green Book prefers the option "
+            "with the best net present social value."
+        )
+    return (
+        "on net present cost, lowest first, because no option has benefits valued in money, so the "
+        "cheapest option for the same outcome is preferred."
+    )
+
+
+def _measure(appraised: VersionAppraisal) -> str:
+    return "net present value" if appraised.ranking_rule == calc.RANK_BY_NPV else "net present cost"
+
+
 def switching_sentences(appraised: VersionAppraisal) -> list[str]:
     """The switching values in plain words: first the preferred option's lines (closest to switching first),
     then the other options' lines that a cut could make cheapest, then one sentence per other option
@@ -66,7 +100,7 @@ def switching_sentences(appraised: VersionAppraisal) -> list[str]:
             own.append(
                 (
                     value.change,
-                    f"{preferred} stays cheapest unless its {line} costs rise by more than "
+                    f"{preferred} stays preferred unless its {line} costs rise by more than "
                     f"{percentage(value.change)}.",
                 )
             )
@@ -74,7 +108,7 @@ def switching_sentences(appraised: VersionAppraisal) -> list[str]:
             others.append(
                 (
                     -value.change,
-                    f"{value.option} would become cheapest only if its {line} costs fell by more than "
+                    f"{value.option} would become preferred only if its {line} costs fell by more than "
                     f"{percentage(value.change)}.",
                 )
             )
@@ -82,7 +116,7 @@ def switching_sentences(appraised: VersionAppraisal) -> list[str]:
     for option, lines in beyond.items():
         what = "this line" if len(lines) == 1 else "any one of these lines"
         sentences.append(
-            f"No cut to {what} alone, even removing it, would make {option} cheapest: {', '.join(lines)}."
+            f"No cut to {what} alone, even removing it, would make {option} preferred: {', '.join(lines)}."
         )
     return sentences
 
@@ -93,6 +127,16 @@ def ranking_summary(appraised: VersionAppraisal) -> str:
     if len(ranked) == 1:
         return f"{first.name} is the only option; its net present cost is {gbp(first.net_present_cost_gbp)}."
     second = ranked[1].result
+    if appraised.ranking_rule == calc.RANK_BY_NPV:
+        gap = first.net_present_value_gbp - second.net_present_value_gbp
+        cheapest = min(appraised.options, key=lambda o: o.result.net_present_cost_gbp).result
+        text = (
+            f"{first.name} has the highest net present value, {gbp(first.net_present_value_gbp)}: "
+            f"{gbp(gap)} more than the next, {second.name}."
+        )
+        if cheapest.name != first.name:
+            text += f" {cheapest.name} has the lowest net present cost, but brings fewer benefits."
+        return text
     gap = second.net_present_cost_gbp - first.net_present_cost_gbp
     by_eac = next(o.result for o in appraised.options if o.result.rank_by_equivalent_annual_cost == 1)
     text = (
@@ -209,7 +253,7 @@ def tornado_chart(
             "Net present cost 10% lower",
             "Net present cost 10% higher",
             "Swing",
-            "Cheapest option if 10% higher",
+            "Preferred option if 10% higher",
         ],
         rows,
     )
@@ -247,12 +291,25 @@ def affordability_chart(affordability: OptionAffordability) -> Chart:
     return _table(chart, ["Year", "Yearly cost", "Budget envelope", "Headroom", "Within budget?"], rows)
 
 
+LENGTH_BASIS = {
+    calc.LENGTH_PRICED: "priced",
+    calc.LENGTH_SHORTENED: "cut from a longer priced profile",
+    calc.LENGTH_EXTRAPOLATED: "extrapolated",
+}
+
+
 def lengths_chart(option: OptionResult, lengths: Sequence[calc.ContractLengthCost]) -> Chart:
     cheapest = min(lengths, key=lambda c: c.equivalent_annual_cost_gbp)
+    unpriced = [f"{c.years}" for c in lengths if c.basis != calc.LENGTH_PRICED]
     chart = bar_chart(
         title=f"{option.result.name}: equivalent annual cost by contract length",
         summary=f"Of the lengths compared, {cheapest.years} years gives {option.result.name} the lowest "
-        f"equivalent annual cost, {gbp(cheapest.equivalent_annual_cost_gbp)} a year.",
+        f"equivalent annual cost, {gbp(cheapest.equivalent_annual_cost_gbp)} a year"
+        + (
+            f"; the {', '.join(unpriced)}-year figures are not priced but worked out (see below)."
+            if unpriced
+            else "."
+        ),
         labels=[f"{c.years} years" for c in lengths],
         values=[millions(c.equivalent_annual_cost_gbp) for c in lengths],
         value_label="£ million a year (real)",
@@ -260,12 +317,15 @@ def lengths_chart(option: OptionResult, lengths: Sequence[calc.ContractLengthCos
     rows = [
         [
             f"{c.years} years{' (as appraised)' if c.years == option.result.years else ''}",
+            LENGTH_BASIS.get(c.basis, c.basis),
             gbp(c.net_present_cost_gbp),
             gbp(c.equivalent_annual_cost_gbp),
         ]
         for c in lengths
     ]
-    return _table(chart, ["Contract length", "Net present cost", "Equivalent annual cost"], rows)
+    return _table(
+        chart, ["Contract length", "How it was costed", "Net present cost", "Equivalent annual cost"], rows
+    )
 
 
 # --- the whole page -----------------------------------------------------------------------------------------
@@ -289,9 +349,9 @@ def sensitivity_summary(
     preferred = appraised.appraisal.preferred
     switching = [f"“{bar.label}”" for bar, name in zip(bars, after, strict=True) if name != preferred]
     if not switching:
-        return f"A 10% rise in any one of {preferred}'s cost lines would still leave it the cheapest option."
+        return f"A 10% rise in any one of {preferred}'s cost lines would still leave it the preferred option."
     return (
-        f"A 10% rise in {', '.join(switching)} would make another option cheaper than {preferred}: "
+        f"A 10% rise in {', '.join(switching)} would make another option preferred to {preferred}: "
         "see the last column of the data table."
     )
 
@@ -319,6 +379,9 @@ def results_context(
     }
     return {
         "appraised": appraised,
+        "discount_text": discount_text(appraised.schedule),
+        "first_rate": first_rate(appraised.schedule),
+        "ranking_rule_text": ranking_rule_text(appraised),
         "ranked": sorted(appraised.options, key=lambda o: o.result.rank),
         "ranking_summary": ranking_summary(appraised),
         "switching": switching_sentences(appraised),

@@ -12,6 +12,7 @@ from forbetter.appraisal.models import (
     BusinessCase,
     BusinessCaseVersion,
     CashflowLine,
+    OptionRiskShare,
     ServiceBaseline,
     VersionStatus,
 )
@@ -32,8 +33,8 @@ def business_case(partnership: Partnership, case_pk: int) -> BusinessCase:
 
 def draft_versions_for(partnership: Partnership) -> QuerySet[BusinessCaseVersion]:
     """The partnership's draft (changeable) business-case versions, for other areas that write into a
-    version (the risk register sets the risk adjustment through
-    :func:`forbetter.appraisal.services.business_case_set_risk_adjustment`)."""
+    version (the risk pages link a Monte Carlo run's seed to a version through
+    :func:`forbetter.appraisal.services.version_set_risk_settings`)."""
     return (
         BusinessCaseVersion.objects.filter(business_case__partnership=partnership, status=VersionStatus.DRAFT)
         .select_related("business_case")
@@ -43,7 +44,10 @@ def draft_versions_for(partnership: Partnership) -> QuerySet[BusinessCaseVersion
 
 def _with_inputs(versions: QuerySet[BusinessCaseVersion]) -> QuerySet[BusinessCaseVersion]:
     lines = CashflowLine.objects.prefetch_related("values")
-    options = AppraisalOption.objects.prefetch_related("contributions", Prefetch("lines", queryset=lines))
+    shares = OptionRiskShare.objects.select_related("risk", "category")
+    options = AppraisalOption.objects.prefetch_related(
+        "contributions", Prefetch("lines", queryset=lines), Prefetch("risk_shares", queryset=shares)
+    )
     return versions.select_related("business_case", "frozen_by", "based_on").prefetch_related(
         "deflator_rates", "budget_years", Prefetch("options", queryset=options)
     )
@@ -64,7 +68,9 @@ def option_of(version: BusinessCaseVersion, option_pk: int) -> AppraisalOption:
     lines = CashflowLine.objects.prefetch_related("values")
     return get_object_or_404(
         AppraisalOption.objects.filter(version=version).prefetch_related(
-            "contributions", Prefetch("lines", queryset=lines)
+            "contributions",
+            Prefetch("lines", queryset=lines),
+            Prefetch("risk_shares", queryset=OptionRiskShare.objects.select_related("risk", "category")),
         ),
         pk=option_pk,
     )
@@ -76,4 +82,13 @@ def baselines_for(partnership: Partnership) -> QuerySet[ServiceBaseline]:
         ServiceBaseline.objects.filter(partnership=partnership)
         .select_related("service")
         .prefetch_related(Prefetch("measures", queryset=measures))
+    )
+
+
+def removed_options(version: BusinessCaseVersion) -> list[object]:
+    """Options withdrawn from this version, newest first, with who removed them, when and why (one query)."""
+    return list(
+        AppraisalOption.history.filter(version_id=version.pk, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date")
     )

@@ -2,7 +2,9 @@
 
 Every function is keyword-only, runs in one transaction, checks that the user may edit and records who
 made the change. Rule VERSION-FROZEN: nothing in a frozen version can change; a new version is created
-from it instead (:func:`version_create_from`), copying every input.
+from it instead (:func:`version_create_from`), copying every input. Rule VERSION-FREEZE-FIGURES: a version is
+frozen only if its appraisal can be calculated, and its figures are then stored with the engine version
+(:mod:`forbetter.appraisal.frozen`).
 """
 
 from __future__ import annotations
@@ -32,16 +34,30 @@ from forbetter.appraisal.models import (
     DiscountSchedule,
     LineCategory,
     OptimismBiasContribution,
+    OptionRiskShare,
     PriceBase,
     ServiceBaseline,
     VersionStatus,
+    default_risk_bearer,
 )
-from forbetter.calc.appraisal import optimism_bias_upper_bound
+from forbetter.calc.appraisal import (
+    RISK_ADJUSTMENT_LABEL,
+    optimism_bias_lower_bound,
+    optimism_bias_upper_bound,
+)
 from forbetter.partnerships.models import Partnership
+from forbetter.risks.models import Risk, RiskCategory
 
-RETAINED_RISK_LABEL = "Risk retained by the council (quantified)"
+RETAINED_RISK_LABEL = RISK_ADJUSTMENT_LABEL
 BASELINE_LINE_LABEL = "Operating cost of the services today (from the service baselines)"
-OPTION_FIELDS = ("name", "kind", "description", "years", "retained_risk_share", "optimism_bias_category")
+OPTION_FIELDS = ("name", "kind", "description", "years", "risk_bearer", "optimism_bias_category")
+RISK_SETTINGS_FIELDS = (
+    "include_register_risks",
+    "risk_percentile",
+    "risk_iterations",
+    "risk_seed",
+    "risk_note",
+)
 LINE_FIELDS = ("label", "category", "prices", "optimism_bias_applies")
 BASELINE_FIELDS = ("service", "annual_cost_gbp", "cost_source", "cost_as_at", "notes")
 MEASURE_FIELDS = ("kind", "name", "value", "unit", "source", "as_at")
@@ -59,9 +75,38 @@ def _save(instance: Any, user: Any, reason: str = "") -> None:
     instance.save()
 
 
-def _delete(instance: Any, user: Any) -> None:
+def _delete(instance: Any, user: Any, reason: str = "") -> None:
     instance._history_user = user
+    if reason:
+        instance._change_reason = reason
     instance.delete()
+
+
+def _deflator_years(version: BusinessCaseVersion, rates: int) -> None:
+    """Rule DEFLATOR-COVERS-OPTIONS: a yearly deflator series must cover every option's years."""
+    if rates <= 1:
+        return
+    longest = version.options.order_by("-years").first()
+    if longest is not None and rates < longest.years - 1:
+        raise ValidationError(
+            {
+                "deflator": f"You listed {rates} yearly rates, but the option “{longest.name}” runs for "
+                f"{longest.years} years, so {longest.years - 1} are needed (years 1 to {longest.years - 1}). "
+                "A shorter series is not extended: list every year, or give one rate for every year."
+            }
+        )
+
+
+def _option_years_within_deflator(option: AppraisalOption) -> None:
+    rates = DeflatorRate.objects.filter(version_id=option.version_id).count()
+    if rates and rates < option.years - 1:
+        raise ValidationError(
+            {
+                "years": f"The version's GDP deflator lists {rates} yearly rates, which cover {rates + 1} "
+                f"years; change the version's settings to list {option.years - 1} rates before appraising "
+                f"{option.years} years."
+            }
+        )
 
 
 def frozen_message(version: BusinessCaseVersion) -> str:
@@ -123,6 +168,7 @@ def version_update_settings(
     _require_draft(version)
     if discount_schedule == DiscountSchedule.FLAT and discount_rate is None:
         raise ValidationError({"discount_rate": "Enter the flat discount rate, like 0.035"})
+    _deflator_years(version, len(deflator_rates))
     version.change_note = change_note.strip()
     version.price_base_year = price_base_year
     version.discount_schedule = discount_schedule
@@ -148,35 +194,52 @@ def version_update_settings(
 
 
 @transaction.atomic
-def business_case_set_risk_adjustment(
-    *, user: Any, version: BusinessCaseVersion, amount_gbp: Decimal, source: str
+def version_set_risk_settings(
+    *, user: Any, version: BusinessCaseVersion, data: dict[str, Any], reason: str = "Risk settings changed"
 ) -> BusinessCaseVersion:
-    """Record the risk adjustment of a draft version: the quantified value, in year-0 pounds, of the risks
-    the council would keep, and where the figure comes from (for example a Monte Carlo run).
-
-    Each option adds ``retained_risk_share`` × this amount to its net present cost (see
-    :mod:`forbetter.appraisal.adapters`). Refuses a frozen version (ValidationError) and records history.
-    """
+    """Whether a draft version's options carry the expected value of the register's risks they retain, and
+    the seeded P-value shown beside it (see decision record 0010). Refuses a frozen version; records history.
+    The risk pages call this to link a Monte Carlo run's seed and iterations to the business case."""
     _require_editor(user)
     _require_draft(version)
-    if amount_gbp is None or amount_gbp < 0:
-        raise ValidationError({"risk_adjustment_gbp": "The risk adjustment cannot be negative"})
-    if not source.strip():
-        raise ValidationError({"risk_adjustment_source": "Say where the risk adjustment comes from"})
-    version.risk_adjustment_gbp = amount_gbp
-    version.risk_adjustment_source = source.strip()
-    version.full_clean()
-    _save(version, user, "Risk adjustment set")
+    current = BusinessCaseVersion.objects.get(pk=version.pk)  # bad input leaves the caller's copy as it was
+    changed = {
+        key: data[key].strip() if isinstance(data[key], str) else data[key]
+        for key in RISK_SETTINGS_FIELDS
+        if key in data
+    }
+    for key, value in changed.items():
+        setattr(current, key, value)
+    current.full_clean()
+    _save(current, user, reason)
+    for key, value in changed.items():
+        setattr(version, key, value)
     return version
 
 
 @transaction.atomic
 def version_freeze(*, user: Any, version: BusinessCaseVersion, reason: str) -> BusinessCaseVersion:
-    """Freeze a draft version so it can be cited and compared. Rule VERSION-FREEZE-REASON: needs a reason."""
+    """Freeze a draft version so it can be cited and compared, storing its figures.
+
+    Rule VERSION-FREEZE-REASON: needs a reason. Rule VERSION-FREEZE-FIGURES: the appraisal must calculate
+    (otherwise the messages say what to fix and nothing changes); its results, discount factors, risk
+    adjustment, affordability and the engine version are stored so the version's pages never change later.
+    """
+    from forbetter.appraisal import frozen  # the adapters import this module
+
     _require_editor(user)
     _require_draft(version)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why this version is being frozen"})
+    try:
+        frozen.store_figures(version)
+    except frozen.NotCalculableError as problem:
+        raise ValidationError(
+            {
+                "reason": "This version cannot be frozen because its appraisal cannot be calculated: "
+                + " ".join(problem.messages)
+            }
+        ) from None
     version.status = VersionStatus.FROZEN
     version.frozen_at = timezone.now()
     version.frozen_by = user
@@ -201,8 +264,11 @@ def version_create_from(*, user: Any, version: BusinessCaseVersion) -> BusinessC
         discount_rate=version.discount_rate,
         deflator_rate=version.deflator_rate,
         budget_prices=version.budget_prices,
-        risk_adjustment_gbp=version.risk_adjustment_gbp,
-        risk_adjustment_source=version.risk_adjustment_source,
+        include_register_risks=version.include_register_risks,
+        risk_percentile=version.risk_percentile,
+        risk_iterations=version.risk_iterations,
+        risk_seed=version.risk_seed,
+        risk_note=version.risk_note,
     )
     _save(copy, user, f"Created from version {version.number}")
     bulk_create_with_history(
@@ -216,13 +282,30 @@ def version_create_from(*, user: Any, version: BusinessCaseVersion) -> BusinessC
         default_user=user,
     )
     values: list[CashflowValue] = []
-    options = version.options.prefetch_related("contributions", "lines__values")
+    options = version.options.prefetch_related("contributions", "lines__values", "risk_shares")
     for option in options:
         contributions = list(option.contributions.all())
         lines = list(option.lines.all())
+        shares = list(option.risk_shares.all())
         option.pk = None
         option.version = copy
         _save(option, user, f"Copied from version {version.number}")
+        bulk_create_with_history(
+            [
+                OptionRiskShare(
+                    option=option,
+                    risk_id=share.risk_id,
+                    category_id=share.category_id,
+                    council_share=share.council_share,
+                    first_year=share.first_year,
+                    last_year=share.last_year,
+                    reason=share.reason,
+                )
+                for share in shares
+            ],
+            OptionRiskShare,
+            default_user=user,
+        )
         bulk_create_with_history(
             [
                 OptimismBiasContribution(
@@ -247,12 +330,15 @@ def version_create_from(*, user: Any, version: BusinessCaseVersion) -> BusinessC
 
 
 def _set_optimism_bias(option: AppraisalOption) -> None:
-    """Keep the upper bound the project type had in the Green Book table when it was chosen."""
+    """Keep the bounds the project type had in the Green Book table when it was chosen."""
     if option.optimism_bias_category:
         bound = optimism_bias_upper_bound(option.optimism_bias_category)
         option.optimism_bias_upper_bound = Decimal(str(bound))
+        lower = optimism_bias_lower_bound(option.optimism_bias_category)
+        option.optimism_bias_lower_bound = Decimal(str(lower))
     else:
         option.optimism_bias_upper_bound = None
+        option.optimism_bias_lower_bound = None
 
 
 def _check_option_name(option: AppraisalOption) -> None:
@@ -271,17 +357,21 @@ def option_create(*, user: Any, version: BusinessCaseVersion, data: dict[str, An
         order=0 if top is None else top + 1,
         **{key: data[key] for key in OPTION_FIELDS if key in data},
     )
+    if not data.get("risk_bearer"):
+        option.risk_bearer = default_risk_bearer(option.kind)
     _set_optimism_bias(option)
     option.full_clean(validate_constraints=False)
     _check_option_name(option)
+    _option_years_within_deflator(option)
     _save(option, user, "Created")
     return option
 
 
 @transaction.atomic
-def option_update(*, user: Any, option: AppraisalOption, data: dict[str, Any]) -> list[str]:
-    """Change an option. If its number of years changes, every line is cut back or extended with zeros to
-    match; the notes returned say so, for the page to tell the user."""
+def option_update(*, user: Any, option: AppraisalOption, data: dict[str, Any], reason: str = "") -> list[str]:
+    """Correct an option, with the reason recorded in its history. If its number of years changes, every
+    line is cut back or extended with zeros to match; the notes returned say so, for the page to tell the
+    user."""
     _require_editor(user)
     _require_draft(option.version)
     old_years = option.years
@@ -291,7 +381,8 @@ def option_update(*, user: Any, option: AppraisalOption, data: dict[str, Any]) -
     _set_optimism_bias(option)
     option.full_clean(validate_constraints=False)
     _check_option_name(option)
-    _save(option, user)
+    _option_years_within_deflator(option)
+    _save(option, user, f"Corrected: {reason.strip()}" if reason.strip() else "")
     notes: list[str] = []
     if option.years != old_years:
         lines = list(option.lines.all())
@@ -322,11 +413,95 @@ def option_update(*, user: Any, option: AppraisalOption, data: dict[str, Any]) -
     return notes
 
 
+def option_removal_summary(option: AppraisalOption) -> dict[str, int]:
+    """What removing an option takes with it, for the confirmation page to say exactly."""
+    return {
+        "lines": option.lines.count(),
+        "values": CashflowValue.objects.filter(line__option=option).count(),
+        "contributions": option.contributions.count(),
+        "risk_shares": option.risk_shares.count(),
+    }
+
+
 @transaction.atomic
-def option_delete(*, user: Any, option: AppraisalOption) -> None:
+def option_delete(*, user: Any, option: AppraisalOption, reason: str) -> dict[str, int]:
+    """Withdraw an option from a draft version with everything under it, recording the reason on every
+    record removed (Rule OPTION-REMOVE-REASON). Returns what was removed."""
     _require_editor(user)
     _require_draft(option.version)
-    _delete(option, user)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the option is being removed"})
+    removed = option_removal_summary(option)
+    why = f"Removed with the option “{option.name}”: {reason.strip()}"
+    for value in CashflowValue.objects.filter(line__option=option):
+        _delete(value, user, why)
+    for line in option.lines.all():
+        _delete(line, user, why)
+    for row in option.contributions.all():
+        _delete(row, user, why)
+    for share in option.risk_shares.all():
+        _delete(share, user, why)
+    _delete(option, user, f"Removed: {reason.strip()}")
+    return removed
+
+
+# --- who bears each risk under an option -------------------------------------------------------------------
+
+
+@transaction.atomic
+def option_risk_share_set(
+    *,
+    user: Any,
+    option: AppraisalOption,
+    risk: Risk | None = None,
+    category: RiskCategory | None = None,
+    council_share: Decimal,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    reason: str,
+) -> OptionRiskShare:
+    """Say what share of one risk, or of every risk in a category, the council keeps under this option,
+    overriding the option's ``risk_bearer`` (a per-risk row wins over a per-category row). Replaces any row
+    for the same risk or category; records the reason."""
+    _require_editor(user)
+    _require_draft(option.version)
+    errors: dict[str, str] = {}
+    if (risk is None) == (category is None):
+        errors["target"] = "Select one risk or one category"
+    if risk is not None and risk.partnership_id != option.version.business_case.partnership_id:
+        errors["target"] = "Select a risk of this partnership's register"
+    if (first_year is None) != (last_year is None):
+        errors["last_year"] = "Enter both the first and the last year, or neither"
+    elif first_year is not None and last_year is not None:
+        if first_year > last_year:
+            errors["last_year"] = "The last year cannot be before the first year"
+        elif last_year >= option.years:
+            errors["last_year"] = (
+                f"The option runs for {option.years} years (year 0 to year {option.years - 1}); "
+                f"year {last_year} is outside it"
+            )
+    if not reason.strip():
+        errors["reason"] = "Say why this risk is borne differently under this option"
+    if errors:
+        raise ValidationError(errors)
+    share = OptionRiskShare.objects.filter(option=option, risk=risk, category=category).first()
+    if share is None:
+        share = OptionRiskShare(option=option, risk=risk, category=category)
+    share.council_share = council_share
+    share.first_year = first_year
+    share.last_year = last_year
+    share.reason = reason.strip()
+    share.full_clean(validate_constraints=False)
+    _save(share, user, reason.strip())
+    return share
+
+
+@transaction.atomic
+def option_risk_share_remove(*, user: Any, share: OptionRiskShare) -> None:
+    """Go back to the option's default for this risk or category."""
+    _require_editor(user)
+    _require_draft(share.option.version)
+    _delete(share, user, "Back to the option's default")
 
 
 @transaction.atomic

@@ -26,6 +26,12 @@ urlpatterns = [
     path(OPTION + "lines/<int:line_pk>/", views.line_edit, name="line-edit"),
     path(OPTION + "lines/<int:line_pk>/delete/", views.line_delete, name="line-delete"),
     path(OPTION + "mitigation/new/", views.contribution_add, name="contribution-add"),
+    path(OPTION + "risks/new/", views.option_risk_share_add, name="option-risk-share-add"),
+    path(
+        OPTION + "risks/<int:share_pk>/delete/",
+        views.option_risk_share_delete,
+        name="option-risk-share-delete",
+    ),
     path(
         OPTION + "mitigation/<int:contribution_pk>/delete/",
         views.contribution_delete,

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forbetter.appraisal import adapters, presenters, selectors, services
+from forbetter.appraisal import adapters, frozen, presenters, selectors, services
 from forbetter.appraisal.comparison import compare_versions
 from forbetter.appraisal.forms import (
     BaselineForm,
@@ -30,11 +30,13 @@ from forbetter.appraisal.forms import (
     LineForm,
     MeasureForm,
     OptionForm,
+    OptionRemoveForm,
+    OptionRiskShareForm,
     ResultsForm,
-    RiskAdjustmentForm,
+    RiskSettingsForm,
     VersionSettingsForm,
 )
-from forbetter.appraisal.models import AppraisalOption, BusinessCaseVersion, OptionKind
+from forbetter.appraisal.models import AppraisalOption, BusinessCaseVersion, OptionKind, default_risk_bearer
 from forbetter.calc.appraisal import EAC_CONVENTION, optimism_bias_table
 from forbetter.core.history import history_of
 from forbetter.partnerships.models import Partnership
@@ -183,6 +185,7 @@ def version(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
         partnership,
         version=current,
         options=list(current.options.all()),
+        removed=selectors.removed_options(current),
         history=history_of(current),
         siblings=current.business_case.versions.order_by("number"),
     )
@@ -235,33 +238,34 @@ def version_settings(
 def version_risk(
     request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion
 ) -> HttpResponse:
-    form = RiskAdjustmentForm(
+    form = RiskSettingsForm(
         request.POST or None,
         initial={
-            "risk_adjustment_gbp": current.risk_adjustment_gbp,
-            "risk_adjustment_source": current.risk_adjustment_source,
+            "include_register_risks": "yes" if current.include_register_risks else "no",
+            "risk_percentile": current.risk_percentile,
+            "risk_iterations": current.risk_iterations,
+            "risk_seed": current.risk_seed,
+            "risk_note": current.risk_note,
         },
     )
 
     def write(data: dict[str, Any]) -> None:
-        services.business_case_set_risk_adjustment(
-            user=request.user,
-            version=current,
-            amount_gbp=data["risk_adjustment_gbp"],
-            source=data["risk_adjustment_source"],
-        )
+        services.version_set_risk_settings(user=request.user, version=current, data=data)
 
-    if save_form(request, form, write, success=f"Risk adjustment of version {current.number} saved"):
+    if save_form(request, form, write, success=f"Risk settings of version {current.number} saved"):
         return _to_version(current)
-    return _form_page(
+    try:
+        appraised: adapters.VersionAppraisal | None = adapters.calculate_version(current)
+    except adapters.AppraisalInputsError:
+        appraised = None
+    return _page(
         request,
+        "appraisal/risk_settings.html",
         partnership,
-        form,
-        title=f"Risk adjustment of version {current.number}",
-        submit="Save risk adjustment",
+        form=form,
         version=current,
-        intro="The quantified value of the risks the council would keep, in year-0 pounds. Each option adds "
-        "the share of it that the council keeps under that option to its net present cost.",
+        appraised=appraised,
+        register_count=len(adapters.register_risks(current)) if current.include_register_risks else None,
     )
 
 
@@ -284,8 +288,10 @@ def version_freeze(
         title=f"Freeze version {current.number}",
         submit="Freeze version",
         version=current,
-        intro="A frozen version cannot be changed. It stays as the record of what was decided; later changes "
-        "go into a new version created from it.",
+        intro="A frozen version cannot be changed. Its figures are worked out now and stored, so they stay "
+        "as decided even if the rates, the risk register or the calculations change later; later changes "
+        "go into a new version created from it. A version whose appraisal cannot be worked out cannot be "
+        "frozen.",
     )
 
 
@@ -321,7 +327,10 @@ def version_results(request: HttpRequest, pk: int, version_pk: int) -> HttpRespo
     lengths = choice.get("lengths") or list(adapters.DEFAULT_LENGTHS)
     if not form.is_bound:
         form.initial = {"option": chosen.option.pk, "lengths": ", ".join(str(n) for n in lengths)}
-    affordability = [a for o in options if (a := adapters.affordability_of(current, o)) is not None]
+    if appraised.stored:
+        affordability = frozen.stored_affordability(appraised)
+    else:
+        affordability = [a for o in options if (a := adapters.affordability_of(current, o)) is not None]
     context.update(
         presenters.results_context(
             appraised,
@@ -369,7 +378,11 @@ def option_create(
 ) -> HttpResponse:
     form = OptionForm(
         request.POST or None,
-        initial={"years": partnership.term_years or 10, "retained_risk_share": 1, "kind": OptionKind.SSP},
+        initial={
+            "years": partnership.term_years or 10,
+            "kind": OptionKind.SSP,
+            "risk_bearer": default_risk_bearer(OptionKind.SSP),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -399,7 +412,12 @@ def option(
     form = OptionForm(request.POST or None, instance=chosen)
     if request.method == "POST" and form.is_valid():
         try:
-            notes = services.option_update(user=request.user, option=chosen, data=form.cleaned_data)
+            notes = services.option_update(
+                user=request.user,
+                option=chosen,
+                data=form.cleaned_data,
+                reason=form.cleaned_data.get("change_reason", ""),
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -415,18 +433,115 @@ def option(
         form=form,
         optimism_bias=adapters.optimism_bias_of(chosen),
         ob_source=optimism_bias_table().source,
+        risk_rows=_option_risk_rows(current, chosen),
+    )
+
+
+def _option_risk_rows(
+    version: BusinessCaseVersion, chosen: AppraisalOption
+) -> list[adapters.RetainedRiskRow]:
+    """How the option retains each of the register's risks now (empty if the version leaves them out)."""
+    risks = adapters.register_risks(version)
+    found = adapters.option_risk(chosen, version, risks) if risks else None
+    return list(found[1].risks) if found else []
+
+
+@_on_draft_version
+def option_delete(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int
+) -> HttpResponse:
+    """Rule OPTION-REMOVE-REASON: a page that says exactly what goes, and a reason, before anything is
+    removed; the removal is recorded in the history of every record with the reason."""
+    chosen = selectors.option_of(current, option_pk)
+    form = OptionRemoveForm(request.POST or None)
+    summary = services.option_removal_summary(chosen)
+    if save_form(
+        request,
+        form,
+        lambda data: services.option_delete(user=request.user, option=chosen, reason=data["reason"]),
+        success=f"Option “{chosen.name}” and its {summary['lines']} cash-flow line(s) removed",
+    ):
+        return _to_version(current)
+    return _page(
+        request,
+        "appraisal/option_delete.html",
+        partnership,
+        version=current,
+        option=chosen,
+        form=form,
+        **summary,
+    )
+
+
+def _risk_targets(partnership: Partnership) -> list[tuple[str, str]]:
+    from forbetter.risks.models import Risk, RiskCategory
+
+    categories = [
+        (f"category:{c.pk}", f"Every risk in the category “{c.title}”") for c in RiskCategory.objects.all()
+    ]
+    risks = [
+        (f"risk:{r.pk}", f"{r.reference} {r.title}")
+        for r in Risk.objects.filter(partnership=partnership, probability__isnull=False).order_by("number")
+    ]
+    return [("", "Select a risk or a category"), *risks, *categories]
+
+
+@_on_draft_version
+def option_risk_share_add(
+    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int
+) -> HttpResponse:
+    from forbetter.risks.models import Risk, RiskCategory
+
+    chosen = selectors.option_of(current, option_pk)
+    form = OptionRiskShareForm(request.POST or None, targets=_risk_targets(partnership))
+
+    def write(data: dict[str, Any]) -> None:
+        kind, _, pk = data["target"].partition(":")
+        services.option_risk_share_set(
+            user=request.user,
+            option=chosen,
+            risk=Risk.objects.get(pk=pk, partnership=partnership) if kind == "risk" else None,
+            category=RiskCategory.objects.get(pk=pk) if kind == "category" else None,
+            council_share=data["council_share"],
+            first_year=data["first_year"],
+            last_year=data["last_year"],
+            reason=data["reason"],
+        )
+
+    if save_form(request, form, write, success=f"Who bears that risk under “{chosen.name}” saved"):
+        return _to_option(chosen)
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title=f"Say who bears a risk under “{chosen.name}”",
+        submit="Save",
+        version=current,
+        cancel=reverse(
+            "appraisal:option",
+            kwargs={"pk": partnership.pk, "version_pk": current.pk, "option_pk": chosen.pk},
+        ),
+        intro="By default this option follows its answer to “who bears the risk register's risks”. Here you "
+        "can set, for one risk or for every risk of a category, the share the council would keep under this "
+        "option, and the years the risk could fall in. A setting for one risk wins over one for its "
+        "category.",
     )
 
 
 @require_POST
 @_on_draft_version
-def option_delete(
-    request: HttpRequest, partnership: Partnership, current: BusinessCaseVersion, option_pk: int
+def option_risk_share_delete(
+    request: HttpRequest,
+    partnership: Partnership,
+    current: BusinessCaseVersion,
+    option_pk: int,
+    share_pk: int,
 ) -> HttpResponse:
     chosen = selectors.option_of(current, option_pk)
-    services.option_delete(user=request.user, option=chosen)
-    messages.success(request, f"Option '{chosen.name}' removed")
-    return _to_version(current)
+    share = get_object_or_404(chosen.risk_shares.all(), pk=share_pk)
+    services.option_risk_share_remove(user=request.user, share=share)
+    messages.success(request, f"“{chosen.name}” follows its default for {share.risk or share.category} again")
+    return _to_option(chosen)
 
 
 @require_POST

@@ -12,19 +12,22 @@ year t** (t = 1 … term) by route k, the cost to the council is
                    − charges saved(t)                            the charges no longer paid for the years left
                    + replacement cost(t)                         running the services another way for them
 
-with, for n = term − t remaining years and a discount rate r,
+with, for n = term − t remaining years,
 
     unamortised investment(t) = investment × max(0, 1 − t / amortisation years)   (straight line)
-    charges saved(t)          = annual charge           × A(n, r)
-    replacement cost(t)       = replacement annual cost × A(n, r)
-    A(n, r)                   = Σ_{j=1..n} 1 / (1 + r)^j      (= n when r = 0: undiscounted)
+    charges saved(t)          = annual charge           × A(t, n)
+    replacement cost(t)       = replacement annual cost × A(t, n)
+    A(t, n)                   = Σ_{j=1..n} DF_{t+j} / DF_t   (the years left, valued at the exit date)
 
-**Timing convention.** Every figure is in pounds at the date of exit (the end of year t), in real terms:
-one-off costs and compensation fall at the exit date and are not discounted; the charges no longer paid
-and the replacement costs fall at the end of each remaining year and are discounted back to the exit date
-at r. With r = 0 (the default) nothing is discounted and the figures add up as they stand. Figures for
-different exit years are not discounted to a common date, so they show "what it would cost if we left
-then", not a present value today.
+**Discounting (Rule EXIT-DISCOUNTED).** By default the Green Book standard schedule discounts (3.5% a year
+for years 1–30, 3% for 31–75, with DF counted from the start of the contract), so the years left are worth
+less than their face value; a flat rate may be given instead, or ``"none"`` for cash. Each exit's cost is
+shown in three ways: **cash** (the years left at face value), **at the date of exit** (the years left
+discounted back to the end of year t) and **present value** (that figure discounted to the start of the
+contract, DF_t × the exit-date figure, so exits in different years compare on one date).
+
+**Timing convention.** Figures are real pounds; one-off costs and compensation fall at the exit date; the
+charges no longer paid and the replacement costs fall at the end of each remaining year.
 
 **Routes.** Expiry can happen only at the end of the term (t = term); the break clause only at the end of
 the years listed in ``break_years``. In other years those routes are not available and have no figures.
@@ -44,6 +47,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from forbetter.calc.appraisal import STANDARD, discount_factors
 from forbetter.calc.errors import InputError
 
 Route = Literal[
@@ -56,6 +60,8 @@ Route = Literal[
 ]
 ROUTES: tuple[str, ...] = get_args(Route)
 MAX_TERM_YEARS = 50
+EXIT_SCHEDULES: tuple[str, ...] = (STANDARD, "flat", "none")
+"""How the years left are discounted: the Green Book standard schedule, a flat rate, or not at all."""
 
 
 def _number(value: object, *, field: str, negative: bool = False) -> float:
@@ -116,7 +122,9 @@ class ExitCostInputs:
 
     ``compensation_gbp[route][year]`` is the contractual compensation for ending by ``route`` at the end of
     ``year``; ``investment_share[route]`` the fraction of the unamortised investment the council pays on
-    that route (missing routes pay none).
+    that route (missing routes pay none). ``discount_schedule`` is ``"standard"`` (the Green Book schedule),
+    ``"flat"`` (``discount_rate`` every year) or ``"none"`` (cash); left as None it is ``"flat"`` when a
+    ``discount_rate`` above 0 is given and ``"standard"`` otherwise.
     """
 
     term_years: int
@@ -129,6 +137,7 @@ class ExitCostInputs:
     transition_costs_gbp: float = 0.0
     reprocurement_costs_gbp: float = 0.0
     discount_rate: float = 0.0
+    discount_schedule: str | None = None
     break_years: Sequence[int] = ()
     compensation_gbp: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
     investment_share: Mapping[str, float] = field(default_factory=dict)
@@ -149,6 +158,14 @@ class ExitCostInputs:
         rate = _number(self.discount_rate, field="discount_rate")
         if rate >= 1:
             raise InputError("discount_rate", f"must be a fraction below 1 (0.035 for 3.5%); got {rate}")
+        chosen = self.discount_schedule
+        if chosen is None:
+            chosen = "flat" if rate > 0 else STANDARD
+        if chosen not in EXIT_SCHEDULES:
+            raise InputError(
+                "discount_schedule", f"must be one of {', '.join(EXIT_SCHEDULES)}; got {chosen!r}"
+            )
+        object.__setattr__(self, "discount_schedule", chosen)
         for index, year in enumerate(self.break_years):
             if term == 1:
                 raise InputError(f"break_years[{index}]", "a one-year contract has no break before expiry")
@@ -192,7 +209,31 @@ class ExitCost:
     transition_costs_gbp: float = 0.0
     charges_saved_gbp: float = 0.0
     replacement_costs_gbp: float = 0.0
-    net_cost_gbp: float | None = None
+    net_cost_gbp: float | None = None  # at the date of exit, the years left discounted to it
+    net_cash_gbp: float | None = None  # the years left at face value
+    present_value_gbp: float | None = None  # the exit-date figure discounted to the start of the contract
+
+
+def exit_discount_factors(inputs: ExitCostInputs) -> list[float]:
+    """DF_0 … DF_term for the inputs' schedule, counted from the start of the contract (DF_0 = 1).
+
+    >>> [round(f, 4) for f in exit_discount_factors(ExitCostInputs(term_years=2, annual_charge_gbp=1))]
+    [1.0, 0.9662, 0.9335]
+    """
+    count = inputs.term_years + 1
+    if inputs.discount_schedule == "none":
+        return [1.0] * count
+    schedule = STANDARD if inputs.discount_schedule == STANDARD else float(inputs.discount_rate)
+    return [float(f) for f in discount_factors(count, schedule=schedule)]
+
+
+def remaining_years_factor(factors: Sequence[float], *, year: int, term_years: int) -> float:
+    """A(t, n) = Σ_{j=1..n} DF_{t+j} / DF_t: £1 at the end of each year left, valued at the exit date.
+
+    >>> remaining_years_factor([1.0, 0.5, 0.25], year=0, term_years=2)
+    0.75
+    """
+    return float(sum(factors[year + j] for j in range(1, term_years - year + 1)) / factors[year])
 
 
 def route_available(*, route: str, year: int, term_years: int, break_years: Sequence[int] = ()) -> bool:
@@ -220,7 +261,7 @@ def exit_cost(inputs: ExitCostInputs, *, route: str, year: int) -> ExitCost:
 
     Worked example: a 10-year contract, £2m a year, replacement services £1.8m a year, partner investment
     £5m written off over 5 years (the council pays all of it on voluntary termination), TUPE £100k,
-    redundancy £50k, transition £300k, re-procurement £250k, compensation £1m in year 3, undiscounted:
+    redundancy £50k, transition £300k, re-procurement £250k, compensation £1m in year 3, in cash:
 
         1,000,000 + 5,000,000 × (1 − 3/5) + 150,000 + 550,000 − 2,000,000 × 7 + 1,800,000 × 7
         = 1,000,000 + 2,000,000 + 150,000 + 550,000 − 14,000,000 + 12,600,000 = 2,300,000
@@ -230,7 +271,7 @@ def exit_cost(inputs: ExitCostInputs, *, route: str, year: int) -> ExitCost:
     ...     partner_investment_gbp=5_000_000, amortisation_years=5, tupe_costs_gbp=100_000,
     ...     redundancy_costs_gbp=50_000, transition_costs_gbp=300_000, reprocurement_costs_gbp=250_000,
     ...     compensation_gbp={"council_voluntary_termination": {3: 1_000_000}},
-    ...     investment_share={"council_voluntary_termination": 1.0},
+    ...     investment_share={"council_voluntary_termination": 1.0}, discount_schedule="none",
     ... )
     >>> exit_cost(inputs, route="council_voluntary_termination", year=3).net_cost_gbp
     2300000.0
@@ -242,7 +283,8 @@ def exit_cost(inputs: ExitCostInputs, *, route: str, year: int) -> ExitCost:
     if not route_available(route=route, year=year, term_years=term, break_years=inputs.break_years):
         return ExitCost(route=route, year=year, available=False)
     remaining = term - year
-    factor = annuity_factor(years=remaining, rate=inputs.discount_rate)
+    factors = exit_discount_factors(inputs)
+    factor = remaining_years_factor(factors, year=year, term_years=term)
     compensation = float(inputs.compensation_gbp.get(route, {}).get(year, 0.0))
     investment = float(inputs.investment_share.get(route, 0.0)) * unamortised_investment_gbp(
         investment_gbp=inputs.partner_investment_gbp, amortisation_years=inputs.amortisation_years, year=year
@@ -251,6 +293,9 @@ def exit_cost(inputs: ExitCostInputs, *, route: str, year: int) -> ExitCost:
     transition = float(inputs.transition_costs_gbp) + float(inputs.reprocurement_costs_gbp)
     saved = float(inputs.annual_charge_gbp) * factor
     replacement = float(inputs.replacement_annual_cost_gbp) * factor
+    one_off = compensation + investment + staff + transition
+    net = one_off - saved + replacement
+    cash = one_off + (float(inputs.replacement_annual_cost_gbp) - float(inputs.annual_charge_gbp)) * remaining
     return ExitCost(
         route=route,
         year=year,
@@ -261,14 +306,17 @@ def exit_cost(inputs: ExitCostInputs, *, route: str, year: int) -> ExitCost:
         transition_costs_gbp=transition,
         charges_saved_gbp=saved,
         replacement_costs_gbp=replacement,
-        net_cost_gbp=compensation + investment + staff + transition - saved + replacement,
+        net_cost_gbp=net,
+        net_cash_gbp=cash,
+        present_value_gbp=net * factors[year],
     )
 
 
 def exit_cost_table(inputs: ExitCostInputs) -> dict[str, list[ExitCost]]:
     """Every route's cost for every contract year 1 … term, routes in the order of :data:`ROUTES`.
 
-    >>> table = exit_cost_table(ExitCostInputs(term_years=3, annual_charge_gbp=100, transition_costs_gbp=50))
+    >>> table = exit_cost_table(ExitCostInputs(term_years=3, annual_charge_gbp=100, transition_costs_gbp=50,
+    ...                                        discount_schedule="none"))
     >>> [cost.net_cost_gbp for cost in table["council_voluntary_termination"]]
     [-150.0, -50.0, 50.0]
     >>> [cost.net_cost_gbp for cost in table["expiry"]]
@@ -293,3 +341,51 @@ def costliest_exit(table: Mapping[str, Sequence[ExitCost]]) -> ExitCost | None:
             if cost.net_cost_gbp is not None and cost.net_cost_gbp > highest:
                 best, highest = cost, cost.net_cost_gbp
     return best
+
+
+@dataclass(frozen=True)
+class ExitOverlap:
+    """A route whose compensation and share of the unamortised investment are both due in some years."""
+
+    route: str
+    years: tuple[int, ...]
+
+
+def compensation_overlaps(inputs: ExitCostInputs) -> tuple[ExitOverlap, ...]:
+    """Routes and years where contractual compensation and the partner's unamortised investment both count.
+
+    Rule EXIT-NO-DOUBLE-COUNT: under standard PFI terms compensation on council voluntary termination or
+    council default already repays the partner's outstanding financing and equity, that is, its
+    unamortised investment (HM Treasury, Standardisation of PFI Contracts v4 (2007), 21.2-21.4). When a
+    route has both a compensation amount and a share of the unamortised investment in a year, the same
+    money may be counted twice; the page says so and names the years.
+
+    >>> inputs = ExitCostInputs(term_years=4, annual_charge_gbp=10, partner_investment_gbp=100,
+    ...     amortisation_years=4, compensation_gbp={"council_default": {1: 5, 4: 5}},
+    ...     investment_share={"council_default": 1.0})
+    >>> compensation_overlaps(inputs)
+    (ExitOverlap(route='council_default', years=(1,)),)
+    """
+    overlaps = []
+    for route in ROUTES:
+        share = float(inputs.investment_share.get(route, 0.0))
+        schedule = inputs.compensation_gbp.get(route, {})
+        if share <= 0 or not schedule:
+            continue
+        years = tuple(
+            year
+            for year in sorted(schedule)
+            if schedule[year] != 0
+            and route_available(
+                route=route, year=year, term_years=inputs.term_years, break_years=inputs.break_years
+            )
+            and unamortised_investment_gbp(
+                investment_gbp=inputs.partner_investment_gbp,
+                amortisation_years=inputs.amortisation_years,
+                year=year,
+            )
+            > 0
+        )
+        if years:
+            overlaps.append(ExitOverlap(route, years))
+    return tuple(overlaps)

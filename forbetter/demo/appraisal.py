@@ -138,7 +138,6 @@ def _options_v1() -> list[OptionSpec]:
             "kind": OptionKind.IN_HOUSE_AS_NOW,
             "description": "The council keeps running the services as they are today.",
             "years": YEARS,
-            "retained_risk_share": Decimal(1),
             "optimism_bias_category": "",
         },
         [
@@ -157,7 +156,6 @@ def _options_v1() -> list[OptionSpec]:
             "description": "The council's own service transformed to meet the future outcome specification: "
             "digital channels, a new ERP system and a leaner structure.",
             "years": YEARS,
-            "retained_risk_share": Decimal(1),
             "optimism_bias_category": "equipment_development",
         },
         [
@@ -197,7 +195,6 @@ def _options_v1() -> list[OptionSpec]:
             "description": "A ten-year contract with a private partner that runs the services to the future "
             "specification for an annual charge.",
             "years": YEARS,
-            "retained_risk_share": Decimal("0.4"),
             "optimism_bias_category": "outsourcing",
         },
         [
@@ -236,7 +233,6 @@ def _options_v1() -> list[OptionSpec]:
             "description": "Marlcaster District Council hosts the services for both councils under a "
             "twelve-year agreement.",
             "years": SHARED_YEARS,
-            "retained_risk_share": Decimal("0.7"),
             "optimism_bias_category": "",
         },
         [
@@ -296,6 +292,17 @@ V2_CHANGES: dict[str, dict[str, list[float]]] = {
 }
 
 
+# Version 2 takes these risks from the quantified register instead of pricing them in lines (the same
+# risks must not be counted twice); the partnership's contract change allowance stays a priced line.
+REPLACED_BY_REGISTER = frozenset(
+    {
+        "Legacy systems failure (priced risk)",
+        "Improvement programme delivery risk (priced)",
+        "Partner council withdrawal (priced risk)",
+    }
+)
+
+
 def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -> None:
     partnership = partnerships_by_name.get(INITIATION)
     if partnership is None or BusinessCase.objects.filter(partnership=partnership).exists():
@@ -311,12 +318,14 @@ def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -
     )
     first = case.versions.get(number=1)
     _settings(editor, first, BUDGET_V1, "")
-    services.business_case_set_risk_adjustment(
+    services.version_set_risk_settings(
         user=editor,
         version=first,
-        amount_gbp=Decimal("3200000"),
-        source="Risk workshop of February 2026: expected value of the quantified risks the council would "
-        "keep if it delivered the services itself.",
+        data={
+            "include_register_risks": False,
+            "risk_note": "Risk workshop of February 2026: risks priced in each option's own lines, before "
+            "the risk register was quantified.",
+        },
     )
     for data, lines, mitigation in _options_v1():
         option = services.option_create(user=editor, version=first, data=data)
@@ -346,17 +355,24 @@ def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -
 
     second = services.version_create_from(user=editor, version=first)
     _settings(editor, second, [b - CUSTOMER_SERVICES for b in BUDGET_V1], CHANGE_V2)
-    services.business_case_set_risk_adjustment(
+    services.version_set_risk_settings(
         user=editor,
         version=second,
-        amount_gbp=Decimal("2900000"),
-        source="Risk register re-quantified after soft market testing (customer services out of scope).",
+        data={
+            "include_register_risks": True,
+            "risk_seed": 20_260_301,
+            "risk_note": "Risk register quantified after soft market testing: each option carries the "
+            "expected value of the register's risks it would keep, in place of the risk lines priced at the "
+            "February workshop.",
+        },
     )
     for option in AppraisalOption.objects.filter(version=second).prefetch_related("lines"):
         changes = V2_CHANGES.get(option.name, {})
         for line in option.lines.all():
             if line.label in changes:
                 services.line_update(user=editor, line=line, data={}, values=_m(*changes[line.label]))
+            elif line.label in REPLACED_BY_REGISTER:
+                services.line_delete(user=editor, line=line)
         if option.kind == OptionKind.SSP:
             row = option.contributions.get(factor="Late contractor involvement in design")
             services.contribution_remove(user=finance, contribution=row)

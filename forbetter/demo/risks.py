@@ -14,7 +14,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from forbetter.demo.partnerships import CONTRACT_MANAGEMENT, PROCUREMENT
+from forbetter.demo.partnerships import CONTRACT_MANAGEMENT, INITIATION, PROCUREMENT
 from forbetter.partnerships.models import Partnership
 from forbetter.risks import services
 from forbetter.risks.models import (
@@ -342,6 +342,40 @@ HIGHWAYS_RISKS: list[DemoRisk] = [
        status="closed"),
 ]
 
+# The corporate-services partnership at initiation: the quantified risks its business case carries, each
+# option keeping the expected value of the risks it would bear (decision record 0010).
+INITIATION_RISKS: list[DemoRisk] = [
+    _r("New ERP and CRM systems overrun", "technology", "partner", "transferable",
+       (4, 4, 3, 4), "q", 40, ("0.35", "pert", 800_000, 2_000_000, 5_500_000),
+       description="Replacing the finance, HR and customer systems takes longer and costs more than planned.",
+       cause="Legacy data of poor quality; many local customisations.",
+       effect="Double running of old and new systems; savings start later.",
+       controls="Fixed-price implementation in the partnership option; data cleansing before transfer."),
+    _r("Staff transfer and pension costs higher than estimated", "staffAndTupe", "shared:0.6", "negotiable",
+       (3, 4, 3, 3), "q", 50, ("0.4", "pert", 400_000, 1_000_000, 2_800_000),
+       description="TUPE transfer and pension deficit contributions cost more than the estimate.",
+       cause="Actuarial valuation due during procurement.",
+       effect="Higher transition costs for the council.",
+       controls="Early actuarial advice; pension risk-sharing clause in the draft contract."),
+    _r("Demand for services rises faster than planned", "demandVolume", "shared:0.5", "negotiable",
+       (3, 3, 3, 3), "s", 80, ("0.5", "triangular", 300_000, 800_000, 2_000_000),
+       description="Contact volumes and transactions grow faster than the specification assumes.",
+       cause="Population growth and new statutory duties.",
+       effect="Higher running costs or lower service levels.",
+       controls="Volume bands in the payment mechanism."),
+    _r("Transformation savings not delivered", "financial", "partner", "transferable",
+       (4, 4, 3, 3), "q", 45, ("0.3", "pert", 1_000_000, 2_500_000, 6_000_000),
+       description="The redesigned services do not achieve the planned running-cost reductions.",
+       cause="Optimistic process redesign; slow take-up of digital channels.",
+       effect="Running costs stay near today's level.",
+       controls="Guaranteed savings in the partner's price; gainshare only above the guarantee."),
+    _r("Procurement takes longer than planned", "legislativeAndPolicy", "council", "retained",
+       (3, 3, 2, 3), "m", 25, ("0.25", "pert", 150_000, 400_000, 1_200_000),
+       description="Competitive dialogue runs over its timetable.",
+       cause="Few bidders; complex bundle.",
+       effect="Extra adviser fees and a later start.",
+       controls="Market engagement before launch; fixed dialogue timetable."),
+]
 PROCUREMENT_RISKS: list[DemoRisk] = [
     _r("Too few bidders stay in dialogue", "financial", "council", "retained",
        (3, 4, 2, 4), "m", 20, ("0.3", "pert", 100_000, 300_000, 900_000),
@@ -728,6 +762,10 @@ def seed(
         _seed_plan(highways, editor, today)
         _seed_run(highways, editor)
         _seed_exit(highways, editor)
+
+    corporate = partnerships_by_name.get(INITIATION)
+    if corporate is not None:
+        _seed_register(corporate, INITIATION_RISKS, ashcombe, editor, today)
 
     shared_services = partnerships_by_name.get(PROCUREMENT)
     if shared_services is not None:

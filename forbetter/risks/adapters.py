@@ -108,10 +108,46 @@ def exit_inputs(
         transition_costs_gbp=float(analysis.transition_costs_gbp),
         reprocurement_costs_gbp=float(analysis.reprocurement_costs_gbp),
         discount_rate=float(analysis.discount_rate),
+        discount_schedule=analysis.discount_schedule,
         break_years=tuple(year for year in break_years if year < analysis.term_years),
         compensation_gbp={
             route: {year: amount for year, amount in years.items() if year <= analysis.term_years}
             for route, years in compensation.items()
         },
         investment_share={row.route: float(row.investment_share) for row in route_terms},
+    )
+
+
+EXIT_FIELD_NAMES = {
+    "discount_rate": "Discount rate",
+    "discount_schedule": "Discounting",
+    "term_years": "Term",
+    "amortisation_years": "Years over which the investment is written off",
+    "annual_charge_gbp": "Annual charge",
+    "break_years": "Break years",
+}
+
+
+def exit_error_text(error: Any) -> str:
+    """An engine error on the exit inputs in words, naming the input as the form does (not its field)."""
+    where = str(error.field).split(".")[0].split("[")[0]
+    name = EXIT_FIELD_NAMES.get(where, where.replace("_gbp", "").replace("_", " ").capitalize())
+    return f"{name}: {error.message}"
+
+
+def exit_discounting_text(analysis: Any) -> str:
+    """How the years left after an exit are discounted, in words, from the analysis's own settings."""
+    if analysis.discount_schedule == "none":
+        return (
+            "Not discounted: the years left count at face value, so the cash and the net cost are the same."
+        )
+    if analysis.discount_schedule == "flat":
+        rate = f"a flat {float(analysis.discount_rate):.2%} a year"
+    else:
+        rate = "the Green Book standard schedule (3.5% a year for years 1 to 30, then 3%)"
+    return (
+        "The charges saved and the replacement costs of the years left are discounted to the date of exit "
+        f"at {rate}. One-off costs and compensation fall at the date of exit. The cash figure counts the "
+        "years left at face value; the present value discounts the net cost back to the start of the "
+        "contract, so exits in different years can be compared."
     )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from forbetter.calc import risk as risk_engine
 from forbetter.calc.errors import InputError
-from forbetter.calc.exit_costs import costliest_exit, exit_cost_table
+from forbetter.calc.exit_costs import compensation_overlaps, costliest_exit, exit_cost_table
 from forbetter.risks import adapters, charts, selectors, services
 from forbetter.risks.forms import (
     ApplyToBusinessCaseForm,
@@ -212,8 +212,8 @@ def run_apply(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{version} now uses the council's P80 of {charts.pounds(float(run.council_p80_gbp))} "
-                "as its risk adjustment",
+                f"{version} now gives each option the expected value of the register's risks it keeps, "
+                f"with a P-value from seed {run.seed} beside it",
             )
             return redirect("risks:run", pk=partnership.pk, run_pk=run.pk)
     return page(
@@ -249,23 +249,32 @@ def exit_results(analysis: ExitAnalysis) -> dict[str, Any]:
     break_years = [row.year for row in analysis.break_years.all()]
     terms = {row.route: row for row in analysis.route_terms.all()}
     try:
-        table = exit_cost_table(
-            adapters.exit_inputs(
-                analysis,
-                break_years=break_years,
-                route_terms=terms.values(),
-                schedule=analysis.compensation.all(),
-            )
+        inputs = adapters.exit_inputs(
+            analysis,
+            break_years=break_years,
+            route_terms=terms.values(),
+            schedule=analysis.compensation.all(),
         )
+        table = exit_cost_table(inputs)
     except InputError as error:
-        return {"engine_error": f"{error.field}: {error.message}"}
+        return {"engine_error": adapters.exit_error_text(error)}
     labels = dict(ExitRoute.choices)
+    overlaps = [
+        f"{labels[overlap.route]}: in year{'s' if len(overlap.years) > 1 else ''} "
+        f"{', '.join(str(year) for year in overlap.years)} the council would pay both the compensation "
+        f"entered and {float(terms[overlap.route].investment_share):.0%} of the partner's investment not yet "
+        "written off. Under standard contract terms compensation on this route usually already repays that "
+        "investment, so the same money may be counted twice: check the compensation schedule, or set the "
+        "investment share for this route to 0."
+        for overlap in compensation_overlaps(inputs)
+    ]
     years = list(range(1, analysis.term_years + 1))
     worst = costliest_exit(table)
     expiry = table["expiry"][-1]
     summary = (
         f"The costliest way out is {labels[worst.route].lower()} at the end of year {worst.year}: "
-        f"{charts.pounds(worst.net_cost_gbp or 0.0)} net. Leaving at expiry, at the end of year "
+        f"{charts.pounds(worst.net_cost_gbp or 0.0)} net at the date of exit "
+        f"({charts.pounds(worst.net_cash_gbp or 0.0)} in cash). Leaving at expiry, at the end of year "
         f"{analysis.term_years}, costs {charts.pounds(expiry.net_cost_gbp or 0.0)}."
         if worst is not None
         else "No route is available in any year."
@@ -292,11 +301,17 @@ def exit_results(analysis: ExitAnalysis) -> dict[str, Any]:
         "worst": worst,
         "expiry": expiry,
         "break_years": break_years,
+        "overlaps": overlaps,
+        "discounting": adapters.exit_discounting_text(analysis),
     }
 
 
 def _initial_analysis(partnership: Any) -> dict[str, Any]:
-    initial: dict[str, Any] = {"term_years": partnership.term_years, "discount_rate": 0}
+    initial: dict[str, Any] = {
+        "term_years": partnership.term_years,
+        "discount_schedule": "standard",
+        "discount_rate": 0,
+    }
     if partnership.value_basis == "annual_charge" and partnership.estimated_value_gbp:
         initial["annual_charge_gbp"] = partnership.estimated_value_gbp
     elif partnership.estimated_value_gbp and partnership.term_years:

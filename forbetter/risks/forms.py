@@ -23,6 +23,7 @@ from forbetter.risks.models import (
     LIKELIHOOD_CHOICES,
     Allocation,
     ExitAnalysis,
+    ExitDiscounting,
     ImpactDistribution,
     OwnershipAction,
     OwnershipContact,
@@ -595,10 +596,12 @@ class ExitAnalysisForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms
             "redundancy_costs_gbp",
             "transition_costs_gbp",
             "reprocurement_costs_gbp",
+            "discount_schedule",
             "discount_rate",
             "notes",
         ]
         labels: ClassVar[dict[str, str]] = {
+            "discount_schedule": "How are the years left after leaving discounted?",
             "term_years": "Term in years",
             "annual_charge_gbp": "Annual charge in pounds",
             "replacement_annual_cost_gbp": "Annual cost of running the services another way, in pounds",
@@ -608,7 +611,7 @@ class ExitAnalysisForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms
             "redundancy_costs_gbp": "Redundancy costs in pounds",
             "transition_costs_gbp": "Transition costs in pounds",
             "reprocurement_costs_gbp": "Re-procurement costs in pounds",
-            "discount_rate": "Discount rate for the years left",
+            "discount_rate": "Flat discount rate (only for a flat rate)",
         }
         help_texts: ClassVar[dict[str, str]] = {
             "annual_charge_gbp": "What the council pays the partner each year: the charges it would "
@@ -622,10 +625,14 @@ class ExitAnalysisForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms
             "redundancy_costs_gbp": "One-off redundancy costs on exit.",
             "transition_costs_gbp": "Running both old and new arrangements, data migration, handover.",
             "reprocurement_costs_gbp": "Advisers and staff time to procure a new arrangement.",
-            "discount_rate": "As a fraction: 0.035 for the Green Book's 3.5%. "
-            "Enter 0 to leave the years left undiscounted.",
+            "discount_schedule": "The Green Book schedule is the default. The page shows each exit in cash "
+            "as well, and as a present value at the start of the contract so years can be compared.",
+            "discount_rate": "As a fraction, like 0.05 for 5%. Used only when you choose a flat rate.",
         }
-        widgets: ClassVar[dict[str, Any]] = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets: ClassVar[dict[str, Any]] = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "discount_schedule": forms.RadioSelect,
+        }
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
             "term_years": {
                 "required": "Enter the term in years",
@@ -664,8 +671,9 @@ class ExitAnalysisForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms
                 "required": "Enter the re-procurement costs (0 if none)",
                 **_money_messages("Re-procurement costs"),
             },
+            "discount_schedule": {"required": "Select how the years left are discounted"},
             "discount_rate": {
-                "required": "Enter the discount rate (0 for none)",
+                "required": "Enter the flat discount rate, like 0.05",
                 "invalid": "Discount rate must be a fraction, like 0.035",
                 "min_value": "Discount rate must be between 0 and 1, for example 0.035",
                 "max_value": "Discount rate must be between 0 and 1, for example 0.035",
@@ -684,6 +692,23 @@ class ExitAnalysisForm(NumericTextMixin, ModelLimitsMixin, GovukFormMixin, forms
         if len(set(years)) != len(years):
             raise forms.ValidationError("Enter each break year only once")
         return sorted(years)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["discount_rate"].required = False
+        schedule = self.fields["discount_schedule"]
+        assert isinstance(schedule, forms.ChoiceField)
+        schedule.choices = ExitDiscounting.choices
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        rate = data.get("discount_rate")
+        if data.get("discount_schedule") == ExitDiscounting.FLAT:
+            if not rate and "discount_rate" not in self.errors:
+                self.add_error("discount_rate", "Enter the flat discount rate, like 0.05")
+        elif "discount_rate" not in self.errors:
+            data["discount_rate"] = Decimal(0)
+        return data
 
     def _post_clean(self) -> None:
         pass

@@ -508,6 +508,12 @@ class ExitRoute(models.TextChoices):
     EXPIRY = "expiry", "Expiry"
 
 
+class ExitDiscounting(models.TextChoices):
+    STANDARD = "standard", "The Green Book standard schedule (3.5% a year for years 1 to 30, then 3%)"
+    FLAT = "flat", "A flat rate every year"
+    NONE = "none", "Not discounted: the years left at face value (cash)"
+
+
 class ExitAnalysis(models.Model):
     """What it would cost the council to end the partnership in each contract year, by each route."""
 
@@ -523,6 +529,9 @@ class ExitAnalysis(models.Model):
     redundancy_costs_gbp = money_field(default=Decimal(0))
     transition_costs_gbp = money_field(default=Decimal(0))
     reprocurement_costs_gbp = money_field(default=Decimal(0))
+    discount_schedule = models.CharField(
+        max_length=10, choices=ExitDiscounting.choices, default=ExitDiscounting.STANDARD
+    )
     discount_rate = fraction_field(default=Decimal(0))
     notes = models.TextField(blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

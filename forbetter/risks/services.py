@@ -512,38 +512,54 @@ def _store_results(run: SimulationRun, result: SimulationResult) -> None:
 
 
 def business_case_link() -> tuple[Callable[[Partnership], Any], Callable[..., Any]] | None:
-    """The business case area's two entry points for the risk adjustment, or None if that area is not
-    installed (it is built separately; this keeps the risk pages working without it)."""
+    """The business case area's two entry points for risk settings, or None if that area is not installed
+    (it is built separately; this keeps the risk pages working without it)."""
     try:
         from forbetter.appraisal.selectors import draft_versions_for
-        from forbetter.appraisal.services import business_case_set_risk_adjustment
+        from forbetter.appraisal.services import version_set_risk_settings
     except ImportError:
         return None
-    return draft_versions_for, business_case_set_risk_adjustment
+    return draft_versions_for, version_set_risk_settings
 
 
 def risk_adjustment_source(run: SimulationRun) -> str:
     finished = timezone.localtime(run.finished_at) if run.finished_at else None
     when = f" on {finished:%-d %B %Y}" if finished else ""
     return (
-        f"Council-retained P80 of Monte Carlo run {run.pk}{when}: {run.iterations:,} iterations, "
-        f"seed {run.seed}, rank correlation {run.correlation}, {run.inputs.count()} risks"
+        f"Seed and iterations of Monte Carlo run {run.pk}{when} ({run.iterations:,} iterations, seed "
+        f"{run.seed}, {run.inputs.count()} risks); each option's expected value is taken from the register"
     )
 
 
+BUSINESS_CASE_MAX_ITERATIONS = 200_000
+
+
 def simulation_apply_to_business_case(*, user: Any, run: SimulationRun, version: Any) -> Any:
-    """Use the run's council-retained P80 as the risk adjustment of a draft business-case version."""
+    """Link a draft business-case version to the register (decision record 0010, replacing 0005's P80).
+
+    The version then carries, per option, the expected value of the register's open quantified risks that
+    option keeps (refreshed from the register whenever the draft is appraised), and shows beside it a P-value
+    simulated with this run's seed and iterations. The run's council P80 itself is not put into any option:
+    it is already net of what the partner takes and would count the transfer twice."""
     _require_confidential_editor(user)
-    if run.status != RunStatus.FINISHED or run.council_p80_gbp is None:
+    if run.status != RunStatus.FINISHED:
         raise ValidationError("Only a finished run's results can be used in the business case")
     link = business_case_link()
     if link is None:
         raise ValidationError("The business case area is not available")
-    draft_versions_for, set_risk_adjustment = link
+    draft_versions_for, set_risk_settings = link
     if not draft_versions_for(run.partnership).filter(pk=version.pk).exists():
         raise ValidationError({"version": "Select a draft version of this partnership's business case"})
-    return set_risk_adjustment(
-        user=user, version=version, amount_gbp=run.council_p80_gbp, source=risk_adjustment_source(run)
+    return set_risk_settings(
+        user=user,
+        version=version,
+        data={
+            "include_register_risks": True,
+            "risk_seed": run.seed,
+            "risk_iterations": max(1_000, min(run.iterations, BUSINESS_CASE_MAX_ITERATIONS)),
+            "risk_note": risk_adjustment_source(run),
+        },
+        reason=f"Linked to the risk register through Monte Carlo run {run.pk}",
     )
 
 
@@ -561,6 +577,7 @@ ANALYSIS_FIELDS = (
     "redundancy_costs_gbp",
     "transition_costs_gbp",
     "reprocurement_costs_gbp",
+    "discount_schedule",
     "discount_rate",
     "notes",
 )

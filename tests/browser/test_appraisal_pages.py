@@ -66,7 +66,8 @@ def test_editor_works_through_the_business_case(page: Any, world: World, two_ver
 
     page.get_by_role("link", name="Results of version 2").click()
     assert page.get_by_role("heading", name="Ranking of the options").is_visible()
-    assert "stays cheapest unless" in page.locator("#switching + p + ul").inner_text()
+    assert "stays preferred unless" in page.locator("#switching + p + ul").inner_text()
+    assert "How the options are ranked" in page.locator("#ranking-rule").inner_text()
     assert_accessible(page)
 
     page.get_by_label("Contract lengths to compare, in years").fill("5, ten")
@@ -76,6 +77,10 @@ def test_editor_works_through_the_business_case(page: Any, world: World, two_ver
 
     page.get_by_role("link", name="Inputs of version 2").click()
     assert_accessible(page)
+    page.get_by_role("link", name="Change risk settings").click()
+    assert page.get_by_role("heading", name="Risk adjustment of version 2").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to version 2").click()
     page.get_by_role("link", name="Change “Option 1” and its lines").click()
     assert page.get_by_role("heading", name="Option: Option 1").is_visible()
     assert_accessible(page)
@@ -83,6 +88,21 @@ def test_editor_works_through_the_business_case(page: Any, world: World, two_ver
     page.get_by_role("button", name="Save option").click()
     assert "Years must be at least 1" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
+
+    page.get_by_role("link", name="Say who bears a risk or a category").click()
+    page.get_by_role("button", name="Save").click()
+    assert "Select a risk or a category" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.go_back()
+    page.go_back()
+
+    page.get_by_role("link", name="Remove “Option 1” and its lines").click()
+    assert "3 cash-flow lines" in page.locator("#what-goes").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove the option and its 3 lines").click()
+    assert "Enter why the option is being removed" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the option").click()
 
     page.get_by_role("link", name="Change Running cost").click()
     page.get_by_label("Values for years 0 to 3").fill("95, 95, ninety, 95")

@@ -301,10 +301,11 @@ def test_appraisal_of_three_options() -> None:
 
 def test_switching_values_worked_example() -> None:
     """Green Book (2022) chapter 5: a switching value is the change in a variable that makes the preferred
-    option lose its place. Hand calculation (flat 10%, NPCs A 250 < B 270 < C 300, runner-up B):
+    option lose its place. C has benefits (PV 10), so the options are ranked on net present value
+    (Green Book 5.3): NPVs A -250 > B -270 > C -290, runner-up B. Hand calculation (flat 10%):
     A's Staff (PV 200) may rise (270 - 250) / 200 = 10%; A's IT (PV 50) 20 / 50 = 40%;
     B's Fee (PV 240) must fall (250 - 270) / 240 = -8.33%; B's Setup (PV 30) -20 / 30 = -66.7%;
-    C's Fee (PV 300) must fall (250 - 300) / 300 = -16.7%."""
+    C's Fee (PV 300) must fall (-250 - -290)... i.e. by 40 / 300 = -13.3%."""
     result = appraise_options(_three_options(), schedule=0.1)
     found = {(s.option, s.label): s.change for s in result.switching_values}
     assert found == pytest.approx(
@@ -313,7 +314,7 @@ def test_switching_values_worked_example() -> None:
             ("A", "IT"): 0.4,
             ("B", "Fee"): -20 / 240,
             ("B", "Setup"): -20 / 30,
-            ("C", "Fee"): -50 / 300,
+            ("C", "Fee"): -40 / 300,
         }
     )
     assert switching_values(result) == result.switching_values

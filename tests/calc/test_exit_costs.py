@@ -20,6 +20,7 @@ from forbetter.calc.exit_costs import (
     ROUTES,
     ExitCostInputs,
     annuity_factor,
+    compensation_overlaps,
     costliest_exit,
     exit_cost,
     exit_cost_table,
@@ -44,6 +45,7 @@ WORKED = ExitCostInputs(
         "break_clause": {5: 250_000},
     },
     investment_share={"council_voluntary_termination": 1.0, "break_clause": 0.5},
+    discount_schedule="none",  # the hand calculations below are in cash
 )
 
 
@@ -156,7 +158,9 @@ def test_each_year_later_costs_exactly_one_more_years_charge_when_nothing_else_c
 ) -> None:
     """Undiscounted, with no investment, replacement or compensation: leaving a year later saves one fewer
     year of charges, so the net cost rises by exactly one annual charge."""
-    inputs = ExitCostInputs(term_years=term, annual_charge_gbp=charge, transition_costs_gbp=one_off)
+    inputs = ExitCostInputs(
+        term_years=term, annual_charge_gbp=charge, transition_costs_gbp=one_off, discount_schedule="none"
+    )
     costs = exit_cost_table(inputs)["council_default"]
     for earlier, later in itertools.pairwise(costs):
         assert later.net_cost_gbp is not None
@@ -173,3 +177,28 @@ def test_exit_costs_doctests_pass() -> None:
     result = doctest.testmod(exit_costs)
     assert result.attempted >= 10
     assert result.failed == 0
+
+
+def test_exit_costs_are_discounted_by_default_on_the_green_book_schedule() -> None:
+    """Rule EXIT-DISCOUNTED (HM Treasury Green Book (2022), Annex A6): with no schedule given, the years left
+    after an exit are discounted at the standard 3.5%; cash and present value are shown beside it.
+    Hand calculation, 3-year term, £1,000 a year, exit at the end of year 1: two years left,
+    A = 1/1.035 + 1/1.035^2 = 1.899694, so the charges saved are £1,899.69 at the exit date against £2,000
+    in cash, and the present value is that figure × DF_1 = 1/1.035."""
+    inputs = ExitCostInputs(term_years=3, annual_charge_gbp=1_000)
+    cost = exit_cost(inputs, route="council_default", year=1)
+    assert inputs.discount_schedule == "standard"
+    assert cost.charges_saved_gbp == pytest.approx(1_899.694, abs=0.001)
+    assert cost.net_cash_gbp == pytest.approx(-2_000)
+    assert cost.net_cost_gbp == pytest.approx(-1_899.694, abs=0.001)
+    assert cost.present_value_gbp == pytest.approx(-1_899.694 / 1.035, abs=0.001)
+
+
+def test_compensation_and_unamortised_investment_overlap_is_flagged() -> None:
+    """Rule EXIT-NO-DOUBLE-COUNT (HM Treasury, Standardisation of PFI Contracts v4 (2007), ch. 21):
+    compensation on voluntary termination already repays the partner's investment, so a year with both a
+    compensation amount and a share of the unamortised investment is flagged. In the worked example the
+    council pays compensation in years 3 and 5 and all of the investment (written off by year 5): only
+    year 3 overlaps; the break clause's year-5 compensation comes after the investment is written off."""
+    found = {overlap.route: overlap.years for overlap in compensation_overlaps(WORKED)}
+    assert found == {"council_voluntary_termination": (3,)}

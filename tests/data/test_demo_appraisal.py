@@ -73,8 +73,17 @@ def test_two_versions_one_frozen_by_cabinet_one_changing_the_bundle(seeded: Part
         assert all(10 <= o.years <= 15 for o in options)
         categories = {line.category for o in options for line in o.lines.all()}
         assert categories == set(LineCategory.values)
-        assert version.risk_adjustment_gbp > 0
-        assert version.risk_adjustment_source
+        assert version.risk_note
+    # Version 1 priced risks in lines; version 2 takes them from the register, each option keeping the
+    # expected value of the risks it bears: in-house all of them, the partnership the council's part.
+    assert not v1.include_register_risks
+    assert v2.include_register_risks
+    risks = {o.option.kind: o.risk for o in adapters.appraise_version(v2).options}
+    assert all(risk is not None and risk.expected_value_gbp > 0 for risk in risks.values())
+    assert risks[OptionKind.SSP].expected_value_gbp < risks[OptionKind.IN_HOUSE_AS_NOW].expected_value_gbp
+    assert (
+        risks[OptionKind.IN_HOUSE_AS_NOW].p_value_gbp > risks[OptionKind.IN_HOUSE_AS_NOW].expected_value_gbp
+    )
 
 
 def test_every_output_is_there_and_one_option_breaks_the_budget(seeded: Partnership) -> None:
@@ -125,7 +134,7 @@ def test_demo_pages_show_results_and_differences(seeded: Partnership) -> None:
     v1, v2 = _versions(seeded)
     results = client.get(reverse("appraisal:version-results", args=[seeded.pk, v2.pk])).content.decode()
     assert (
-        "Strategic partnership (SSP) stays cheapest unless its “Annual charge to the partner” costs rise"
+        "Strategic partnership (SSP) stays preferred unless its “Annual charge to the partner” costs rise"
         in results
     )
     assert results.count('<img src="data:image/svg+xml;base64,') == 5

@@ -14,6 +14,7 @@ from forbetter.appraisal.models import BusinessCaseVersion, PriceBase
 from forbetter.calc import appraisal as calc
 from tests.conftest import World
 from tests.web.test_appraisal_services import build_version, line_data
+from tests.web.test_risks_helpers import make_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -62,23 +63,28 @@ def test_the_discounted_cash_flow_table_adds_up_to_the_npc(world: World, editor:
         )
 
 
-def test_the_retained_risk_adds_exactly_its_share_to_the_npc(world: World, editor: User) -> None:
-    version = build_version(editor, world.ours, options=2)
+def test_risk_adjustment_is_expected_value_of_retained_risks(world: World, editor: User) -> None:
+    """Green Book (2022) 5.51-5.54, decision record 0010: each option adds the expected value of the register
+    risks it retains, spread over its years and discounted. One council risk (0.5 × PERT mean of 10k, 40k,
+    100k = 45k → 22,500) and one partner risk (the same figures, 22,500). In-house (Option 0) keeps both:
+    45,000; the partnership (Option 1, the register's allocation) keeps the council risk only: 22,500 — not
+    a council P80 multiplied again by a share, and not put undiscounted in year 0."""
+    version = build_version(editor, world.ours, options=2, years=3)
     before = {o.result.name: o.result.net_present_cost_gbp for o in _appraise(world, version).options}
-    services.option_update(
-        user=editor,
-        option=version.options.get(name="Option 1"),
-        data={"retained_risk_share": Decimal("0.25")},
+    make_risk(world.ours)
+    make_risk(world.ours, allocation="partner")
+    after = {o.result.name: o for o in _appraise(world, version).options}
+    factors = calc.discount_factors(3)
+    assert after["Option 0"].risk.expected_value_gbp == pytest.approx(45_000)
+    assert after["Option 1"].risk.expected_value_gbp == pytest.approx(22_500)
+    assert after["Option 0"].result.net_present_cost_gbp == pytest.approx(
+        before["Option 0"] + 15_000 * factors.sum()
     )
-    services.business_case_set_risk_adjustment(
-        user=editor, version=version, amount_gbp=Decimal(80), source="Register"
+    assert after["Option 1"].result.net_present_cost_gbp == pytest.approx(
+        before["Option 1"] + 7_500 * factors.sum()
     )
-    after = _appraise(world, version)
-    by_name = {o.result.name: o for o in after.options}
-    assert by_name["Option 0"].result.net_present_cost_gbp == pytest.approx(before["Option 0"] + 80)
-    assert by_name["Option 1"].result.net_present_cost_gbp == pytest.approx(before["Option 1"] + 20)
-    assert by_name["Option 1"].retained_risk_gbp == 20
-    assert services.RETAINED_RISK_LABEL in [line.label for line in by_name["Option 1"].result.lines]
+    assert after["Option 1"].risk.p_value_gbp > 0
+    assert calc.RISK_ADJUSTMENT_LABEL in [line.label for line in after["Option 1"].result.lines]
 
 
 def test_optimism_bias_applies_to_the_marked_lines_after_mitigation(world: World, editor: User) -> None:
@@ -104,8 +110,20 @@ def test_the_contract_length_as_appraised_gives_the_rankings_eac(world: World, e
     lengths = adapters.contract_lengths(appraised, option, [2, 4, 8])
     assert [c.years for c in lengths] == [2, 4, 8]
     assert lengths[1].equivalent_annual_cost_gbp == pytest.approx(option.result.equivalent_annual_cost_gbp)
-    # A longer contract repeats the last year's cost, spreading the year-0 set-up cost further.
-    assert lengths[2].equivalent_annual_cost_gbp < lengths[1].equivalent_annual_cost_gbp
+    assert [c.basis for c in lengths] == ["shortened", "priced", "extrapolated"]
+
+
+def test_contract_lengths_are_not_extrapolated_by_repeating_the_last_year(world: World, editor: User) -> None:
+    """Issue 9 item 4: a longer contract must not look cheaper just because the last year's cost is
+    repeated (that drops the next contract's set-up cost). Option 0 costs 150 in year 0 and 100 after: at
+    8 years the profile is repeated from year 0 (set-up cost again), so its EAC stays close to the 4-year
+    EAC instead of falling well below it, and the result says it is extrapolated."""
+    appraised = _appraise(world, build_version(editor, world.ours, options=1, years=4))
+    option = appraised.options[0]
+    four, eight = adapters.contract_lengths(appraised, option, [4, 8])
+    assert eight.extrapolated
+    assert "repeated" in eight.note
+    assert eight.equivalent_annual_cost_gbp == pytest.approx(four.equivalent_annual_cost_gbp, rel=0.02)
 
 
 def test_affordability_uses_costs_before_optimism_bias_in_the_budgets_price_base(

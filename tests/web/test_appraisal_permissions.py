@@ -22,10 +22,12 @@ from forbetter.appraisal.models import (
     BusinessCaseVersion,
     CashflowLine,
     OptimismBiasContribution,
+    OptionRiskShare,
 )
 from forbetter.partnerships.models import Partnership, ServiceArea
 from tests.conftest import World
 from tests.web.test_appraisal_services import build_version, line_data
+from tests.web.test_risks_helpers import category
 
 READ_URLS = ["cases", "version", "version-results", "compare", "baselines"]
 EDIT_URLS = [
@@ -35,6 +37,8 @@ EDIT_URLS = [
     "version-freeze",
     "option-create",
     "option",
+    "option-delete",
+    "option-risk-share-add",
     "line-create",
     "line-edit",
     "contribution-add",
@@ -44,7 +48,7 @@ EDIT_URLS = [
 ]
 POST_ONLY_URLS = [
     "version-copy",
-    "option-delete",
+    "option-risk-share-delete",
     "option-from-baselines",
     "line-delete",
     "contribution-delete",
@@ -95,10 +99,18 @@ def _records(editor: User, partnership: Partnership, index: int = 0) -> dict[str
             "as_at": dt.date(2026, 1, 1),
         },
     )
+    share = services.option_risk_share_set(
+        user=editor,
+        option=option,
+        category=category(),
+        council_share=Decimal("0.5"),
+        reason="Shared with the partner",
+    )
     return {
         "partnership": partnership,
         "version": version,
         "option": option,
+        "share": share,
         "line": option.lines.first(),
         "contribution": contribution,
         "baseline": baseline,
@@ -113,12 +125,17 @@ def _url(name: str, records: dict[str, Any]) -> str:
         kwargs["case_pk"] = version.business_case_id
     if name.startswith(("version", "option", "line", "contribution")):
         kwargs["version_pk"] = version.pk
-    if name.startswith(("option-delete", "option-from", "line", "contribution")) or name == "option":
+    if (
+        name.startswith(("option-delete", "option-from", "option-risk", "line", "contribution"))
+        or name == "option"
+    ):
         kwargs["option_pk"] = records["option"].pk
     if name in ("line-edit", "line-delete"):
         kwargs["line_pk"] = records["line"].pk
     if name == "contribution-delete":
         kwargs["contribution_pk"] = records["contribution"].pk
+    if name == "option-risk-share-delete":
+        kwargs["share_pk"] = records["share"].pk
     if name in ("baseline", "measure-create", "measure-delete"):
         kwargs["baseline_pk"] = records["baseline"].pk
     if name == "measure-delete":
@@ -174,7 +191,9 @@ def test_post_only_actions_by_role_and_visibility(world: World, editor: User, ro
         assert client.post(url).status_code == expected, (name, role, which)
         changed = {
             "version-copy": lambda r: r["version"].business_case.versions.count() == 2,
-            "option-delete": lambda r: not r["version"].options.exists(),
+            "option-risk-share-delete": lambda r: (
+                not OptionRiskShare.objects.filter(pk=r["share"].pk).exists()
+            ),
             "option-from-baselines": lambda r: r["option"].lines.count() == 4,
             "line-delete": lambda r: not CashflowLine.objects.filter(pk=r["line"].pk).exists(),
             "contribution-delete": lambda r: (

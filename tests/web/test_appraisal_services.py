@@ -26,6 +26,7 @@ from forbetter.appraisal.models import (
 from forbetter.partnerships.evidence import candidates_for
 from forbetter.partnerships.models import Partnership, ServiceArea
 from tests.conftest import World
+from tests.web.test_risks_helpers import category
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,6 @@ def build_version(
                 "name": f"Option {index}",
                 "kind": OptionKind.IN_HOUSE_AS_NOW if index == 0 else OptionKind.SSP,
                 "years": years,
-                "retained_risk_share": Decimal(1),
                 "optimism_bias_category": "outsourcing" if index else "",
             },
         )
@@ -184,14 +184,19 @@ def test_rule_version_frozen_nothing_in_a_frozen_version_can_change(world: World
             user=editor, version=version, data={"name": "X", "kind": "other", "years": 3}
         ),
         lambda: services.option_update(user=editor, option=option, data={"years": 5}),
-        lambda: services.option_delete(user=editor, option=option),
+        lambda: services.option_delete(user=editor, option=option, reason="Withdrawn"),
         lambda: services.line_update(user=editor, line=line, data={}, values=[Decimal(1)] * 3),
         lambda: services.line_delete(user=editor, line=line),
         lambda: services.contribution_add(
             user=editor, option=option, factor="X", contribution=Decimal("0.1"), mitigation=Decimal("0.1")
         ),
-        lambda: services.business_case_set_risk_adjustment(
-            user=editor, version=version, amount_gbp=Decimal(1), source="x"
+        lambda: services.version_set_risk_settings(user=editor, version=version, data={"risk_seed": 3}),
+        lambda: services.option_risk_share_set(
+            user=editor,
+            option=option,
+            category=category(),
+            council_share=Decimal(0),
+            reason="Partner takes service risk",
         ),
         lambda: services.version_freeze(user=editor, version=version, reason="Again"),
     ]
@@ -214,10 +219,19 @@ def test_a_new_version_copies_every_input(world: World, editor: User) -> None:
         budget_prices="real",
         budget_gbp=[Decimal(200)] * 3,
     )
-    services.business_case_set_risk_adjustment(
-        user=editor, version=version, amount_gbp=Decimal(40), source="Register"
+    services.version_set_risk_settings(
+        user=editor, version=version, data={"risk_seed": 7, "risk_percentile": 90, "risk_note": "Run 3"}
     )
     ssp = version.options.get(name="Option 1")
+    services.option_risk_share_set(
+        user=editor,
+        option=ssp,
+        category=category(),
+        council_share=Decimal("0.3"),
+        first_year=1,
+        last_year=2,
+        reason="Shared service risk",
+    )
     services.contribution_add(
         user=editor, option=ssp, factor="Complexity", contribution=Decimal("0.5"), mitigation=Decimal("0.4")
     )
@@ -232,8 +246,11 @@ def test_a_new_version_copies_every_input(world: World, editor: User) -> None:
         return (
             v.discount_schedule,
             v.discount_rate,
-            v.risk_adjustment_gbp,
-            v.risk_adjustment_source,
+            v.include_register_risks,
+            v.risk_percentile,
+            v.risk_seed,
+            v.risk_iterations,
+            v.risk_note,
             [(r.year, r.rate) for r in v.deflator_rates.all()],
             [(b.year, b.amount_gbp) for b in v.budget_years.all()],
             [
@@ -242,6 +259,12 @@ def test_a_new_version_copies_every_input(world: World, editor: User) -> None:
                     o.kind,
                     o.years,
                     o.optimism_bias_upper_bound,
+                    o.optimism_bias_lower_bound,
+                    o.risk_bearer,
+                    [
+                        (r.risk_id, r.category_id, r.council_share, r.first_year, r.last_year, r.reason)
+                        for r in o.risk_shares.all()
+                    ],
                     [(c.factor, c.contribution, c.mitigation) for c in o.contributions.all()],
                     [
                         (
@@ -261,27 +284,26 @@ def test_a_new_version_copies_every_input(world: World, editor: User) -> None:
     assert AppraisalOption.objects.filter(version=version).count() == 2  # the original keeps its own rows
 
 
-def test_risk_adjustment_interface_for_the_risk_area(world: World, editor: User) -> None:
+def test_risk_settings_interface_for_the_risk_area(world: World, editor: User) -> None:
     version = build_version(editor, world.ours)
     assert list(selectors.draft_versions_for(world.ours)) == [version]
-    result = services.business_case_set_risk_adjustment(
-        user=editor, version=version, amount_gbp=Decimal("125000.50"), source="Monte Carlo P80, seed 7"
+    result = services.version_set_risk_settings(
+        user=editor,
+        version=version,
+        data={
+            "include_register_risks": True,
+            "risk_seed": 7,
+            "risk_iterations": 50_000,
+            "risk_note": "Run 3",
+        },
+        reason="Linked to run 3",
     )
     version.refresh_from_db()
     assert result == version
-    assert (version.risk_adjustment_gbp, version.risk_adjustment_source) == (
-        Decimal("125000.50"),
-        "Monte Carlo P80, seed 7",
-    )
-    assert version.history.first().history_change_reason == "Risk adjustment set"
+    assert (version.risk_seed, version.risk_iterations, version.risk_note) == (7, 50_000, "Run 3")
+    assert version.history.first().history_change_reason == "Linked to run 3"
     with pytest.raises(ValidationError):
-        services.business_case_set_risk_adjustment(
-            user=editor, version=version, amount_gbp=Decimal(-1), source="x"
-        )
-    with pytest.raises(ValidationError):
-        services.business_case_set_risk_adjustment(
-            user=editor, version=version, amount_gbp=Decimal(1), source=" "
-        )
+        services.version_set_risk_settings(user=editor, version=version, data={"risk_iterations": 10})
     services.version_freeze(user=editor, version=version, reason="Approved")
     assert list(selectors.draft_versions_for(world.ours)) == []
     assert list(selectors.draft_versions_for(world.theirs)) == []

@@ -171,8 +171,8 @@ def test_line_form_refuses_optimism_bias_on_benefits(world: World, editor: User)
         ({"years": "abc"}, "Years must be a whole number, like 10"),
         ({"years": "0"}, "Years must be at least 1"),
         ({"years": "51"}, "Years must be 50 or fewer"),
-        ({"retained_risk_share": "40"}, "Enter the share as a fraction from 0 to 1, like 0.4 for 40%"),
-        ({"retained_risk_share": "-0.1"}, "The share cannot be negative"),
+        ({"risk_bearer": "partner"}, "Select a valid choice"),
+        ({"change_reason": ""}, "Say why you are changing the option"),
         ({"name": "Option 1"}, "This version already has an option with that name"),
     ],
 )
@@ -185,13 +185,14 @@ def test_option_form_refuses_bad_input(
         "name": "Option 0",
         "kind": "in_house_as_now",
         "years": "3",
-        "retained_risk_share": "1",
+        "risk_bearer": "council",
         "optimism_bias_category": "",
+        "change_reason": "Correcting the years",
     } | changes
     page = client_for(editor).post(version_url("option", version, option_pk=option.pk), data).content.decode()
     assert message in page
     option.refresh_from_db()
-    assert (option.name, option.years, option.retained_risk_share) == ("Option 0", 3, Decimal(1))
+    assert (option.name, option.years, option.risk_bearer) == ("Option 0", 3, "council")
 
 
 def test_mitigation_form_refuses_contributions_over_one(world: World, editor: User) -> None:
@@ -307,7 +308,7 @@ def _two_versions(world: World, editor: User) -> tuple[BusinessCaseVersion, Busi
     second = services.version_create_from(user=editor, version=first)
     line = CashflowLine.objects.get(option__version=second, option__name="Option 1", label="Running cost")
     services.line_update(user=editor, line=line, data={}, values=[Decimal(90)] * 3)
-    services.option_delete(user=editor, option=second.options.get(name="Option 0"))
+    services.option_delete(user=editor, option=second.options.get(name="Option 0"), reason="Not viable")
     services.option_create(
         user=editor, version=second, data={"name": "Shared", "kind": "shared_service", "years": 3}
     )
@@ -385,7 +386,7 @@ def test_results_page_shows_every_output(world: World, editor: User) -> None:
     )
     assert switching.change is not None
     assert (
-        "Option 0 stays cheapest unless its “Running cost” costs rise by more than "
+        "Option 0 stays preferred unless its “Running cost” costs rise by more than "
         f"{percentage(switching.change)}." in page
     )
     npc = engine.option("Option 0").net_present_cost_gbp

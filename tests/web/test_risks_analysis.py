@@ -215,7 +215,10 @@ def test_running_run_shows_how_far_it_has_got(world: World, editor: User) -> Non
     assert "40% of the iterations are simulated" in page
 
 
-def test_council_p80_becomes_the_business_case_risk_adjustment(world: World, editor: User) -> None:
+def test_using_a_run_links_the_register_and_never_applies_the_council_p80(world: World, editor: User) -> None:
+    """Decision record 0010 (Green Book 5.51-5.54): the council P80 is already net of the partner's part,
+    so it is not put into the business case; the version is linked to the register (each option then keeps
+    the expected value of the risks it bears) and takes the run's seed and iterations for its P-value."""
     from forbetter.appraisal.services import business_case_create
 
     case = business_case_create(user=editor, partnership=world.ours, title="Outline business case")
@@ -223,15 +226,18 @@ def test_council_p80_becomes_the_business_case_risk_adjustment(world: World, edi
     run = make_finished_run(world.ours, editor)
     client = client_for(editor)
     url = reverse("risks:run-apply", args=[world.ours.pk, run.pk])
-    assert "Outline business case, version 1" in client.get(url).content.decode()
+    form = client.get(url).content.decode()
+    assert "Outline business case, version 1" in form
+    assert "is not put into any option" in form
     missing = client.post(url, {"version": ""})
     assert "Select the business case version" in missing.content.decode()
     response = client.post(url, {"version": str(version.pk)})
     assert response.status_code == 302
     version.refresh_from_db()
-    assert version.risk_adjustment_gbp == Decimal("35000")
-    assert f"Monte Carlo run {run.pk}" in version.risk_adjustment_source
-    assert "1,000 iterations, seed 7" in version.risk_adjustment_source
+    assert version.include_register_risks
+    assert (version.risk_seed, version.risk_iterations) == (7, 1_000)
+    assert f"Monte Carlo run {run.pk}" in version.risk_note
+    assert not hasattr(version, "risk_adjustment_gbp")
 
 
 def test_business_case_link_missing_is_explained_not_an_error(
@@ -282,6 +288,7 @@ EXIT_FORM = {
     "redundancy_costs_gbp": "50000",
     "transition_costs_gbp": "300000",
     "reprocurement_costs_gbp": "250000",
+    "discount_schedule": "none",
     "discount_rate": "0",
     "notes": "",
 }
@@ -320,6 +327,8 @@ def test_exit_analysis_worked_example_through_the_pages(world: World, editor: Us
         ),
         ({"break_years_text": "10"}, "Break years must be between 1 and 9, before the last year of the term"),
         ({"discount_rate": "3.5"}, "Discount rate must be between 0 and 1, for example 0.035"),
+        ({"discount_schedule": "flat", "discount_rate": ""}, "Enter the flat discount rate, like 0.05"),
+        ({"discount_schedule": ""}, "Select how the years left are discounted"),
         ({"annual_charge_gbp": "-5"}, "Annual charge cannot be negative"),
         ({"term_years": "0"}, "Term must be at least 1 year"),
         ({"partner_investment_gbp": ""}, "Enter the partner&#x27;s investment (0 if none)"),
@@ -376,7 +385,7 @@ def test_engine_error_on_stored_exit_inputs_is_shown_not_raised(
 
     monkeypatch.setattr("forbetter.risks.analysis_views.exit_cost_table", refuse)
     page = client_for(editor).get(reverse("risks:exit", args=[world.ours.pk])).content.decode()
-    assert "The figures cannot be worked out from the inputs: term_years: must be from 1 to 50" in page
+    assert "The figures cannot be worked out from the inputs: Term: must be from 1 to 50" in page
 
 
 def test_partner_user_cannot_read_runs_or_exit_costs(world: World, editor: User) -> None:
@@ -391,3 +400,43 @@ def test_partner_user_cannot_read_runs_or_exit_costs(world: World, editor: User)
         response = client.get(url)
         assert response.status_code == 403
         assert "confidential to the council" in response.content.decode()
+
+
+def test_exit_costs_are_discounted_by_default_and_show_cash_and_present_value(
+    world: World, editor: User
+) -> None:
+    """Rule EXIT-DISCOUNTED (Green Book 2022, Annex A6): a new analysis is discounted on the standard
+    schedule; the page shows each exit's cost at the exit date, in cash and as a present value. Year 3 of
+    the worked example: charges saved 2,000,000 × A(3, 7) instead of 14,000,000, with A the sum of
+    1/1.035^j for j = 1..7."""
+    client = client_for(editor)
+    pk = world.ours.pk
+    form = client.get(reverse("risks:exit-edit", args=[pk])).content.decode()
+    assert 'value="standard" checked' in form
+    client.post(reverse("risks:exit-edit", args=[pk]), {**EXIT_FORM, "discount_schedule": "standard"})
+    client.post(
+        reverse("risks:exit-schedule", args=[pk, "council_voluntary_termination"]),
+        {"investment_share": "1", "year_3": "1000000"},
+    )
+    page = client.get(reverse("risks:exit", args=[pk])).content.decode()
+    annuity = sum(1.035**-j for j in range(1, 8))
+    net = 1_000_000 + 2_000_000 + 150_000 + 550_000 - 200_000 * annuity
+    assert f"£{round(net):,}" in page
+    assert "£2,300,000" in page  # the same exit in cash
+    assert f"£{round(net / 1.035**3):,}" in page  # its present value at the start of the contract
+    assert "Green Book standard schedule" in page
+
+
+def test_compensation_and_unamortised_investment_overlap_is_warned(world: World, editor: User) -> None:
+    """Rule EXIT-NO-DOUBLE-COUNT (HM Treasury SoPC4, ch. 21): voluntary-termination compensation in year 3
+    while the council also pays all of the partner's unamortised investment: the page warns and names it."""
+    client = client_for(editor)
+    pk = world.ours.pk
+    client.post(reverse("risks:exit-edit", args=[pk]), EXIT_FORM)
+    client.post(
+        reverse("risks:exit-schedule", args=[pk, "council_voluntary_termination"]),
+        {"investment_share": "1", "year_3": "1000000", "year_7": "500000"},
+    )
+    page = client.get(reverse("risks:exit", args=[pk])).content.decode()
+    assert "Compensation and the partner's unamortised investment may overlap" in page
+    assert "Council voluntary termination: in year 3 the council would pay both" in page

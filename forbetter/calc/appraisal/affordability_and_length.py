@@ -7,9 +7,9 @@ exports.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 
@@ -78,13 +78,98 @@ def affordability(
     return Affordability(budget_base, tuple(headroom.tolist()), breaches)
 
 
+LENGTH_PRICED: Final = "priced"
+LENGTH_SHORTENED: Final = "shortened"
+LENGTH_EXTRAPOLATED: Final = "extrapolated"
+
+
 @dataclass(frozen=True)
 class ContractLengthCost:
-    """NPC and EAC of one contract length, in real year-0 pounds."""
+    """NPC and EAC of one contract length, in real year-0 pounds, with how its cost profile was found."""
 
     years: int
     net_present_cost_gbp: float
     equivalent_annual_cost_gbp: float
+    basis: str = LENGTH_PRICED  # priced, shortened or extrapolated
+    note: str = ""
+
+    @property
+    def extrapolated(self) -> bool:
+        return self.basis == LENGTH_EXTRAPOLATED
+
+
+def length_profile(
+    priced: Mapping[int, Sequence[float] | FloatArray], *, length: int
+) -> tuple[FloatArray, str, str]:
+    """The real yearly costs of a contract of ``length`` years from the profiles actually priced, with how
+    they were found (Rule LENGTH-PRICED-PROFILE):
+
+    * a length that was priced uses its own profile ("priced");
+    * a shorter length uses the first years of the shortest longer profile ("shortened"; end-of-contract
+      costs such as exit and handover stay where that profile put them, so say so);
+    * a longer length repeats the longest priced profile from its year 0, as a new contract on the same
+      terms, transition and procurement included ("extrapolated"). It never repeats the last year's cost:
+      that would leave out the next contract's one-off costs and so favour the longest term.
+
+    >>> profile, basis, _ = length_profile({3: [50.0, 10.0, 10.0]}, length=5)
+    >>> profile.tolist(), basis
+    ([50.0, 10.0, 10.0, 50.0, 10.0], 'extrapolated')
+    """
+    n = _whole(length, field="length")
+    if not priced:
+        raise InputError("priced", "must give at least one priced cost profile")
+    profiles = {}
+    for years, values in priced.items():
+        profile = _money(values, field=f"priced[{years}]")
+        if profile.size != years:
+            raise InputError(f"priced[{years}]", f"must list {years} yearly costs, got {profile.size}")
+        profiles[years] = profile
+    if n in profiles:
+        return profiles[n], LENGTH_PRICED, f"priced at {n} years"
+    longer = [years for years in profiles if years > n]
+    if longer:
+        source = min(longer)
+        return (
+            profiles[source][:n],
+            LENGTH_SHORTENED,
+            f"the first {n} years of the {source}-year priced profile (not priced at {n} years; costs "
+            f"that fall at the end of a contract stay in year {source - 1})",
+        )
+    source = max(profiles)
+    repeats = np.resize(profiles[source], n)
+    return (
+        repeats,
+        LENGTH_EXTRAPOLATED,
+        f"extrapolated: not priced beyond {source} years, so the {source}-year profile is repeated from its "
+        f"year 0 (a new contract on the same terms, its one-off costs included) to make {n} years",
+    )
+
+
+def equivalent_annual_cost_by_priced_length(
+    priced: Mapping[int, Sequence[float] | FloatArray],
+    *,
+    lengths: Sequence[int],
+    schedule: Schedule = STANDARD,
+) -> tuple[ContractLengthCost, ...]:
+    """EAC at each contract length from the profiles priced (see :func:`length_profile`), each result
+    saying whether its length was priced, shortened or extrapolated. EAC_n = NPC_n / sum_{t<n} DF_t.
+
+    >>> costs = {5: [300.0, 100.0, 100.0, 100.0, 100.0]}
+    >>> [(c.years, c.basis) for c in equivalent_annual_cost_by_priced_length(costs, lengths=[3, 5, 10])]
+    [(3, 'shortened'), (5, 'priced'), (10, 'extrapolated')]
+    """
+    items = _sequence(lengths, field="lengths", what="contract lengths in years")
+    if not items:
+        raise InputError("lengths", "must list at least one contract length")
+    chosen = _schedule(schedule)
+    wanted = [_whole(n, field=f"lengths[{k}]") for k, n in enumerate(items)]
+    factors = _factors(max(wanted), chosen)
+    results = []
+    for n in wanted:
+        costs, basis, note = length_profile(priced, length=n)
+        npc = float(costs @ factors[:n])
+        results.append(ContractLengthCost(n, npc, npc / float(factors[:n].sum()), basis, note))
+    return tuple(results)
 
 
 def equivalent_annual_cost_by_length(

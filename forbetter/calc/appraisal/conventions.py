@@ -36,6 +36,11 @@ DISCOUNT_SCHEDULES: Final = MappingProxyType({STANDARD: GREEN_BOOK_STANDARD_BAND
 KINDS: Final = ("cost", "benefit")
 PRICE_BASES: Final = ("real", "nominal")
 EAC_CONVENTION: Final = "years 0..n-1"
+RANK_BY_NPC: Final = "npc"
+RANK_BY_NPV: Final = "npv"
+RANKING_RULES: Final = (RANK_BY_NPC, RANK_BY_NPV)
+ENGINE_VERSION: Final = "appraisal engine 2 (2026-12): expected-value risk adjustment, NPV ranking"
+"""Stored with the figures of a frozen business-case version, so a reader knows which rules made them."""
 MAX_YEARS: Final = 1000
 MAX_OPTIMISM_BIAS: Final = 2.0  # the highest upper bound in the guidance (equipment and development, 200%)
 # Bounds that keep every sum finite in float64 (no inf, so no NaN): £1e15 is far beyond any council budget.

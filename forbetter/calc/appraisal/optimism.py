@@ -104,21 +104,45 @@ def _contributions(value: object, *, field: str) -> tuple[tuple[float, float], .
     return tuple(pairs)
 
 
-def optimism_bias(*, upper_bound: float, contributions: Sequence[Sequence[float]] = ()) -> float:
-    """Optimism bias to apply, as a fraction: OB = upper_bound x (1 - sum_i contribution_i x mitigation_i).
+def optimism_bias_lower_bound(category: str) -> float:
+    """The Green Book lower bound for a project type: mitigation cannot take optimism bias below it.
+
+    >>> optimism_bias_lower_bound("standard_buildings")
+    0.02
+    """
+    bounds = {c.key: c.lower_bound for c in optimism_bias_table().categories}
+    if category not in bounds:
+        raise InputError(
+            "category", f"unknown optimism bias category {category!r}: use one of {sorted(bounds)}"
+        )
+    return bounds[category]
+
+
+def optimism_bias(
+    *, upper_bound: float, contributions: Sequence[Sequence[float]] = (), lower_bound: float = 0.0
+) -> float:
+    """Optimism bias to apply, as a fraction:
+    OB = max(lower_bound, upper_bound x (1 - sum_i contribution_i x mitigation_i)).
 
     ``contributions`` lists [contribution, mitigation] pairs: the share of the upper bound that comes from
     one risk area, and the share of that risk the project has mitigated, each from 0 to 1; the
-    contributions add up to at most 1. The result is never negative, so it never reduces a cost.
+    contributions add up to at most 1. Rule OB-LOWER-BOUND: mitigation never takes the bias below the
+    guidance's lower bound for the project type (the figure well-managed projects achieved), so the result
+    is at least ``lower_bound`` and never negative.
 
-    Source: HM Treasury, Supplementary Green Book Guidance: Optimism Bias (2003), section 3.
+    Source: HM Treasury, Supplementary Green Book Guidance: Optimism Bias (2003), section 3 and Table 1.
 
     >>> round(optimism_bias(upper_bound=0.41, contributions=[(0.5, 0.6), (0.5, 0.2)]), 6)
     0.246
+    >>> optimism_bias(upper_bound=0.24, contributions=[(1.0, 1.0)], lower_bound=0.02)
+    0.02
     """
     bound = _upper_bound(upper_bound, field="upper_bound")
+    lower = _upper_bound(lower_bound, field="lower_bound")
+    if lower > bound:
+        raise InputError("lower_bound", f"must not be above the upper bound ({bound:g}), got {lower:g}")
     pairs = _contributions(contributions, field="contributions")
-    return max(0.0, bound * (1.0 - sum(c * m for c, m in pairs)))
+    return max(lower, bound * (1.0 - sum(c * m for c, m in pairs)))
 
 
 def apply_optimism_bias(values_gbp: Sequence[float] | FloatArray, *, optimism_bias: float) -> FloatArray:

@@ -28,6 +28,8 @@ from forbetter.calc.appraisal.conventions import (
     EAC_CONVENTION,
     KINDS,
     PRICE_BASES,
+    RANK_BY_NPC,
+    RANK_BY_NPV,
     STANDARD,
     Deflator,
     FloatArray,
@@ -49,9 +51,12 @@ class CashflowLine:
     kind: Literal["cost", "benefit"]
     prices: Literal["real", "nominal"]
     values_gbp: Sequence[float]
+    prices_risk: bool = False  # the line is a priced risk (a quantified risk adjustment or a contingency)
 
     def __post_init__(self) -> None:
         _text(self.label, field="label")
+        if not isinstance(self.prices_risk, bool):
+            raise InputError("prices_risk", f"must be true or false, got {_describe(self.prices_risk)}")
         _word(self.kind, KINDS, field="kind")
         _word(self.prices, PRICE_BASES, field="prices")
         object.__setattr__(self, "values_gbp", tuple(_money(self.values_gbp, field="values_gbp").tolist()))
@@ -59,14 +64,22 @@ class CashflowLine:
 
 @dataclass(frozen=True)
 class OptimismBiasAdjustment:
-    """Optimism bias for an option: the upper bound, the cost lines it applies to, and its mitigation."""
+    """Optimism bias for an option: the upper bound, the cost lines it applies to, its mitigation, and the
+    guidance's lower bound for the project type, below which mitigation cannot take it."""
 
     upper_bound: float
     applies_to: Sequence[str]
     contributions: Sequence[Sequence[float]] = ()
+    lower_bound: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "upper_bound", _upper_bound(self.upper_bound, field="upper_bound"))
+        lower = _upper_bound(self.lower_bound, field="lower_bound")
+        if lower > self.upper_bound:
+            raise InputError(
+                "lower_bound", f"must not be above the upper bound ({self.upper_bound:g}), got {lower:g}"
+            )
+        object.__setattr__(self, "lower_bound", lower)
         labels = _sequence(self.applies_to, field="applies_to", what="line labels")
         if not labels:
             raise InputError("applies_to", "must name at least one cost line")
@@ -78,7 +91,9 @@ class OptimismBiasAdjustment:
     @property
     def fraction(self) -> float:
         """The optimism bias applied, OB (see :func:`optimism_bias`)."""
-        return optimism_bias(upper_bound=self.upper_bound, contributions=self.contributions)
+        return optimism_bias(
+            upper_bound=self.upper_bound, contributions=self.contributions, lower_bound=self.lower_bound
+        )
 
 
 @dataclass(frozen=True)
@@ -165,9 +180,11 @@ class OptionAppraisal:
     annuity_equivalent_annual_cost_gbp: float  # Green Book annuity over years 1 ... n
     discount_factors: tuple[float, ...]
     optimism_bias: float  # the fraction applied; 0 when none
-    rank: int  # 1 = lowest net present cost
+    rank: int  # 1 = preferred under the appraisal's ranking rule (see Appraisal.ranking_rule)
     rank_by_equivalent_annual_cost: int
     lines: tuple[LinePresentValue, ...]
+    rank_by_net_present_cost: int = 0  # 1 = lowest net present cost
+    rank_by_net_present_value: int = 0  # 1 = highest net present value
 
 
 @dataclass(frozen=True)
@@ -189,9 +206,11 @@ class Appraisal:
 
     schedule: Schedule
     options: tuple[OptionAppraisal, ...]
-    preferred: str  # the option with the lowest net present cost (ties go to the first listed)
+    preferred: str  # rank 1 under ``ranking_rule`` (ties go to the first listed)
     switching_values: tuple[SwitchingValue, ...]
     eac_convention: str = EAC_CONVENTION
+    ranking_rule: str = RANK_BY_NPC  # "npc": lowest net present cost; "npv": highest net present value
+    warnings: tuple[str, ...] = ()
 
     def option(self, name: str) -> OptionAppraisal:
         """The result for the option called ``name``."""
@@ -212,6 +231,32 @@ def rank_lowest_first(values: Sequence[float]) -> tuple[int, ...]:
     return tuple(ranks)
 
 
+def ranking_rule(results: Sequence[tuple[float, float]]) -> str:
+    """Rule RANKING-NPSV: with benefits present, options are ranked on net present (social) value, highest
+    first; with none (every option's present value of benefits is zero) on net present cost, lowest first.
+
+    ``results`` lists (net present cost, present value of benefits) per option. Source: HM Treasury, The
+    Green Book (2022), paragraphs 5.3 and 6.2: the preferred option offers the best net present social
+    value; cost-effectiveness (lowest net present cost) is used when benefits are the same or not valued.
+
+    >>> ranking_rule([(100.0, 0.0), (90.0, 0.0)]), ranking_rule([(100.0, 150.0), (90.0, 0.0)])
+    ('npc', 'npv')
+    """
+    return RANK_BY_NPV if any(benefits != 0 for _, benefits in results) else RANK_BY_NPC
+
+
+def ranking_scores(results: Sequence[tuple[float, float]], rule: str) -> list[float]:
+    """The figure each option is ranked on, lowest best: NPC under "npc", -NPV = NPC - PV(benefits) under
+    "npv". A cost line's change moves both by the same amount, so switching values work on either.
+
+    >>> ranking_scores([(100.0, 150.0)], "npv")
+    [-50.0]
+    """
+    if rule == RANK_BY_NPV:
+        return [npc - benefits for npc, benefits in results]
+    return [npc for npc, _ in results]
+
+
 def _deflator_for(options: Sequence[Option], deflator: Deflator | None, years: int) -> FloatArray:
     """Price index for the longest option, checking that every nominal line has a deflator that covers it."""
     nominal = [
@@ -229,9 +274,10 @@ def _deflator_for(options: Sequence[Option], deflator: Deflator | None, years: i
                 "deflator rate such as 0.02, or one rate per year, or enter real prices",
             )
         return np.ones(years)
-    longest = max((option for _, _, option, _ in nominal), key=lambda option: option.years, default=None)
-    needed = longest.years if longest else 1
-    needed_by = f"option {longest.name!r}, which has nominal prices over {needed} years" if longest else ""
+    # Rule DEFLATOR-COVERS-OPTIONS: a yearly series must cover every option's years; it is never extended.
+    longest = max(options, key=lambda option: option.years)
+    needed = longest.years
+    needed_by = f"option {longest.name!r}, which runs for {needed} years; a shorter series is not extended"
     rates = _deflator_rates(deflator, years=needed, needed_by=needed_by)
     index = np.ones(years)
     index[1:needed] = np.cumprod(1.0 + rates)
@@ -267,9 +313,11 @@ def appraise_options(
     """Appraise delivery options: NPC, PV of benefits, NPV, EAC, ranks, preferred option, switching values.
 
     For each option: nominal lines are deflated to year-0 prices (``deflator`` is required if any line is
-    nominal), optimism bias uplifts the named cost lines, then NPC = sum of cost-line PVs,
-    NPV = PV(benefits) - NPC and EAC = NPC / sum_{t=0}^{n-1} DF_t. Rank 1 is the lowest NPC and is the
-    preferred option. Switching values are described in :func:`switching_values`.
+    nominal; a yearly list must cover the longest option), optimism bias uplifts the named cost lines,
+    then NPC = sum of cost-line PVs, NPV = PV(benefits) - NPC and EAC = NPC / sum_{t=0}^{n-1} DF_t. Rank 1
+    is the preferred option under :func:`ranking_rule`: the highest NPV when any option has benefits, else
+    the lowest NPC. Switching values (on the same rule) are described in :func:`switching_values`;
+    ``warnings`` come from :func:`appraisal_warnings`.
 
     Source: HM Treasury, The Green Book (2022), chapter 5 and Annex A6; Supplementary Green Book Guidance:
     Optimism Bias (2003).
@@ -300,7 +348,10 @@ def appraise_options(
     index = _deflator_for(checked, deflator, longest)
     figures = [_appraise_one(option, factors, index) for option in checked]
     npc_ranks = rank_lowest_first([f[0] for f in figures])
+    npv_ranks = rank_lowest_first([f[0] - f[1] for f in figures])
     eac_ranks = rank_lowest_first([f[2] for f in figures])
+    rule = ranking_rule([(f[0], f[1]) for f in figures])
+    ranks = npv_ranks if rule == RANK_BY_NPV else npc_ranks
     results = tuple(
         OptionAppraisal(
             name=option.name,
@@ -312,18 +363,73 @@ def appraise_options(
             annuity_equivalent_annual_cost_gbp=annuity,
             discount_factors=tuple(factors[: option.years].tolist()),
             optimism_bias=uplift,
-            rank=npc_rank,
+            rank=rank,
             rank_by_equivalent_annual_cost=eac_rank,
             lines=lines,
+            rank_by_net_present_cost=npc_rank,
+            rank_by_net_present_value=npv_rank,
         )
-        for option, (npc, benefits, eac, annuity, uplift, lines), npc_rank, eac_rank in zip(
-            checked, figures, npc_ranks, eac_ranks, strict=True
+        for option, (npc, benefits, eac, annuity, uplift, lines), rank, eac_rank, npc_rank, npv_rank in zip(
+            checked, figures, ranks, eac_ranks, npc_ranks, npv_ranks, strict=True
         )
     )
-    preferred = results[npc_ranks.index(1)].name
+    preferred = results[ranks.index(1)].name
     return Appraisal(
-        schedule=chosen, options=results, preferred=preferred, switching_values=_switching_values(results)
+        schedule=chosen,
+        options=results,
+        preferred=preferred,
+        switching_values=_switching_values(results, rule),
+        ranking_rule=rule,
+        warnings=appraisal_warnings(checked),
     )
+
+
+# --- warnings -----------------------------------------------------------------------------------------------
+
+
+def appraisal_warnings(options: Sequence[Option]) -> tuple[str, ...]:
+    """What a reader of the appraisal must be told, in words:
+
+    * Rule OB-CONSISTENT: optimism bias applied to some options and not others (the options compared are
+      then not adjusted on the same basis; Supplementary Green Book Guidance: Optimism Bias, 2003, s.2:
+      adjust every option, the do-minimum included).
+    * Rule OB-NOT-WITH-PRICED-RISK: an option with optimism bias on some lines and also priced risk lines (a
+      quantified risk adjustment or a contingency): the same risk may be counted twice. The guidance
+      expects optimism bias to fall as risks are identified and priced (The Green Book 2022, A2.15-A2.17).
+
+    >>> a = Option("A", 1, [CashflowLine("Run", "cost", "real", [100])],
+    ...            OptimismBiasAdjustment(0.41, ["Run"]))
+    >>> b = Option("B", 1, [CashflowLine("Fee", "cost", "real", [90])])
+    >>> appraisal_warnings([a, b])[0][:60]
+    'Optimism bias is applied to A but not to B: the options are '
+    """
+    warnings = []
+    with_bias = [o.name for o in options if o.optimism_bias is not None and o.optimism_bias.fraction > 0]
+    without = [o.name for o in options if o.name not in with_bias]
+    if with_bias and without:
+        warnings.append(
+            f"Optimism bias is applied to {_names(with_bias)} but not to {_names(without)}: the options are "
+            "not adjusted on the same basis. Give every option a project type and the lines it applies to, "
+            "or record why an option has none."
+        )
+    for option in options:
+        if option.optimism_bias is None or option.optimism_bias.fraction <= 0:
+            continue
+        risky = [line.label for line in option.lines if line.prices_risk]
+        if risky:
+            uplifted = ", ".join(f"“{label}”" for label in option.optimism_bias.applies_to)
+            priced = ", ".join(f"“{label}”" for label in risky)
+            warnings.append(
+                f"{option.name} has optimism bias of {option.optimism_bias.fraction:.1%} on {uplifted} and "
+                f"also priced risk in {priced}: the same risks may be counted twice. Reduce the optimism "
+                "bias (record the quantified risks as mitigation) or take the overlapping risks out of the "
+                "priced lines."
+            )
+    return tuple(warnings)
+
+
+def _names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # --- looking up an option; switching values for every appraisal -------------------------------------------
@@ -338,8 +444,11 @@ def _option_position(appraisal: Appraisal, name: str) -> int:
     )
 
 
-def _switching_values(results: Sequence[OptionAppraisal]) -> tuple[SwitchingValue, ...]:
-    npcs = [r.net_present_cost_gbp for r in results]
+def _switching_values(
+    results: Sequence[OptionAppraisal], rule: str = RANK_BY_NPC
+) -> tuple[SwitchingValue, ...]:
+    npcs = ranking_scores([(r.net_present_cost_gbp, r.present_value_benefits_gbp) for r in results], rule)
+    measure = "net present value" if rule == RANK_BY_NPV else "net present cost"
     preferred = next(i for i, r in enumerate(results) if r.rank == 1)
     others = [npc for i, npc in enumerate(npcs) if i != preferred]
     runner_up = min(others) if others else None
@@ -353,7 +462,7 @@ def _switching_values(results: Sequence[OptionAppraisal]) -> tuple[SwitchingValu
             if runner_up is None:
                 note = "there is only one option, so no change can alter the ranking"
             elif pv == 0:
-                note = "the line's present value is zero, so no change to it moves the net present cost"
+                note = f"the line's present value is zero, so no change to it moves the {measure}"
             else:
                 target = runner_up if i == preferred else npcs[preferred]
                 change = (target - npcs[i]) / pv
@@ -362,6 +471,6 @@ def _switching_values(results: Sequence[OptionAppraisal]) -> tuple[SwitchingValu
                     note = f"only a cut of {-change:.0%} (more than the whole line) would make it tie {whom}"
                     change = None
                 else:
-                    note = f"at this change the option ties {whom} on net present cost"
+                    note = f"at this change the option ties {whom} on {measure}"
             values.append(SwitchingValue(result.name, line.label, change, note))
     return tuple(values)

@@ -23,6 +23,7 @@ from forbetter.calc.appraisal.options import (
     _switching_values,
     appraise_options,  # noqa: F401 (the docstring examples below call it)
     rank_lowest_first,
+    ranking_scores,
 )
 from forbetter.calc.errors import InputError
 
@@ -57,7 +58,15 @@ def switching_values(appraisal: Appraisal) -> tuple[SwitchingValue, ...]:
     >>> [(s.option, s.change) for s in switching_values(appraise_options([a, b]))]
     [('A', 0.2), ('B', -0.16666666666666666)]
     """
-    return _switching_values(appraisal.options)
+    return _switching_values(appraisal.options, appraisal.ranking_rule)
+
+
+def _scores(appraisal: Appraisal) -> list[float]:
+    """Each option's figure under the appraisal's ranking rule, lowest best (NPC, or -NPV)."""
+    return ranking_scores(
+        [(o.net_present_cost_gbp, o.present_value_benefits_gbp) for o in appraisal.options],
+        appraisal.ranking_rule,
+    )
 
 
 @dataclass(frozen=True)
@@ -84,10 +93,11 @@ def sensitivity(appraisal: Appraisal, *, option: str, label: str, change: float)
     """
     i, j = _cost_line_position(appraisal, option, label)
     x = _change(change)
-    npcs = [o.net_present_cost_gbp for o in appraisal.options]
-    npcs[i] += x * appraisal.options[i].lines[j].present_value_gbp
-    preferred = appraisal.options[rank_lowest_first(npcs).index(1)].name
-    return Sensitivity(option, label, x, npcs[i], preferred)
+    moved = x * appraisal.options[i].lines[j].present_value_gbp
+    scores = _scores(appraisal)
+    scores[i] += moved
+    preferred = appraisal.options[rank_lowest_first(scores).index(1)].name
+    return Sensitivity(option, label, x, appraisal.options[i].net_present_cost_gbp + moved, preferred)
 
 
 def scale_line(option: Option, *, label: str, change: float) -> Option:
@@ -145,8 +155,9 @@ def batch_sensitivity(
     """Many one-way sensitivities at once, vectorised: entry e scales line ``line_index[e]`` of option
     ``option_index[e]`` (positions in ``appraisal.options`` and its ``lines``) by (1 + ``change[e]``).
 
-    NPC'_e = NPC_o + change_e x PV_{o,l}; the preferred option after each change is the lowest NPC with ties
-    going to the first listed, as in :func:`sensitivity`. Benefit lines have no effect on NPC. Memory is
+    NPC'_e = NPC_o + change_e x PV_{o,l}; the preferred option after each change is the best under the
+    appraisal's ranking rule (lowest NPC, or highest NPV) with ties going to the first listed, as in
+    :func:`sensitivity`. Benefit lines have no effect on NPC. Memory is
     one float per (evaluation, option).
 
     >>> a = Option("A", 1, [CashflowLine("Staff", "cost", "real", [100])])
@@ -172,10 +183,11 @@ def batch_sensitivity(
     if not np.all(np.isfinite(changes)) or np.any(changes < -1) or np.any(changes > MAX_CHANGE):
         raise InputError("change", f"every change must be between -1 and {MAX_CHANGE:g}")
     base = np.array([o.net_present_cost_gbp for o in appraisal.options])
-    changed = base[options] + changes * cost_line_present_values(appraisal)[options, lines]
-    every = np.repeat(base[np.newaxis, :], options.size, axis=0)
-    every[np.arange(options.size), options] = changed
-    return BatchSensitivity(net_present_cost_gbp=changed, preferred_index=every.argmin(axis=1))
+    moved = changes * cost_line_present_values(appraisal)[options, lines]
+    scores = np.array(_scores(appraisal))
+    every = np.repeat(scores[np.newaxis, :], options.size, axis=0)
+    every[np.arange(options.size), options] += moved
+    return BatchSensitivity(net_present_cost_gbp=base[options] + moved, preferred_index=every.argmin(axis=1))
 
 
 @dataclass(frozen=True)
