@@ -57,6 +57,7 @@ def _kwargs(cls: type[forms.BaseForm], world: World, kpi: Any) -> dict[str, Any]
         "risks": [],
         "versions": [],
         "term_years": 3,
+        "targets": [("risk-1", "R-01 Key staff leave")],
     }
     wanted = inspect.signature(cls.__init__).parameters
     missing = [
