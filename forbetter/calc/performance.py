@@ -128,6 +128,29 @@ def kpi_status(
     return Status(int(code))
 
 
+def near_miss_threshold(target: float, *, higher_is_better: bool = True, tolerance: float = 0.05) -> float:
+    """Rule KPI-RATING-NEAR-MISS: the failure threshold a KPI without one is rated against.
+
+    threshold = target - tolerance x |target| when higher is better, target + tolerance x |target| when
+    lower is better. Used only for the annual rating (rule KPI-ANNUAL-RATING), never for the payment
+    mechanism or the monthly RAG status, where the contract's own terms apply: a KPI with no failure
+    threshold fails the month on any miss, but a KPI that misses its target by a hair every month is
+    "close to meeting the KPI" (Approaching target) in the sense of the Procurement Regulations 2024
+    reg. 39, not "significantly below" it (Inadequate). A target of 0 has no room for a near miss.
+
+    >>> near_miss_threshold(95.0)
+    90.25
+    >>> near_miss_threshold(10.0, higher_is_better=False, tolerance=0.1)
+    11.0
+    """
+    target = _finite(target, "target")
+    tolerance = _finite(tolerance, "near_miss")
+    if not 0.0 <= tolerance <= 1.0:
+        raise InputError("near_miss", f"must be a fraction from 0 to 1, not {tolerance:g}")
+    margin = tolerance * abs(target)
+    return target - margin if higher_is_better else target + margin
+
+
 def share_met(statuses: Sequence[Status] | npt.ArrayLike) -> float:
     """Rule KPI-SHARE-MET: the share of assessed periods whose status is met (approaching does not count).
 

@@ -47,9 +47,12 @@ def status_of(kpi: Kpi, value: Decimal, period: dt.date) -> Status:
     )
 
 
-def kpi_statuses(kpi: Kpi, values: Sequence[Decimal], *, periods: Sequence[dt.date]) -> list[Status]:
+def kpi_statuses(
+    kpi: Kpi, values: Sequence[Decimal], *, periods: Sequence[dt.date], for_rating: bool = False
+) -> list[Status]:
     """Rule KPI-STATUS for many values at once (vectorised in the engine), each against the target in force
-    for its period (rule KPI-TARGET-IN-FORCE). ``periods`` are the periods' start dates."""
+    for its period (rule KPI-TARGET-IN-FORCE). ``periods`` are the periods' start dates. ``for_rating``
+    judges a target with no failure threshold against rule KPI-RATING-NEAR-MISS's implied one."""
     if len(values) != len(periods):
         raise ValueError("give one period for each value")
     if not values:
@@ -60,10 +63,15 @@ def kpi_statuses(kpi: Kpi, values: Sequence[Decimal], *, periods: Sequence[dt.da
         groups.setdefault((target.target, target.failure_threshold), []).append(index)
     statuses: list[Status] = [Status.MET] * len(values)
     for (target_value, threshold), indexes in groups.items():
+        failure_threshold = None if threshold is None else _float(threshold)
+        if failure_threshold is None and for_rating:
+            failure_threshold = engine.near_miss_threshold(
+                _float(target_value), higher_is_better=kpi.higher_is_better, tolerance=near_miss_tolerance()
+            )
         codes = engine.kpi_status_codes(
             [_float(values[i]) for i in indexes],
             target=_float(target_value),
-            failure_threshold=None if threshold is None else _float(threshold),
+            failure_threshold=failure_threshold,
             higher_is_better=kpi.higher_is_better,
         )
         for i, code in zip(indexes, codes, strict=True):
@@ -71,9 +79,11 @@ def kpi_statuses(kpi: Kpi, values: Sequence[Decimal], *, periods: Sequence[dt.da
     return statuses
 
 
-def return_statuses(kpi: Kpi, returns: Sequence[KpiReturn]) -> list[Status]:
+def return_statuses(kpi: Kpi, returns: Sequence[KpiReturn], *, for_rating: bool = False) -> list[Status]:
     """:func:`kpi_statuses` of a KPI's returns, each judged against the target in force for its period."""
-    return kpi_statuses(kpi, [r.value for r in returns], periods=[r.period for r in returns])
+    return kpi_statuses(
+        kpi, [r.value for r in returns], periods=[r.period for r in returns], for_rating=for_rating
+    )
 
 
 def share_met(statuses: Sequence[Status]) -> float | None:
@@ -86,6 +96,14 @@ DEFAULT_RATING_CUT_OFFS: dict[str, float] = {
     "approaching_target": 0.80,
     "requires_improvement": 0.50,
 }
+
+
+DEFAULT_NEAR_MISS_TOLERANCE = 0.05
+
+
+def near_miss_tolerance() -> float:
+    """Rule KPI-RATING-NEAR-MISS's tolerance: 5% of the target, or the ``KPI_RATING_NEAR_MISS`` setting."""
+    return float(getattr(settings, "KPI_RATING_NEAR_MISS", DEFAULT_NEAR_MISS_TOLERANCE))
 
 
 def rating_cut_offs() -> dict[str, float]:

@@ -280,6 +280,7 @@ class Ratings:
     rows: list[RatingRow]
     year_one_basis: str
     cut_offs: dict[str, float]
+    near_miss: float
 
     @property
     def label(self) -> str:
@@ -354,7 +355,7 @@ def annual_ratings(partnership: Partnership, *, year: RatingYear, years: list[Ra
         published: list[PublishedRating] = kpi.year_published
         if kpi.state == KpiState.RETIRED and not returns and not published:
             continue
-        statuses = adapters.return_statuses(kpi, returns)
+        statuses = adapters.return_statuses(kpi, returns, for_rating=True)
         rating, counts = adapters.proposed_rating(statuses)
         rows.append(
             RatingRow(
@@ -367,7 +368,12 @@ def annual_ratings(partnership: Partnership, *, year: RatingYear, years: list[Ra
     rows.sort(key=lambda row: (not row.kpi.published, row.kpi.reference))
     _, basis = year_one_start(partnership)
     return Ratings(
-        year=year, years=years, rows=rows, year_one_basis=basis, cut_offs=adapters.rating_cut_offs()
+        year=year,
+        years=years,
+        rows=rows,
+        year_one_basis=basis,
+        cut_offs=adapters.rating_cut_offs(),
+        near_miss=adapters.near_miss_tolerance(),
     )
 
 

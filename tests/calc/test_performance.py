@@ -294,3 +294,15 @@ def test_performance_doctests_pass() -> None:
     result = doctest.testmod(performance)
     assert result.attempted >= 10
     assert result.failed == 0
+
+
+def test_rule_kpi_rating_near_miss_threshold_sits_a_tolerance_short_of_the_target() -> None:
+    """Rule KPI-RATING-NEAR-MISS: with no failure threshold, the rating's implied one is the target less
+    (higher is better) or plus (lower is better) the tolerance times the target; out-of-range tolerances
+    are refused, naming the field."""
+    assert performance.near_miss_threshold(95.0) == pytest.approx(90.25)
+    assert performance.near_miss_threshold(10.0, higher_is_better=False, tolerance=0.1) == pytest.approx(11.0)
+    assert performance.near_miss_threshold(0.0) == 0.0
+    with pytest.raises(InputError) as caught:
+        performance.near_miss_threshold(95.0, tolerance=1.5)
+    assert caught.value.field == "near_miss"

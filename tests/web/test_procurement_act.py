@@ -17,11 +17,11 @@ from django.test import Client
 from django.urls import reverse
 
 from forbetter.accounts.models import User
-from forbetter.calc.performance import Rating
+from forbetter.calc.performance import Rating, Status
 from forbetter.partnerships import services as partnership_services
 from forbetter.partnerships.models import Partnership, ProcurementRegime
 from forbetter.partnerships.procurement import act_applies, regime_error
-from forbetter.performance import rules, selectors, services
+from forbetter.performance import adapters, rules, selectors, services
 from forbetter.performance.models import PublishedRating
 from tests.conftest import World
 from tests.web.performance_factories import make_kpi, make_return
@@ -301,3 +301,27 @@ def test_kpi_annual_rating_the_last_year_of_an_ended_contract_runs_to_its_end(
         (2, dt.date(2025, 9, 30), True),
         (1, dt.date(2025, 3, 31), True),
     ]
+
+
+def test_rule_kpi_rating_near_miss_a_kpi_without_a_threshold_just_below_target_is_not_inadequate(
+    world: World, editor: User
+) -> None:
+    """Rule KPI-RATING-NEAR-MISS (Procurement Regulations 2024 reg. 39): a KPI with no failure threshold
+    that misses its target by a hair every month is close to meeting it, so Approaching target, not
+    Inadequate; the month itself still fails for payment (the contract's own terms), and a KPI far below
+    its target is still Inadequate."""
+    _under(world.ours, ProcurementRegime.PA_2023, contract_management_began_on=dt.date(2024, 4, 1))
+    near = make_kpi(world.ours, "NT-1", published=True, failure_threshold=None)
+    far = make_kpi(world.ours, "NT-2", failure_threshold=None)
+    for month in range(12):
+        period = dt.date(2024, 4, 1).replace(year=2024 + (3 + month) // 12, month=(3 + month) % 12 + 1)
+        make_return(near, period, "94.5", user=editor)
+        make_return(far, period, "80", user=editor)
+    assert adapters.status_of(near, Decimal("94.5"), dt.date(2024, 4, 1)) == Status.FAILED
+    years = selectors.rating_years(world.ours, today=dt.date(2025, 6, 1))
+    ratings = selectors.annual_ratings(world.ours, year=years[1], years=years)
+    by_reference = {row.kpi.reference: row for row in ratings.rows}
+    assert by_reference["NT-1"].rating is Rating.APPROACHING_TARGET
+    assert by_reference["NT-2"].rating is Rating.INADEQUATE
+    page = client_for(editor).get(reverse("performance:ratings", args=[world.ours.pk])).content.decode()
+    assert "a miss within 5% of the target counts as approaching target" in page
