@@ -1,12 +1,15 @@
 """Monte Carlo runs whose worker dies, or that an editor cancels, never stay "Running" and never look final.
 
-Rules (decision record 0011): RUN-HEARTBEAT-LIMIT (a running run not heard from for longer than the limit is
-marked failed with a plain message, by a sweep when the runs are viewed or the worker starts a task),
-RUN-STOPS-WHEN-CANCELLED (a cancelled run is not started, or stops at its next chunk),
-RUN-RETRY-REPEATS-INPUTS (a retry simulates the same copied inputs with the same seed and iterations, so
-it gives the uninterrupted run's results) and RUN-PARTIAL-RESULTS-NEVER-FINAL (a run that did not finish has no P-values anywhere and
-cannot be used in the business case). Reproducible analysis with a stated seed is HM Treasury Green Book
-practice (Annex A5 on Monte Carlo risk analysis); a job system must say when it has stopped.
+Rules (decision record 0011):
+- RUN-HEARTBEAT-LIMIT: a running run not heard from for longer than the limit is marked failed with a plain
+  message, by a sweep when the runs are viewed or the worker starts a task.
+- RUN-STOPS-WHEN-CANCELLED: a cancelled run is not started, or stops at its next chunk.
+- RUN-RETRY-REPEATS-INPUTS: a retry simulates the same copied inputs with the same seed and iterations, so it
+  gives the uninterrupted run's results.
+- RUN-PARTIAL-RESULTS-NEVER-FINAL: a run that did not finish has no P-values anywhere and cannot be used in
+  the business case.
+Reproducible analysis with a stated seed is HM Treasury Green Book practice (Annex A5 on Monte Carlo risk
+analysis); a job system must say when it has stopped.
 """
 
 from __future__ import annotations
