@@ -104,7 +104,24 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# SQLite (the default and the demo's database) is shared by the web process and the background worker,
+# which polls it every second. Write-ahead logging lets readers and one writer work at once; the busy timeout
+# makes a second writer wait its turn instead of failing; IMMEDIATE transactions take the write lock when the
+# transaction begins, so two transactions that read and then write cannot deadlock on upgrading their locks
+# (a deadlock the busy timeout cannot break). Decision record 0011.
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    "transaction_mode": "IMMEDIATE",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A Monte Carlo run's worker writes a heartbeat after each chunk of iterations; a running run whose heartbeat
+# is older than this is taken to have lost its worker and is marked failed (decision record 0011).
+SIMULATION_HEARTBEAT_LIMIT_SECONDS = int(os.environ.get("SIMULATION_HEARTBEAT_LIMIT_SECONDS", "120"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"

@@ -4,6 +4,9 @@ set -euo pipefail
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# The worker and the server share the SQLite file; settings open it in WAL mode with IMMEDIATE transactions and a
+# busy timeout so neither loses a save to "database is locked" (decision record 0011). A Monte Carlo run the
+# worker was running when it stopped is marked failed once its heartbeat is two minutes old.
 "$BIN/python" manage.py db_worker --interval 1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM

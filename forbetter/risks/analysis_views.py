@@ -44,6 +44,7 @@ TORNADO_BARS = 15
 def runs(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     require_confidential(request)
+    services.simulation_runs_sweep_stale(partnership=partnership)
     return page(
         request,
         "risks/runs.html",
@@ -51,6 +52,7 @@ def runs(request: HttpRequest, pk: int) -> HttpResponse:
         "simulations",
         page_obj=paginate(request, selectors.simulation_runs(partnership)),
         summary=selectors.register_summary(partnership),
+        heartbeat_limit=services.heartbeat_limit_text(),
     )
 
 
@@ -95,6 +97,7 @@ def _run(partnership: Any, run_pk: int) -> SimulationRun:
 def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     require_confidential(request)
+    services.simulation_runs_sweep_stale(partnership=partnership)
     run = _run(partnership, run_pk)
     if run.status != RunStatus.FINISHED:
         auto_refresh = run.is_pending and request.GET.get("refresh") != "off"
@@ -106,6 +109,8 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
             run=run,
             auto_refresh=auto_refresh,
             refresh_seconds=REFRESH_SECONDS,
+            heartbeat_limit=services.heartbeat_limit_text(),
+            retries=list(run.retries.order_by("pk")),
         )
         if auto_refresh:
             response["Refresh"] = str(REFRESH_SECONDS)
@@ -226,6 +231,51 @@ def run_apply(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
         available=link is not None,
         versions=versions,
         source=services.risk_adjustment_source(run),
+    )
+
+
+def run_cancel(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    """Ask, then cancel a queued or running run. A POST without ``confirm=yes`` changes nothing."""
+    return _run_action(request, pk, run_pk, action="cancel")
+
+
+def run_retry(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    """Ask, then queue a new run with a failed or cancelled run's inputs, seed and iterations."""
+    return _run_action(request, pk, run_pk, action="retry")
+
+
+def _run_action(request: HttpRequest, pk: int, run_pk: int, *, action: str) -> HttpResponse:
+    partnership = visible_partnership(request, pk)
+    require_confidential(request)
+    require_edit(request)
+    services.simulation_runs_sweep_stale(partnership=partnership)
+    run = get_object_or_404(
+        SimulationRun.objects.select_related("requested_by"), partnership=partnership, pk=run_pk
+    )
+    allowed = run.is_pending if action == "cancel" else run.status in (RunStatus.FAILED, RunStatus.CANCELLED)
+    error = ""
+    if request.method == "POST" and allowed and request.POST.get("confirm") == "yes":
+        try:
+            if action == "cancel":
+                services.simulation_run_cancel(user=request.user, run=run)
+                messages.success(request, f"Monte Carlo run {run.pk} cancelled")
+                return redirect("risks:run", pk=partnership.pk, run_pk=run.pk)
+            retry = services.simulation_run_retry(user=request.user, run=run)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, f"Monte Carlo run {retry.pk} requested: a retry of run {run.pk}")
+            return redirect("risks:run", pk=partnership.pk, run_pk=retry.pk)
+    return page(
+        request,
+        "risks/run_action.html",
+        partnership,
+        "simulations",
+        run=run,
+        action=action,
+        allowed=allowed,
+        error=error,
+        unconfirmed=request.method == "POST" and not error,
     )
 
 

@@ -385,6 +385,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     FINISHED = "finished", "Finished"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class SimulationRun(models.Model):
@@ -412,7 +413,13 @@ class SimulationRun(models.Model):
     progress = fraction_field(default=Decimal(0))
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker last reported progress on this run."
+    )
     error_message = models.TextField(blank=True)
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries"
+    )
     mean_gbp = result_field()
     sd_gbp = result_field()
     p10_gbp = result_field()
@@ -437,7 +444,7 @@ class SimulationRun(models.Model):
     histogram_edges_gbp = models.JSONField(default=list, blank=True)
     histogram_counts = models.JSONField(default=list, blank=True)
     history = HistoricalRecords(
-        excluded_fields=["progress", "s_curve_gbp", "histogram_edges_gbp", "histogram_counts"]
+        excluded_fields=["progress", "heartbeat_at", "s_curve_gbp", "histogram_edges_gbp", "histogram_counts"]
     )
 
     class Meta:

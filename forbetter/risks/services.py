@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Model, Q
@@ -413,34 +415,112 @@ def simulation_run_request(
     return run
 
 
-class ProgressRecorder:
-    """Stores the engine's progress (fraction of iterations simulated, after each chunk) on the run.
+class RunStoppedError(Exception):
+    """The run was cancelled, or marked failed by the stale-run sweep, while the worker was simulating it."""
 
-    Writes only when progress has moved by at least ``step`` since the last write, so a run of many small
-    chunks does not flood the database; the final 1.0 is always written.
+
+HEARTBEAT_EVERY_SECONDS = 5.0
+
+
+def heartbeat_limit() -> dt.timedelta:
+    """How long a running run may go without a heartbeat before it is taken to have lost its worker."""
+    return dt.timedelta(seconds=settings.SIMULATION_HEARTBEAT_LIMIT_SECONDS)
+
+
+def heartbeat_limit_text() -> str:
+    seconds = settings.SIMULATION_HEARTBEAT_LIMIT_SECONDS
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+class ProgressRecorder:
+    """Stores the engine's progress (fraction of iterations simulated, after each chunk) and the run's
+    heartbeat.
+
+    Writes when progress has moved by at least ``step`` since the last write, or when ``every_seconds`` have
+    passed, so a run of many small chunks does not flood the database and a run of slow chunks still beats;
+    the final 1.0 is always written. The write only touches a run that is still running: if an editor has
+    cancelled it, or the sweep has marked it failed, nothing is written and :class:`RunStoppedError` ends the
+    simulation at this chunk (rule RUN-STOPS-WHEN-CANCELLED).
     """
 
-    def __init__(self, run: SimulationRun, *, step: float = 0.01) -> None:
+    def __init__(
+        self, run: SimulationRun, *, step: float = 0.01, every_seconds: float = HEARTBEAT_EVERY_SECONDS
+    ) -> None:
         self.run = run
         self.step = step
+        self.every_seconds = every_seconds
         self.written = float(run.progress)
+        self.beat = time.monotonic()
 
     def __call__(self, fraction: float) -> None:
         fraction = min(max(float(fraction), 0.0), 1.0)
-        if fraction - self.written < self.step and fraction < 1.0:
+        due = time.monotonic() - self.beat >= self.every_seconds
+        if fraction - self.written < self.step and fraction < 1.0 and not due:
             return
         self.written = fraction
+        self.beat = time.monotonic()
         self.run.progress = to_fraction(fraction)
-        SimulationRun.objects.filter(pk=self.run.pk).update(progress=self.run.progress)
+        self.run.heartbeat_at = timezone.now()
+        updated = SimulationRun.objects.filter(pk=self.run.pk, status=RunStatus.RUNNING).update(
+            progress=self.run.progress, heartbeat_at=self.run.heartbeat_at
+        )
+        if not updated:
+            raise RunStoppedError(f"Monte Carlo run {self.run.pk} is no longer running")
+
+
+def stale_run_message(run: SimulationRun) -> str:
+    return (
+        f"The background worker stopped reporting on this run: it last reported "
+        f"{float(run.progress):.0%} done, and nothing was heard from it for more than "
+        f"{heartbeat_limit_text()}, so the worker is taken to have stopped (for example it was shut down or "
+        "the computer restarted). The partial figures were thrown away. Retry the run to simulate the same "
+        "inputs again with the same seed and iterations."
+    )
+
+
+def simulation_runs_sweep_stale(*, partnership: Partnership | None = None) -> int:
+    """Mark failed every running run whose heartbeat is older than the limit; returns how many.
+
+    Rule RUN-HEARTBEAT-LIMIT: a run whose worker has died would otherwise stay "Running" for ever. The sweep
+    runs whenever the runs list or a run's page is read and whenever the worker starts a task, so no extra
+    process is needed. If the worker was only slow, its next heartbeat finds the run no longer running and
+    stops, so a swept run never gets results.
+    """
+    cutoff = timezone.now() - heartbeat_limit()
+    stale = SimulationRun.objects.filter(status=RunStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    if partnership is not None:
+        stale = stale.filter(partnership=partnership)
+    swept = 0
+    for run_id in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            run = (
+                SimulationRun.objects.select_for_update(of=("self",))
+                .select_related("requested_by")
+                .get(pk=run_id)
+            )
+            beat = run.heartbeat_at or run.started_at
+            if run.status != RunStatus.RUNNING or beat is None or beat >= cutoff:
+                continue
+            _fail(run, stale_run_message(run), reason="Run failed: no heartbeat from the worker")
+            swept += 1
+    return swept
 
 
 def simulation_run_execute(*, run_id: int) -> SimulationRun:
     """Run a queued simulation and store its results (called by the background task).
 
-    Runs only a queued run, so a task delivered twice does not run it twice. The engine reports its progress
-    after each chunk of iterations and the run's page shows it. Bad inputs mark the run failed with the
-    engine's message; any other error marks it failed and is raised for the worker's log.
+    Runs only a queued run, so a task delivered twice does not run it twice, and a run cancelled while it
+    was queued is never started. The engine reports its progress after each chunk of iterations; each
+    report is also the run's heartbeat, and stops the run if it has been cancelled. Bad inputs mark the run
+    failed with the engine's message; any other error marks it failed and is raised for the worker's log.
+    Before starting, the worker sweeps runs whose worker has died (:func:`simulation_runs_sweep_stale`).
     """
+    simulation_runs_sweep_stale()
     with transaction.atomic():
         run = (
             SimulationRun.objects.select_for_update(of=("self",))
@@ -450,7 +530,7 @@ def simulation_run_execute(*, run_id: int) -> SimulationRun:
         if run.status != RunStatus.QUEUED:
             return run
         run.status = RunStatus.RUNNING
-        run.started_at = timezone.now()
+        run.started_at = run.heartbeat_at = timezone.now()
         run.progress = Decimal(0)
         _save(run, run.requested_by, "Run started")
     try:
@@ -462,27 +542,123 @@ def simulation_run_execute(*, run_id: int) -> SimulationRun:
             correlation=float(run.correlation),
             progress=ProgressRecorder(run),
         )
+    except RunStoppedError:
+        run.refresh_from_db()
+        return run
     except InputError as error:
-        _fail(run, f"The engine refused the inputs: {error.field}: {error.message}")
+        _fail_if_running(run, f"The engine refused the inputs: {error.field}: {error.message}")
         return run
     except Exception:
         logger.exception("Monte Carlo run %s failed", run.pk)
-        _fail(run, "The simulation stopped with an unexpected error; the worker's log has the details")
+        _fail_if_running(
+            run, "The simulation stopped with an unexpected error; the worker's log has the details"
+        )
         raise
     _store_results(run, result)
     return run
 
 
-def _fail(run: SimulationRun, message: str) -> None:
+def _fail(run: SimulationRun, message: str, *, reason: str = "Run failed") -> None:
     run.status = RunStatus.FAILED
     run.error_message = message
     run.finished_at = timezone.now()
-    _save(run, run.requested_by, "Run failed")
+    _save(run, run.requested_by, reason)
+
+
+@transaction.atomic
+def _fail_if_running(run: SimulationRun, message: str) -> None:
+    current = SimulationRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+    if current.status != RunStatus.RUNNING:
+        run.refresh_from_db()
+        return
+    run.progress = current.progress
+    run.heartbeat_at = current.heartbeat_at
+    _fail(run, message)
+
+
+@transaction.atomic
+def simulation_run_cancel(*, user: Any, run: SimulationRun) -> SimulationRun:
+    """Cancel a queued or running run (rule RUN-STOPS-WHEN-CANCELLED).
+
+    A queued run is never started; a running one stops at its next chunk, when the worker's progress report
+    finds it no longer running. Its partial figures are thrown away and it can be retried."""
+    _require_confidential_editor(user)
+    run = SimulationRun.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=run.pk)
+    if not run.is_pending:
+        raise ValidationError(
+            f"Only a queued or running run can be cancelled; run {run.pk} is "
+            f"{run.get_status_display().lower()}"
+        )
+    was = run.get_status_display().lower()
+    run.status = RunStatus.CANCELLED
+    run.finished_at = timezone.now()
+    run.error_message = (
+        f"Cancelled by {user} while {was}"
+        + (f", {float(run.progress):.0%} done" if was == "running" else "")
+        + ". The partial figures were thrown away."
+    )
+    _save(run, user, "Run cancelled")
+    return run
+
+
+@transaction.atomic
+def simulation_run_retry_create(*, user: Any, run: SimulationRun) -> SimulationRun:
+    """A new queued run with the failed or cancelled run's inputs, seed, iterations and correlation, so it
+    gives exactly the results the first run would have given (rule RUN-RETRY-REPEATS-INPUTS)."""
+    _require_confidential_editor(user)
+    if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
+        raise ValidationError(
+            f"Only a failed or cancelled run can be retried; run {run.pk} is "
+            f"{run.get_status_display().lower()}"
+        )
+    retry = SimulationRun(
+        partnership=run.partnership,
+        requested_by=user,
+        iterations=run.iterations,
+        seed=run.seed,
+        correlation=run.correlation,
+        retry_of=run,
+    )
+    _save(retry, user, f"Retry of run {run.pk} requested")
+    SimulationInput.objects.bulk_create(
+        SimulationInput(
+            run=retry,
+            risk_id=row.risk_id,
+            reference=row.reference,
+            title=row.title,
+            probability=row.probability,
+            distribution=row.distribution,
+            minimum_gbp=row.minimum_gbp,
+            most_likely_gbp=row.most_likely_gbp,
+            maximum_gbp=row.maximum_gbp,
+            allocation=row.allocation,
+            council_share=row.council_share,
+        )
+        for row in run.inputs.order_by("pk")
+    )
+    return retry
+
+
+def simulation_run_retry(*, user: Any, run: SimulationRun) -> SimulationRun:
+    """Create the retry (committed first) and queue it for the background worker."""
+    from forbetter.risks.tasks import run_simulation
+
+    retry = simulation_run_retry_create(user=user, run=run)
+    run_simulation.enqueue(retry.pk)
+    retry.refresh_from_db()
+    return retry
 
 
 @transaction.atomic
 def _store_results(run: SimulationRun, result: SimulationResult) -> None:
+    """Store a completed simulation, unless the run was cancelled or swept as stale meanwhile: such a run
+    never gets results (rule RUN-PARTIAL-RESULTS-NEVER-FINAL)."""
+    current = SimulationRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+    if current.status != RunStatus.RUNNING:
+        run.refresh_from_db()
+        return
     run.status = RunStatus.FINISHED
+    run.heartbeat_at = timezone.now()
     run.finished_at = timezone.now()
     run.progress = Decimal(1)
     for name in ("mean", "sd", "p10", "p50", "p80", "p90", "p95", "analytic_mean"):

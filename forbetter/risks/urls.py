@@ -33,6 +33,8 @@ urlpatterns = [
     path("<int:pk>/risks/simulations/", analysis_views.runs, name="runs"),
     path("<int:pk>/risks/simulations/new/", analysis_views.run_create, name="run-create"),
     path("<int:pk>/risks/simulations/<int:run_pk>/", analysis_views.run_detail, name="run"),
+    path("<int:pk>/risks/simulations/<int:run_pk>/cancel/", analysis_views.run_cancel, name="run-cancel"),
+    path("<int:pk>/risks/simulations/<int:run_pk>/retry/", analysis_views.run_retry, name="run-retry"),
     path(
         "<int:pk>/risks/simulations/<int:run_pk>/business-case/", analysis_views.run_apply, name="run-apply"
     ),

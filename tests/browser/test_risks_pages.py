@@ -168,3 +168,32 @@ def test_partner_user_reads_the_register_but_not_the_confidential_pages(page: An
     response = page.goto(f"/partnerships/{world.ours.pk}/risks/ownership-plan/")
     assert response is not None
     assert response.status == 403
+
+
+def test_cancel_and_retry_pages_of_a_monte_carlo_run_are_accessible(page: Any, world: World) -> None:
+    """RUN-STOPS-WHEN-CANCELLED and RUN-RETRY-REPEATS-INPUTS through the pages: the run page, the confirmation
+    pages and the cancelled run's page pass axe, and the cancelled run shows no results."""
+    _register(world)
+    editor = world.users[Role.COUNCIL_EDITOR]
+    run = services.simulation_run_create(
+        user=editor, partnership=world.ours, iterations=5000, seed=11, correlation=Decimal(0)
+    )
+    sign_in(page, "editor@a.test", PASSWORD)
+    page.goto(f"/partnerships/{world.ours.pk}/risks/simulations/{run.pk}/?refresh=off")
+    assert "more than 2 minutes" in page.content()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel this run").click()
+    assert "The run will not be started" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, cancel the run").click()
+    expect(page.locator("#run-stopped")).to_contain_text("The run was cancelled")
+    assert "There is an 80% chance" not in page.content()
+    assert_accessible(page)
+    page.get_by_role("link", name="Retry this run").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, retry the run").click()
+    expect(page.get_by_role("heading", name="Monte Carlo run").first).to_be_visible()
+    assert "There is an 80% chance the council's retained risk costs no more than" in page.content()
+    page.goto(f"/partnerships/{world.ours.pk}/risks/simulations/")
+    assert "No result" in page.content()
+    assert_accessible(page)

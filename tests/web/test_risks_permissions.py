@@ -49,6 +49,8 @@ CONFIDENTIAL_READ_URLS = ["runs", "run", "exit", "ownership-plan"]
 CONFIDENTIAL_EDIT_URLS = [
     "run-create",
     "run-apply",
+    "run-cancel",
+    "run-retry",
     "exit-edit",
     "exit-schedule",
     "ownership-plan-edit",
@@ -98,7 +100,7 @@ def _url(name: str, partnership: Partnership, records: Records) -> str:
         kwargs["kind"] = "triggers"
     if name in ("plan-item-edit", "plan-item-remove"):
         kwargs["item_pk"] = records.trigger
-    if name in ("run", "run-apply"):
+    if name in ("run", "run-apply", "run-cancel", "run-retry"):
         kwargs["run_pk"] = records.run
     if name == "exit-schedule":
         kwargs["route"] = "partner_default"
@@ -184,7 +186,17 @@ def test_records_of_another_partnership_are_not_found_through_a_visible_one(worl
     theirs = _records(world, world.theirs)
     _records(world, world.ours)
     client = client_for(world.users[Role.ADMINISTRATOR])
-    for name in ("risk", "edit", "action-create", "review", "plan-item-edit", "run", "run-apply"):
+    for name in (
+        "risk",
+        "edit",
+        "action-create",
+        "review",
+        "plan-item-edit",
+        "run",
+        "run-apply",
+        "run-cancel",
+        "run-retry",
+    ):
         assert client.get(_url(name, world.ours, theirs)).status_code == 404, name
 
 
