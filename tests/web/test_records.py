@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forbetter.accounts.models import Role, User
+from forbetter.accounts.models import Organisation, OrganisationKind, Role, User
 from forbetter.core.history import display_value, field_label, money
 from forbetter.partnerships import services
 from forbetter.partnerships.models import (
@@ -219,12 +219,17 @@ def test_history_logs_a_ticked_service_area_as_that_service_not_a_council_with_t
     world: World, editor: User
 ) -> None:
     """Many-to-many history names the service ticked, even when a council has the same database id."""
-    service = ServiceArea.objects.get(pk=world.council_a.pk)
-    assert service.name != world.council_a.name
+    service = ServiceArea.objects.order_by("pk").first()
+    assert service is not None
+    same_id = Organisation.objects.filter(pk=service.pk).first() or Organisation.objects.create(
+        pk=service.pk, name="Same Id Borough Council", kind=OrganisationKind.COUNCIL
+    )
+    assert service.name != same_id.name
     services.partnership_update(user=editor, partnership=world.ours, data={"services": [service]})
     page = client_for(editor).get(reverse("partnerships:history", args=[world.ours.pk])).content.decode()
     assert f"Services: <del>none</del> → <ins>{service.name}</ins>" in page
     assert f"<ins>{world.council_a.name}</ins>" in page  # the councils row still names the council
+    assert f"Services: <del>none</del> → <ins>{same_id.name}</ins>" not in page
 
 
 def test_history_shows_evidence_being_linked_and_unlinked(world: World, editor: User) -> None:
