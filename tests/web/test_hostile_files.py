@@ -229,7 +229,8 @@ def test_replaced_evidence_is_kept_in_history_and_no_stored_file_is_unreferenced
     first = _submit(world, kpi, pdf("first.pdf"))
     first_name = first.evidence_file.name
     second = _submit(world, kpi, pdf("second.pdf"))
-    assert second.pk == first.pk and second.evidence_file.name != first_name
+    assert second.pk == first.pk
+    assert second.evidence_file.name != first_name
     assert (media / first_name).is_file()
     assert _stored_files(media) == _referenced_files()
     assert first_name in set(
