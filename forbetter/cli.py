@@ -129,7 +129,10 @@ def _runner(words: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    try:
+        args = _build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error, already written as one line (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     words = (args.command,) + ((args.subcommand,) if getattr(args, "subcommand", None) else ())
     options = {
         key: value

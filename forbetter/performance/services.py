@@ -279,7 +279,8 @@ def return_submit(
     try:
         _save(record, user, reason)
     except BaseException:
-        storage.delete(stored_name)
+        if stored_name:
+            storage.delete(stored_name)
         raise
     return record
 

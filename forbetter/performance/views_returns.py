@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
@@ -138,7 +139,7 @@ def return_review(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
     )
 
 
-def evidence_download(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int, return_pk: int) -> HttpResponseBase:
     """The evidence file, always as a download (never shown in the browser). A CSV is served with its
     formula cells escaped so that opening it in a spreadsheet cannot run anything; the stored file is
     unchanged. One that cannot be read as CSV is served as plain text under a ``.txt`` name."""
@@ -152,7 +153,7 @@ def evidence_download(request: HttpRequest, pk: int, return_pk: int) -> HttpResp
         handle = record.evidence_file.open("rb")
     except FileNotFoundError:
         raise Http404("The evidence file is missing") from None
-    response: HttpResponse
+    response: HttpResponseBase
     if record.evidence_type == "csv":
         with handle:
             safe = formula_safe_csv(handle.read())
