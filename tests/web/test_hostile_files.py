@@ -254,3 +254,28 @@ def test_a_replacement_that_fails_to_save_leaves_no_orphan_file(
     with pytest.raises(RuntimeError):
         _submit(world, kpi, pdf("second.pdf"))
     assert _stored_files(media) == before == _referenced_files()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'council,period,value,source\n"' + b"a" * 200_000 + b'",2024-04,1,x\n', "cannot be read as CSV"),
+        (_bomb({"sheet.xml": (b"<x/>", 1)}), "The file must be a CSV saved as UTF-8 text"),
+    ],
+    ids=["cell-over-the-csv-field-limit", "zip-renamed-csv"],
+)
+def test_benchmark_import_answers_hostile_csv_with_a_message_not_a_server_error(
+    world: World, editor: Any, content: bytes, message: str
+) -> None:
+    """The comparator CSV import is the other upload path: a cell over the csv module's 128 KB field
+    limit raised csv.Error (a 500); a renamed archive is refused as not being UTF-8 text, unexpanded."""
+    kpi = make_kpi(world.ours)
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    response = client.post(
+        reverse("performance:benchmark-import", kwargs={"pk": world.ours.pk, "kpi_pk": kpi.pk}),
+        {"file": SimpleUploadedFile("comparators.csv", content, "text/csv")},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
