@@ -109,16 +109,18 @@ def _check_nesting(payload: Any) -> None:
             stack.extend((child, depth + 1) for child in children)
 
 
+_TOO_LARGE = (
+    "a result is too large to compute as a finite number: make the amounts, rates or index values smaller "
+    "(an index base far below its values multiplies every charge)"
+)
+
+
 def _serialised(result: dict[str, Any]) -> str:
     """The whole output as text, or InputError when a figure overflowed to infinity or NaN."""
     try:
         return json.dumps(result, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
     except ValueError:
-        raise InputError(
-            "file",
-            "a result is too large to compute as a finite number: make the amounts, rates or index values "
-            "smaller",
-        ) from None
+        raise InputError("file", _TOO_LARGE) from None
 
 
 def _runner(words: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
@@ -145,10 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         _refuse(words, exc.field, exc.message)
         return EXIT_BAD_INPUT
-    except (RecursionError, OverflowError, MemoryError) as exc:
+    except (RecursionError, MemoryError) as exc:
         _refuse(
             words, "file", f"the input is too large or too deeply nested to compute ({type(exc).__name__})"
         )
+        return EXIT_BAD_INPUT
+    except ArithmeticError:  # an overflow, or a Decimal made from an infinite figure
+        _refuse(words, "file", _TOO_LARGE)
         return EXIT_BAD_INPUT
     sys.stdout.write(output)
     return EXIT_OK

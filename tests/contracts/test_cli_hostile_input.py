@@ -130,6 +130,16 @@ def test_payment_amounts_beyond_the_amount_limit_are_refused_naming_the_field(
     assert "1e+15" in err
 
 
+def test_a_result_that_overflows_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every input within its limit can still multiply out of range (an index base of 1e-300 under a value
+    of 1e15): the run is refused in one line, never a traceback."""
+    mechanism = {**MECHANISM, "indexed_share": 1, "index": {"base": 1e-300, "values": {"2024-04": 1e15}}}
+    err = _refused(capsys, ["payment", "statement"], _write(tmp_path, mechanism))
+    assert "file: a result is too large to compute as a finite number" in err
+
+
 def test_a_register_over_the_risk_limit_is_refused_naming_the_limit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
