@@ -276,3 +276,13 @@ def test_every_command_answers_any_bytes_with_one_line(
     words: list[str], payload: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _check_any_outcome(words, payload, tmp_path, capsys)
+
+
+def test_limit_docstring_examples_hold() -> None:
+    import doctest
+
+    from forbetter.calc import limits
+
+    outcome = doctest.testmod(limits)
+    assert outcome.attempted >= 2
+    assert outcome.failed == 0

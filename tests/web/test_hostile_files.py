@@ -279,3 +279,11 @@ def test_benchmark_import_answers_hostile_csv_with_a_message_not_a_server_error(
     )
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_formula_escaping_docstring_examples_hold() -> None:
+    import doctest
+
+    outcome = doctest.testmod(uploads)
+    assert outcome.attempted >= 1
+    assert outcome.failed == 0
