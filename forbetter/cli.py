@@ -1,7 +1,8 @@
 """The ``forbetter`` command: the calculation engine on JSON files (DESIGN section 6).
 
 Reads a JSON file, writes JSON to stdout and exits 0; on bad input writes one line naming the field to
-stderr and exits 2.
+stderr, nothing to stdout, and exits 2. The whole result is serialised before anything is written, so a
+run that fails never leaves half a JSON document behind. Limits on inputs are in docs/cli.md.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from forbetter.calc.errors import InputError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+"""The largest input file read (50 MB): larger ones are refused before they are read."""
+MAX_NESTING = 32
+"""The deepest nesting of JSON lists and objects accepted; every contract needs fewer than 8 levels."""
 
 # command words -> (module under forbetter.contracts, function name)
 COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
@@ -27,22 +32,29 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
 }
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="forbetter", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _OneLineParser(prog="forbetter", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
 
     appraise = sub.add_parser("appraise", help="options appraisal: NPC, NPV, EAC, switching values")
     appraise.add_argument("file", type=Path)
 
     risk = sub.add_parser("risk", help="quantified risk")
-    risk_sub = risk.add_subparsers(dest="subcommand", required=True)
+    risk_sub = risk.add_subparsers(dest="subcommand", required=True, parser_class=_OneLineParser)
     simulate = risk_sub.add_parser("simulate", help="Monte Carlo simulation of a risk register")
     simulate.add_argument("file", type=Path)
     simulate.add_argument("--iterations", type=int, default=None)
     simulate.add_argument("--seed", type=int, default=None)
 
     payment = sub.add_parser("payment", help="payment mechanism")
-    payment_sub = payment.add_subparsers(dest="subcommand", required=True)
+    payment_sub = payment.add_subparsers(dest="subcommand", required=True, parser_class=_OneLineParser)
     statement = payment_sub.add_parser("statement", help="monthly payment statements")
     statement.add_argument("file", type=Path)
     return parser
@@ -50,15 +62,65 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _load_json(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            content = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise InputError("file", f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(content) > MAX_INPUT_BYTES:
+        raise InputError("file", f"is larger than the limit of {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     try:
-        return json.loads(text)
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "file",
+            f"is not UTF-8 text: byte 0x{content[exc.start]:02x} at position {exc.start} cannot be read",
+        ) from None
+    try:
+        payload = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             "file", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from exc
+        ) from None
+    except RecursionError:
+        raise InputError("file", f"is nested deeper than the limit of {MAX_NESTING} levels") from None
+    except InputError:
+        raise
+    except ValueError:  # Python reads integers of at most 4,300 digits
+        raise InputError(
+            "file", "has a number with more digits than can be read (the limit is 4,300)"
+        ) from None
+    _check_nesting(payload)
+    return payload
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InputError("file", f"{name} is not a number JSON allows: give a finite number")
+
+
+def _check_nesting(payload: Any) -> None:
+    """Refuse JSON nested deeper than MAX_NESTING, without recursion."""
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_NESTING:
+                raise InputError("file", f"is nested deeper than the limit of {MAX_NESTING} levels")
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+
+
+_TOO_LARGE = (
+    "a result is too large to compute as a finite number: make the amounts, rates or index values smaller "
+    "(an index base far below its values multiplies every charge)"
+)
+
+
+def _serialised(result: dict[str, Any]) -> str:
+    """The whole output as text, or InputError when a figure overflowed to infinity or NaN."""
+    try:
+        return json.dumps(result, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    except ValueError:
+        raise InputError("file", _TOO_LARGE) from None
 
 
 def _runner(words: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
@@ -69,7 +131,10 @@ def _runner(words: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    try:
+        args = _build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error, already written as one line (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     words = (args.command,) + ((args.subcommand,) if getattr(args, "subcommand", None) else ())
     options = {
         key: value
@@ -78,13 +143,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         payload = _load_json(args.file)
-        result = _runner(words)(payload, **options)
+        output = _serialised(_runner(words)(payload, **options))
     except InputError as exc:
-        print(f"forbetter {' '.join(words)}: {exc.field}: {exc.message}", file=sys.stderr)
+        _refuse(words, exc.field, exc.message)
         return EXIT_BAD_INPUT
-    json.dump(result, sys.stdout, indent=2, allow_nan=False, ensure_ascii=False)
-    sys.stdout.write("\n")
+    except (RecursionError, MemoryError) as exc:
+        _refuse(
+            words, "file", f"the input is too large or too deeply nested to compute ({type(exc).__name__})"
+        )
+        return EXIT_BAD_INPUT
+    except ArithmeticError:  # an overflow, or a Decimal made from an infinite figure
+        _refuse(words, "file", _TOO_LARGE)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(output)
     return EXIT_OK
+
+
+def _refuse(words: tuple[str, ...], field: str, message: str) -> None:
+    line = " ".join(f"forbetter {' '.join(words)}: {field}: {message}".split())  # one line, always
+    print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,6 +22,7 @@ from typing import Any
 
 from forbetter.calc import appraisal
 from forbetter.calc.errors import InputError
+from forbetter.calc.limits import MAX_RISKS
 from forbetter.calc.risk import QuantifiedRisk
 
 _CASE_KEYS = ("discount", "deflator", "options", "risks", "risk_sensitivity")
@@ -147,7 +148,10 @@ def _register(value: Any) -> list[tuple[QuantifiedRisk, str | None, int | None, 
     """The case's risks: each as the engine's risk with its category and the years it falls in."""
     risks = []
     seen: set[str] = set()
-    for i, item in enumerate(_list(value, field="risks", what="quantified risks")):
+    items = _list(value, field="risks", what="quantified risks")
+    if len(items) > MAX_RISKS:
+        raise InputError("risks", f"has {len(items):,} risks, more than the limit of {MAX_RISKS:,}")
+    for i, item in enumerate(items):
         field = f"risks[{i}]"
         risk = _object(item, field=field, keys=_RISK_KEYS, required=_REQUIRED_RISK_KEYS)
         with _at(field, renames=_RISK_FIELDS):

@@ -44,11 +44,13 @@ and agrees with the page and the approval service, which use the same function.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from forbetter.calc.errors import InputError
+from forbetter.calc.limits import MAX_ABS_GBP, amount_error
 from forbetter.calc.payment import (
     MISSING_PROVISIONAL,
     MISSING_RULES,
@@ -374,9 +376,17 @@ def _number(value: Any, field: str) -> float:
     # bool is an int in Python but not a number in JSON
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(field, f"must be a number, not {_shown(value)}")
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InputError(field, f"must be a finite number, not {value}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        number = float("inf")
+    if not math.isfinite(number):
+        raise InputError(
+            field, f"must be a finite number no larger than {MAX_ABS_GBP:g}, not {_shown(value)}"
+        )
+    if amount_error(number):
+        raise InputError(field, amount_error(number))
+    return number
 
 
 def _whole(value: Any, field: str) -> int:

@@ -20,6 +20,9 @@ MONEY = {
     "max_decimal_places": "Give pounds and pence only",
 }
 FRACTION_MESSAGE = "as a fraction from 0 to 1, for example 0.3 for 30%"
+# Messages of validators with parameters (min_value, max_value) are %-formatted, so a literal % is %%:
+# without it a share above 1 was a 500 ("incomplete format") instead of this message.
+FRACTION_LIMIT_MESSAGE = FRACTION_MESSAGE.replace("%", "%%")
 
 
 class MechanismForm(GovukFormMixin, forms.ModelForm):
@@ -90,12 +93,12 @@ class MechanismForm(GovukFormMixin, forms.ModelForm):
             "gainshare_baseline_gbp": MONEY,
             "indexed_share": {
                 "invalid": f"Enter the indexed share {FRACTION_MESSAGE}",
-                "min_value": f"Enter the indexed share {FRACTION_MESSAGE}",
-                "max_value": f"Enter the indexed share {FRACTION_MESSAGE}",
+                "min_value": f"Enter the indexed share {FRACTION_LIMIT_MESSAGE}",
+                "max_value": f"Enter the indexed share {FRACTION_LIMIT_MESSAGE}",
             },
             "cap": {
                 "invalid": f"Enter the cap {FRACTION_MESSAGE} of the monthly charge",
-                "min_value": f"Enter the cap {FRACTION_MESSAGE} of the monthly charge",
+                "min_value": f"Enter the cap {FRACTION_LIMIT_MESSAGE} of the monthly charge",
                 "max_value": "The cap cannot be above 1: a month's deductions cannot exceed its whole charge",
             },
             "points_threshold": {
@@ -226,8 +229,8 @@ class ShareBandForm(GovukFormMixin, forms.Form):
         decimal_places=4,
         error_messages={
             "invalid": f"Enter the share {FRACTION_MESSAGE}",
-            "min_value": f"Enter the share {FRACTION_MESSAGE}",
-            "max_value": f"Enter the share {FRACTION_MESSAGE}",
+            "min_value": f"Enter the share {FRACTION_LIMIT_MESSAGE}",
+            "max_value": f"Enter the share {FRACTION_LIMIT_MESSAGE}",
         },
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -120,6 +120,16 @@ def parse(kpi: Kpi, text: str) -> Preview:
     """Check every row of the CSV text against the KPI and say which existing values each would replace."""
     preview = Preview()
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _parse(kpi, reader, preview)
+    except csv.Error as error:
+        # For example a cell over the csv module's 128 KB field limit: a message on the row, never a 500.
+        preview.rows = []
+        preview.errors.append(RowError(max(reader.line_num, 1), "", f"cannot be read as CSV ({error})"))
+        return preview
+
+
+def _parse(kpi: Kpi, reader: Iterator[list[str]], preview: Preview) -> Preview:
     header = [cell.strip().lower() for cell in next(reader, [])]
     expected = [column.name for column in COLUMNS]
     missing = [name for name in expected if name not in header]

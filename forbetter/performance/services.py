@@ -270,7 +270,18 @@ def return_submit(
         reason = "Submitted" if existing is None else "Corrected before validation"
     if record.late and existing is None:
         reason += f" late (due {due_on:%-d %B %Y})"
-    _save(record, user, reason)
+    # The file a replaced return pointed to is kept on purpose: its history row still names it, so the
+    # council can see what was first submitted (decision record 0012). The new file is stored before the
+    # row is written; if the write fails the new file is removed, so that no file in MEDIA_ROOT is left
+    # that no record or history row names.
+    stored_name = record.evidence_file.name
+    storage = record.evidence_file.storage
+    try:
+        _save(record, user, reason)
+    except BaseException:
+        if stored_name:
+            storage.delete(stored_name)
+        raise
     return record
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 
 from forbetter.accounts.permissions import can_edit, can_submit_partner_returns
 from forbetter.core.history import history_of
@@ -23,7 +25,7 @@ from forbetter.performance.adapters import status_of
 from forbetter.performance.forms import ReturnFilterForm, ReturnForm, ReturnReviewForm
 from forbetter.performance.models import KpiReturn, ReturnStatus
 from forbetter.performance.targets import target_in_force
-from forbetter.performance.uploads import KINDS
+from forbetter.performance.uploads import KINDS, formula_safe_csv
 
 SECTION = "kpis"
 
@@ -137,19 +139,38 @@ def return_review(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
     )
 
 
-def evidence_download(request: HttpRequest, pk: int, return_pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int, return_pk: int) -> HttpResponseBase:
+    """The evidence file, always as a download (never shown in the browser). A CSV is served with its
+    formula cells escaped so that opening it in a spreadsheet cannot run anything; the stored file is
+    unchanged. One that cannot be read as CSV is served as plain text under a ``.txt`` name."""
     partnership = visible_partnership(request, pk)
     record = _return(partnership, return_pk)
     if not record.evidence_file:
         raise Http404("No evidence file was uploaded with this return")
     kind = KINDS.get(record.evidence_type)
+    filename = record.evidence_name or f"evidence.{record.evidence_type}"
     try:
         handle = record.evidence_file.open("rb")
     except FileNotFoundError:
         raise Http404("The evidence file is missing") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=record.evidence_name or f"evidence.{record.evidence_type}",
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
+    response: HttpResponseBase
+    if record.evidence_type == "csv":
+        with handle:
+            safe = formula_safe_csv(handle.read())
+        content_type = "text/csv; charset=utf-8"
+        if safe is None:
+            handle = record.evidence_file.open("rb")
+            with handle:
+                safe = handle.read()
+            content_type, filename = "text/plain; charset=utf-8", f"{filename}.txt"
+        response = HttpResponse(safe, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    else:
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=filename,
+            content_type=kind.content_type if kind else "application/octet-stream",
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -13,6 +13,7 @@ import numbers
 from typing import Literal, get_args
 
 from forbetter.calc.errors import InputError
+from forbetter.calc.limits import amount_error
 
 Distribution = Literal["pert", "triangular"]
 DISTRIBUTIONS: tuple[str, ...] = get_args(Distribution)
@@ -35,6 +36,8 @@ def _three_point(minimum: float, mode: float, maximum: float) -> tuple[float, fl
     for field, value in (("minimum_gbp", low), ("mode_gbp", likeliest), ("maximum_gbp", high)):
         if value < 0:
             raise InputError(field, f"must not be negative (an impact is a cost in pounds); got {value}")
+        if amount_error(value):
+            raise InputError(field, amount_error(value))
     if low > likeliest:
         raise InputError(
             "minimum_gbp", f"the minimum {low} is above the mode {likeliest}; need min ≤ mode ≤ max"

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from forbetter.calc.errors import InputError
+from forbetter.calc.limits import MAX_RISK_CELLS, MAX_RISKS
 from forbetter.calc.risk.correlation import _checked_correlation, normal_correlation_for_rank_correlation
 from forbetter.calc.risk.estimates import PERT_LAMBDA
 from forbetter.calc.risk.register import QuantifiedRisk, register_mean_gbp
@@ -119,6 +120,10 @@ def _checked_register(risks: Sequence[QuantifiedRisk]) -> tuple[QuantifiedRisk, 
     register = tuple(risks)
     if not register:
         raise InputError("risks", "the register has no risks to simulate")
+    if len(register) > MAX_RISKS:
+        raise InputError(
+            "risks", f"has {len(register):,} risks, more than the limit of {MAX_RISKS:,} for one simulation"
+        )
     first_index: dict[str, int] = {}
     for index, risk in enumerate(register):
         if not isinstance(risk, QuantifiedRisk):
@@ -534,6 +539,13 @@ def simulate_register(
     """
     register = _checked_register(risks)
     iterations = _checked_count(iterations, field="iterations", lowest=MIN_ITERATIONS, highest=MAX_ITERATIONS)
+    if iterations * len(register) > MAX_RISK_CELLS:
+        raise InputError(
+            "iterations",
+            f"{iterations:,} iterations × {len(register):,} risks is {iterations * len(register):,}, "
+            f"more than the limit of {MAX_RISK_CELLS:,} for one simulation: ask for at most "
+            f"{MAX_RISK_CELLS // len(register):,} iterations",
+        )
     seed = _checked_count(seed, field="seed", lowest=0)
     risk_count = len(register)
     rho = _checked_correlation(correlation, risk_count=risk_count)
