@@ -164,6 +164,8 @@ def kpi_detail(kpi: Kpi) -> KpiDetail:
     returns = list(
         KpiReturn.objects.filter(kpi=kpi).select_related("submitted_by", "reviewed_by").order_by("-period")
     )
+    for record in returns:
+        record.kpi = kpi  # each line's period label reads the KPI's frequency: no query per return
     validated = [r for r in returns if r.status == ReturnStatus.VALIDATED]
     statuses = dict(zip((r.pk for r in validated), adapters.return_statuses(kpi, validated), strict=True))
     lines = [ReturnLine(r, statuses.get(r.pk)) for r in returns]
