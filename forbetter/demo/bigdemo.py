@@ -72,26 +72,28 @@ class AlreadyBuiltError(Exception):
     """The big demo is in this database already; building it twice would duplicate nothing useful."""
 
 
-def partnership_name(index: int) -> str:
-    return f"{NAME_PREFIX} {index + 1:03d}"
+def partnership_name(index: int, prefix: str = NAME_PREFIX) -> str:
+    return f"{prefix} {index + 1:03d}"
 
 
 def build(
     volume: Volume | None = None,
     *,
     today: dt.date | None = None,
+    prefix: str = NAME_PREFIX,
     say: Callable[[str], None] = lambda _line: None,
 ) -> dict[str, float]:
     """Build the big demo in one transaction; return the seconds each part took, and the total.
 
-    Raises :class:`AlreadyBuiltError` (and changes nothing) if its first partnership exists already.
+    Partnerships are named ``prefix`` and a number (the benchmark builds a small and a big set side by
+    side). Raises :class:`AlreadyBuiltError` (and changes nothing) if the first of them exists already.
     """
     volume = volume or Volume()
     today = today or dt.date.today()
     timings: dict[str, float] = {}
     started = time.perf_counter()
     with transaction.atomic():
-        if Partnership.objects.filter(name=partnership_name(0)).exists():
+        if Partnership.objects.filter(name=partnership_name(0, prefix)).exists():
             raise AlreadyBuiltError(
                 "The big demo is already in this database; nothing was changed. "
                 "Point DATABASE_URL at an empty database (or delete forbetter-big.sqlite3) to build it again."
@@ -105,7 +107,7 @@ def build(
         rng = random.Random(2026)
 
         part = time.perf_counter()
-        partnerships = _partnerships(volume, people, today)
+        partnerships = _partnerships(volume, people, today, prefix)
         timings["partnerships_and_tasks_s"] = time.perf_counter() - part
         say(
             f"{len(partnerships)} partnerships and their tasks in {timings['partnerships_and_tasks_s']:.1f} s"
@@ -124,7 +126,7 @@ def build(
     return timings
 
 
-def _partnerships(volume: Volume, people: dict[str, Any], today: dt.date) -> list[Partnership]:
+def _partnerships(volume: Volume, people: dict[str, Any], today: dt.date, prefix: str) -> list[Partnership]:
     editor = people["editor@ashcombe.example"]
     council = people["Ashcombe County Council"]
     partner = people["Meridian Public Services Ltd"]
@@ -134,7 +136,7 @@ def _partnerships(volume: Volume, people: dict[str, Any], today: dt.date) -> lis
     partnerships = bulk_create_with_history(
         [
             Partnership(
-                name=partnership_name(index),
+                name=partnership_name(index, prefix),
                 description="A fictional partnership in the large demo, for measuring pages at volume.",
                 partner=partner,
                 vehicle=Vehicle.CONTRACT,
@@ -154,7 +156,7 @@ def _partnerships(volume: Volume, people: dict[str, Any], today: dt.date) -> lis
         default_change_reason="Created in bulk for the large demo",
     )
     # Re-read with primary keys (not every database returns them from a bulk insert).
-    partnerships = list(Partnership.objects.filter(name__startswith=NAME_PREFIX).order_by("name"))
+    partnerships = list(Partnership.objects.filter(name__startswith=f"{prefix} ").order_by("name"))
     Partnership.councils.through.objects.bulk_create(
         [Partnership.councils.through(partnership=p, organisation=council) for p in partnerships]
     )

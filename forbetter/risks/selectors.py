@@ -359,9 +359,10 @@ def reviews_due(partnership: Partnership, *, today: dt.date | None = None) -> Qu
     )
 
 
-def open_risks_for_review(partnership: Partnership) -> list[Risk]:
-    """Every open risk, soonest review first: the rows of the review form."""
-    return list(
+def open_risks_for_review(partnership: Partnership) -> QuerySet[Risk]:
+    """The open risks, soonest review first: the rows of the review form, which shows them a page at a time
+    (DESIGN section 7: a register of hundreds of risks must not become one form of hundreds of rows)."""
+    return (
         Risk.objects.filter(partnership=partnership, status=RiskStatus.OPEN)
         .select_related("owner")
         .order_by("next_review_on", "number")

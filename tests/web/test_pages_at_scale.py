@@ -1,0 +1,129 @@
+"""Pages at volume (DESIGN section 7): a fixed number of SQL queries whatever the row count, long lists
+paged on the server, and the large demo (``make bigdemo``) built by bulk loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from typing import Any
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forbetter.accounts.models import User
+from forbetter.demo.bigdemo import AlreadyBuiltError, Volume, build
+from forbetter.partnerships import services as partnership_services
+from forbetter.partnerships.models import Partnership
+from forbetter.performance.models import KpiReturn
+from forbetter.risks.models import Risk, RiskAction
+from tests.conftest import World
+from tests.web.performance_factories import make_kpi, make_return
+from tests.web.test_risks_helpers import make_risk
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _queries(client: Client, url: str) -> tuple[int, str]:
+    client.get(url)  # warm any per-process caches first
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response.content.decode()
+
+
+def test_kpi_detail_page_reads_a_fixed_number_of_queries_and_pages_its_returns(
+    world: World, editor: User
+) -> None:
+    """DESIGN section 7: the KPI page read one query per return (its period label and the target in force
+    for its status) and listed all 180 of a 15-year contract's returns on one page."""
+    kpi = make_kpi(world.ours, first_period=dt.date(2020, 1, 1))
+    for step in range(2):
+        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+    url = reverse("performance:kpi", args=[world.ours.pk, kpi.pk])
+    client = _client(editor)
+    few, _page = _queries(client, url)
+    for step in range(2, 45):
+        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+    many, page = _queries(client, url)
+    assert many == few
+    assert "Showing 1 to 20 of 45" in page
+    second, page_two = _queries(client, url + "?page=3")
+    assert second == few
+    assert "Showing 41 to 45 of 45" in page_two
+
+
+def test_partnership_history_reads_a_fixed_number_of_queries_however_many_changes(
+    world: World, editor: User
+) -> None:
+    """DESIGN section 7: each change on the partnership history page cost about four queries (its councils
+    and service areas compared row by row); a page of changes now costs the same as one."""
+    url = reverse("partnerships:history", args=[world.ours.pk])
+    client = _client(editor)
+
+    def edit(times: int) -> None:
+        for index in range(times):
+            councils = [world.council_a] if index % 2 else [world.council_a, world.council_b]
+            partnership_services.partnership_update(
+                user=editor,
+                partnership=Partnership.objects.get(pk=world.ours.pk),
+                data={"description": f"Edit {index}", "councils": councils},
+            )
+
+    edit(2)
+    few, _page = _queries(client, url)
+    edit(20)
+    many, page = _queries(client, url)
+    assert many == few
+    assert "Brindle Council" in page  # the many-to-many change is still shown in words
+
+
+def test_risk_review_form_shows_one_page_of_open_risks_with_a_fixed_query_count(
+    world: World, editor: User, settings: Any
+) -> None:
+    """DESIGN section 7: the review form had one row per open risk (2.6-4.7 s for a large register); it now
+    shows a page of them, soonest review first, in the same number of queries however many there are."""
+    settings.PAGE_SIZE = 5
+    url = reverse("risks:review-create", args=[world.ours.pk])
+    client = _client(editor)
+    for index in range(2):
+        make_risk(world.ours, next_review_on=dt.date(2030, 1, 1) + dt.timedelta(days=index))
+    few, _page = _queries(client, url)
+    for index in range(2, 12):
+        make_risk(world.ours, next_review_on=dt.date(2030, 1, 1) + dt.timedelta(days=index))
+    many, page = _queries(client, url)
+    assert many == few
+    assert page.count('type="checkbox"') == 5
+    assert "Showing 1 to 5 of 12" in page
+
+
+def test_bigdemo_bulk_loads_the_volume_asked_for_and_refuses_to_run_twice(framework: None) -> None:
+    """``make bigdemo`` (DESIGN section 7's large demo) builds partnerships, risks and KPI values by bulk
+    loading, with one creation history row for each partnership and risk, and refuses a second run."""
+    volume = Volume(partnerships=2, risks_per_partnership=3, kpis_per_partnership=2, months=5)
+    timings = build(volume, prefix="Scale test")
+    assert timings["total_s"] > 0
+    built = Partnership.objects.filter(name__startswith="Scale test ")
+    assert built.count() == 2
+    assert Risk.objects.filter(partnership__in=built).count() == 6
+    assert RiskAction.objects.filter(risk__partnership__in=built).count() == 6
+    assert KpiReturn.objects.filter(kpi__partnership__in=built).count() == volume.kpi_values == 20
+    assert Risk.history.filter(partnership_id__in=built.values("pk")).count() == 6  # type: ignore[attr-defined]
+    assert all(p.tasks.exists() for p in built)
+    with pytest.raises(AlreadyBuiltError):
+        build(volume, prefix="Scale test")
+    assert Risk.objects.filter(partnership__in=built).count() == 6
+    tiny = {"partnerships": 1, "risks_per_partnership": 1, "kpis_per_partnership": 1, "months": 1}
+    call_command("seed_bigdemo", stdout=StringIO(), **tiny)
+    with pytest.raises(CommandError, match="already in this database; nothing was changed"):
+        call_command("seed_bigdemo", stdout=StringIO(), **tiny)
