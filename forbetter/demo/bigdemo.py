@@ -270,7 +270,8 @@ def _kpi_values(
     fields = ["kpi_id", "period", "value", "commentary", "evidence_file", "evidence_name", "evidence_type"]
     fields += ["evidence_reference", "status", "due_on", "late", "submitted_by_id", "submitted_at"]
     fields += ["reviewed_by_id", "reviewed_at", "dispute_reason"]
-    columns = ", ".join(connection.ops.quote_name(KpiReturn._meta.get_field(name).column) for name in fields)
+    column_of = {f.attname: str(f.column) for f in KpiReturn._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in fields)
     sql = (
         f"INSERT INTO {connection.ops.quote_name(KpiReturn._meta.db_table)} ({columns}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"

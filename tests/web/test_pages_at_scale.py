@@ -127,3 +127,51 @@ def test_bigdemo_bulk_loads_the_volume_asked_for_and_refuses_to_run_twice(framew
     call_command("seed_bigdemo", stdout=StringIO(), **tiny)
     with pytest.raises(CommandError, match="already in this database; nothing was changed"):
         call_command("seed_bigdemo", stdout=StringIO(), **tiny)
+
+
+def test_draft_results_simulate_each_option_once_per_change_of_inputs(
+    world: World, editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DESIGN section 7: a draft business case's results page ran one seeded Monte Carlo simulation per
+    option on every request (about 0.3 s). The figure is cached by its inputs: a second request runs none,
+    and a change to a risk runs them again (a cached figure is never stale)."""
+    from django.core.cache import cache
+
+    from forbetter.appraisal import adapters
+    from forbetter.calc import appraisal as calc
+    from tests.web.test_appraisal_services import build_version
+    from tests.web.test_appraisal_views import version_url
+
+    cache.clear()
+    calls: list[int] = []
+    real = calc.retained_risk_percentile
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(adapters.calc, "retained_risk_percentile", counted)
+    version = build_version(editor, world.ours, options=2, years=3)
+    risk = make_risk(world.ours)
+    client = _client(editor)
+    url = version_url("version-results", version)
+    first = client.get(url).content.decode()
+    assert len(calls) == 2
+    assert client.get(url).content.decode() == first
+    assert len(calls) == 2
+    Risk.objects.filter(pk=risk.pk).update(impact_maximum_gbp=risk.impact_maximum_gbp * 2)
+    client.get(url)
+    assert len(calls) == 4
+
+
+def test_pagination_links_a_window_of_pages_not_every_page() -> None:
+    """DESIGN section 7 (every list paginates): the page links of a list of 5,000 returns were 250 links, one
+    per page. GOV.UK pagination shows the first, the last and the pages around the current one."""
+    from django.core.paginator import Paginator
+
+    from forbetter.core.templatetags.govuk import page_window
+
+    pages = Paginator(range(5_000), 20)
+    assert page_window(pages.page(1)) == [1, 2, 3, None, 250]
+    assert page_window(pages.page(100)) == [1, None, 98, 99, 100, 101, 102, None, 250]
+    assert page_window(Paginator(range(60), 20).page(2)) == [1, 2, 3]
