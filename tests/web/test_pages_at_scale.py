@@ -20,7 +20,7 @@ from django.urls import reverse
 from forbetter.accounts.models import User
 from forbetter.demo.bigdemo import AlreadyBuiltError, Volume, build
 from forbetter.partnerships import services as partnership_services
-from forbetter.partnerships.models import Partnership
+from forbetter.partnerships.models import Partnership, Task
 from forbetter.performance.models import KpiReturn
 from forbetter.risks.models import Risk, RiskAction
 from tests.conftest import World
@@ -182,3 +182,41 @@ def test_pagination_links_a_window_of_pages_not_every_page() -> None:
     assert page_window(pages.page(1)) == [1, 2, 3, None, 250]
     assert page_window(pages.page(100)) == [1, None, 98, 99, 100, 101, 102, None, 250]
     assert page_window(Paginator(range(60), 20).page(2)) == [1, 2, 3]
+
+
+def test_risk_register_counts_open_actions_without_grouping_every_action(world: World, editor: User) -> None:
+    """DESIGN section 7: the register joined every risk action and grouped the join to count open actions,
+    so PostgreSQL read the whole action table for one page, and the paginator's count did it again. Each
+    listed risk's open actions are now counted by a subquery on the action table's risk index."""
+    risk = make_risk(world.ours)
+    for status in ("not_started", "in_progress", "done"):
+        RiskAction.objects.create(risk=risk, description="Do it", due_on=dt.date(2030, 1, 1), status=status)
+    url = reverse("risks:register", args=[world.ours.pk])
+    client = _client(editor)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    action_table = RiskAction._meta.db_table
+    reading_actions = [q["sql"] for q in captured if action_table in q["sql"]]
+    assert reading_actions
+    assert not [sql for sql in reading_actions if f'JOIN "{action_table}"' in sql]
+    assert re.search(r">\s*2\s*</td>", page)  # two open actions, the done one not counted
+
+
+def test_portfolio_counts_tasks_only_for_the_partnerships_listed(world: World, editor: User) -> None:
+    """DESIGN section 7: the portfolio joined every task of every visible partnership and grouped the join
+    before cutting the page (200 partnerships × every framework action). The progress and overdue counts
+    are now subqueries on the task table's partnership index, evaluated for the listed partnerships."""
+    client = _client(editor)
+    url = reverse("partnerships:portfolio")
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    task_table = Task._meta.db_table
+    assert [q["sql"] for q in captured if task_table in q["sql"]]
+    assert not [q["sql"] for q in captured if f'JOIN "{task_table}"' in q["sql"]]
+    done = Task.objects.filter(partnership=world.ours, action__stage__key=world.ours.stage, status="done")
+    applicable = Task.objects.filter(partnership=world.ours, action__stage__key=world.ours.stage).exclude(
+        status="not_applicable"
+    )
+    assert f"{done.count()} of {applicable.count()}" in page
