@@ -32,6 +32,7 @@ from forbetter.accounts.models import Organisation
 from forbetter.framework.loader import load_framework
 from forbetter.framework.models import Action
 from forbetter.partnerships.models import Partnership, Stage, Task, Vehicle
+from forbetter.payments.models import DeductionBand, PaymentMechanism
 from forbetter.performance.models import Kpi, KpiReturn, KpiType, ReturnStatus
 from forbetter.risks.models import (
     ActionStatus,
@@ -117,6 +118,8 @@ def build(
         _risks(volume, partnerships, editor, today, rng)
         timings["risks_s"] = time.perf_counter() - part
         say(f"{volume.risks:,} risks and their actions in {timings['risks_s']:.1f} s")
+
+        _mechanisms(partnerships, editor, today.replace(day=1) - relativedelta(months=volume.months))
 
         part = time.perf_counter()
         _kpi_values(volume, partnerships, editor, partner_user, today, rng)
@@ -221,6 +224,40 @@ def _risks(
             for risk_id in ids
         ],
         RiskAction,
+        batch_size=BATCH,
+        default_user=editor,
+        default_change_reason="Created in bulk",
+    )
+
+
+def _mechanisms(partnerships: list[Partnership], editor: Any, service_start: dt.date) -> None:
+    """DESIGN section 5's example payment mechanism for each partnership, from the service start, so the
+    statements pages have every month of KPI values to price."""
+    bulk_create_with_history(
+        [
+            PaymentMechanism(
+                partnership=partnership,
+                effective_from=service_start,
+                monthly_charge_gbp=Decimal("100000"),
+                points_threshold=20,
+                point_value_gbp=Decimal("3"),
+                cap=Decimal("0.1"),
+            )
+            for partnership in partnerships
+        ],
+        PaymentMechanism,
+        batch_size=BATCH,
+        default_user=editor,
+        default_change_reason="Created in bulk",
+    )
+    mechanisms = PaymentMechanism.objects.filter(partnership__in=partnerships)
+    bulk_create_with_history(
+        [
+            DeductionBand(mechanism=mechanism, from_point=start, to_point=end, multiplier=Decimal(multiplier))
+            for mechanism in mechanisms
+            for start, end, multiplier in ((21, 100, "1.0"), (101, 200, "1.2"), (201, None, "1.5"))
+        ],
+        DeductionBand,
         batch_size=BATCH,
         default_user=editor,
         default_change_reason="Created in bulk",
