@@ -220,3 +220,27 @@ def test_portfolio_counts_tasks_only_for_the_partnerships_listed(world: World, e
         status="not_applicable"
     )
     assert f"{done.count()} of {applicable.count()}" in page
+
+
+def test_monte_carlo_results_page_reads_a_fixed_number_of_queries_however_many_risks(
+    world: World, editor: User
+) -> None:
+    """DESIGN section 7: a finished run's results page (S-curve, inputs and tornado tables) costs the same
+    number of queries for a run over 2 risks as for one over 30."""
+    from forbetter.risks import services as risk_services
+
+    client = _client(editor)
+
+    def run_url(count: int) -> str:
+        Risk.objects.filter(partnership=world.ours).delete()
+        for _ in range(count):
+            make_risk(world.ours)
+        run = risk_services.simulation_run_request(
+            user=editor, partnership=world.ours, iterations=1000, seed=3
+        )
+        return reverse("risks:run", args=[world.ours.pk, run.pk])
+
+    few, _page = _queries(client, run_url(2))
+    many, page = _queries(client, run_url(30))
+    assert many == few
+    assert "R030" in page
