@@ -40,6 +40,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy forbetter
 
+# The large demo (DESIGN section 7) goes in its own SQLite file unless DATABASE_URL names a database.
+BIG_DATABASE_URL ?= sqlite:///$(CURDIR)/forbetter-big.sqlite3
+bigdemo: install
+	DATABASE_URL=$${DATABASE_URL:-$(BIG_DATABASE_URL)} $(BIN)/python manage.py migrate --no-input
+	DATABASE_URL=$${DATABASE_URL:-$(BIG_DATABASE_URL)} $(BIN)/python manage.py seed_bigdemo
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

@@ -14,11 +14,13 @@ cost. Affordability leaves the risk adjustment out: it is an expected value, not
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 import numpy as np
+from django.core.cache import cache
 
 from forbetter.appraisal.models import (
     AppraisalOption,
@@ -218,6 +220,26 @@ def retained_risks(
     return retained
 
 
+def _cached_percentile(
+    retained: list[calc.RetainedRisk], *, percentile: float, iterations: int, seed: int
+) -> calc.RiskPercentile:
+    """:func:`calc.retained_risk_percentile`, cached by its inputs (DESIGN section 7: a draft's results
+    page ran one simulation per option on every request). The simulation is seeded, so the same inputs
+    always give the same figure and a cached one is exactly what a new run would give; any change to a
+    risk, a share, the percentile, the iterations or the seed is a different key."""
+    key = (
+        "appraisal-percentile:"
+        + hashlib.sha256(repr((retained, percentile, iterations, seed)).encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = calc.retained_risk_percentile(
+            retained, percentile=percentile, iterations=iterations, seed=seed
+        )
+        cache.set(key, found, timeout=3600)
+    return cast(calc.RiskPercentile, found)
+
+
 def option_risk(
     option: AppraisalOption, version: BusinessCaseVersion, risks: Sequence[Risk]
 ) -> tuple[calc.RiskAdjustment, OptionRisk] | None:
@@ -226,7 +248,7 @@ def option_risk(
         return None
     rows = retained_risks(option, risks)
     adjustment = calc.risk_adjustment([retained for _, retained, _ in rows], years=option.years)
-    p_value = calc.retained_risk_percentile(
+    p_value = _cached_percentile(
         [retained for _, retained, _ in rows],
         percentile=version.risk_percentile / 100,
         iterations=version.risk_iterations,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from forbetter.accounts.models import Organisation, OrganisationKind, Role
 from forbetter.core.history import HistoryEntry, entry_for, history_of, merge_histories
@@ -74,22 +75,34 @@ def _open_task_filter(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}status__in": CLOSED_TASK_STATUSES})
 
 
+def _task_count(condition: Q) -> Coalesce:
+    """The partnership's tasks meeting ``condition``, counted by a subquery on the task table's partnership
+    index: only the listed page's partnerships are counted (DESIGN section 7), where a join and GROUP BY
+    aggregated every task of every partnership before the page was cut."""
+    counted = (
+        Task.objects.filter(condition, partnership=OuterRef("pk"))
+        .order_by()
+        .values("partnership")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def portfolio(
     user: Any, *, stage: str = "", status: str = "", search: str = "", today: dt.date | None = None
 ) -> QuerySet[Partnership]:
     """Visible partnerships with current-stage progress and overdue counts, filtered."""
     today = today or dt.date.today()
-    current_stage = Q(tasks__action__stage__key=F("stage"))
+    current_stage = Q(action__stage__key=OuterRef("stage"))
     partnerships = (
         partnerships_visible_to(user)
         .select_related("partner", "joint_venture_company")
         .prefetch_related("councils")
         .annotate(
-            stage_done=Count("tasks", filter=current_stage & Q(tasks__status=TaskStatus.DONE)),
-            stage_applicable=Count(
-                "tasks", filter=current_stage & ~Q(tasks__status=TaskStatus.NOT_APPLICABLE)
-            ),
-            overdue=Count("tasks", filter=Q(tasks__due_on__lt=today) & _open_task_filter("tasks__")),
+            stage_done=_task_count(current_stage & Q(status=TaskStatus.DONE)),
+            stage_applicable=_task_count(current_stage & ~Q(status=TaskStatus.NOT_APPLICABLE)),
+            overdue=_task_count(Q(due_on__lt=today) & _open_task_filter()),
         )
         .order_by("name")
     )

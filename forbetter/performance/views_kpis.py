@@ -16,6 +16,7 @@ from forbetter.core.history import history_of
 from forbetter.partnerships.procurement import act_applies, regime_summary
 from forbetter.partnerships.view_helpers import (
     apply_errors,
+    paginate,
     partnership_page,
     require_edit,
     visible_partnership,
@@ -55,19 +56,26 @@ def kpi_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _kpi(partnership_pk: int, kpi_pk: int) -> Kpi:
-    return get_object_or_404(Kpi.objects.select_related("owner"), partnership_id=partnership_pk, pk=kpi_pk)
+    # The targets are read once here: every return's status is judged against the target in force then.
+    return get_object_or_404(
+        Kpi.objects.select_related("owner").prefetch_related("targets"),
+        partnership_id=partnership_pk,
+        pk=kpi_pk,
+    )
 
 
 def kpi_detail(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     kpi = _kpi(partnership.pk, kpi_pk)
+    detail = selectors.kpi_detail(kpi)
     return partnership_page(
         request,
         "performance/kpi_detail.html",
         partnership,
         SECTION,
         area="dashboard",
-        detail=selectors.kpi_detail(kpi),
+        detail=detail,
+        page_obj=paginate(request, detail.lines),
         kpi=kpi,
         history=history_of(kpi),
     )

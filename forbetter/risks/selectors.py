@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from forbetter.accounts.models import User
 from forbetter.calc import risk as risk_engine
@@ -91,6 +92,21 @@ def _scored(risks: QuerySet[Risk]) -> QuerySet[Risk]:
     )
 
 
+def _open_actions() -> Coalesce:
+    """Open actions of each risk, counted by a subquery on the action table's risk index. A join and
+    GROUP BY made PostgreSQL read every risk action in the database for one register page (and the
+    paginator's count did it again); this reads only the listed risks' actions."""
+    counted = (
+        RiskAction.objects.filter(risk=OuterRef("pk"))
+        .exclude(status=ActionStatus.DONE)
+        .order_by()
+        .values("risk")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def register(
     partnership: Partnership, filters: RegisterFilters | None = None, *, today: dt.date | None = None
 ) -> QuerySet[Risk]:
@@ -100,7 +116,7 @@ def register(
     risks = _scored(
         Risk.objects.filter(partnership=partnership)
         .select_related("category", "owner")
-        .annotate(open_actions=Count("actions", filter=~Q(actions__status=ActionStatus.DONE)))
+        .annotate(open_actions=_open_actions())
     )
     if filters.category is not None:
         risks = risks.filter(category=filters.category)
@@ -359,9 +375,10 @@ def reviews_due(partnership: Partnership, *, today: dt.date | None = None) -> Qu
     )
 
 
-def open_risks_for_review(partnership: Partnership) -> list[Risk]:
-    """Every open risk, soonest review first: the rows of the review form."""
-    return list(
+def open_risks_for_review(partnership: Partnership) -> QuerySet[Risk]:
+    """The open risks, soonest review first: the rows of the review form, which shows them a page at a time
+    (DESIGN section 7: a register of hundreds of risks must not become one form of hundreds of rows)."""
+    return (
         Risk.objects.filter(partnership=partnership, status=RiskStatus.OPEN)
         .select_related("owner")
         .order_by("next_review_on", "number")

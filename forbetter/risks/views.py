@@ -215,7 +215,8 @@ def reviews(request: HttpRequest, pk: int) -> HttpResponse:
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     require_edit(request)
-    risks = selectors.open_risks_for_review(partnership)
+    page_obj = paginate(request, selectors.open_risks_for_review(partnership))
+    risks = list(page_obj)
     form = ReviewForm(
         request.POST or None,
         partnership=partnership,
@@ -241,7 +242,15 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Review recorded: {len(entries)} risks reviewed")
             return redirect("risks:review", pk=partnership.pk, review_pk=review.pk)
-    return page(request, "risks/review_form.html", partnership, "reviews", form=form, today=dt.date.today())
+    return page(
+        request,
+        "risks/review_form.html",
+        partnership,
+        "reviews",
+        form=form,
+        page_obj=page_obj,
+        today=dt.date.today(),
+    )
 
 
 def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:

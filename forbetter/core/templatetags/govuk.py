@@ -98,3 +98,18 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def page_window(page: Any) -> list[int | None]:
+    """The page numbers a GOV.UK pagination shows: the first, the last and two either side of the current
+    one, with None where numbers are left out (an ellipsis). A list of thousands of pages stays a handful
+    of links (DESIGN section 7)."""
+    last = page.paginator.num_pages
+    shown = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and window[-1] is not None and number - window[-1] > 1:
+            window.append(None)
+        window.append(number)
+    return window

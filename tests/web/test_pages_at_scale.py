@@ -1,0 +1,246 @@
+"""Pages at volume (DESIGN section 7): a fixed number of SQL queries whatever the row count, long lists
+paged on the server, and the large demo (``make bigdemo``) built by bulk loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forbetter.accounts.models import User
+from forbetter.demo.bigdemo import AlreadyBuiltError, Volume, build
+from forbetter.partnerships import services as partnership_services
+from forbetter.partnerships.models import Partnership, Task
+from forbetter.performance.models import KpiReturn
+from forbetter.risks.models import Risk, RiskAction
+from tests.conftest import World
+from tests.web.performance_factories import make_kpi, make_return
+from tests.web.test_risks_helpers import make_risk
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _queries(client: Client, url: str) -> tuple[int, str]:
+    client.get(url)  # warm any per-process caches first
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response.content.decode()
+
+
+def test_kpi_detail_page_reads_a_fixed_number_of_queries_and_pages_its_returns(
+    world: World, editor: User
+) -> None:
+    """DESIGN section 7: the KPI page read one query per return (its period label and the target in force
+    for its status) and listed all 180 of a 15-year contract's returns on one page."""
+    kpi = make_kpi(world.ours, first_period=dt.date(2020, 1, 1))
+    for step in range(2):
+        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+    url = reverse("performance:kpi", args=[world.ours.pk, kpi.pk])
+    client = _client(editor)
+    few, _page = _queries(client, url)
+    for step in range(2, 45):
+        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+    many, page = _queries(client, url)
+    assert many == few
+    assert "Showing 1 to 20 of 45" in page
+    second, page_two = _queries(client, url + "?page=3")
+    assert second == few
+    assert "Showing 41 to 45 of 45" in page_two
+
+
+def test_partnership_history_reads_a_fixed_number_of_queries_however_many_changes(
+    world: World, editor: User
+) -> None:
+    """DESIGN section 7: each change on the partnership history page cost about four queries (its councils
+    and service areas compared row by row); a page of changes now costs the same as one."""
+    url = reverse("partnerships:history", args=[world.ours.pk])
+    client = _client(editor)
+
+    def edit(times: int) -> None:
+        for index in range(times):
+            councils = [world.council_a] if index % 2 else [world.council_a, world.council_b]
+            partnership_services.partnership_update(
+                user=editor,
+                partnership=Partnership.objects.get(pk=world.ours.pk),
+                data={"description": f"Edit {index}", "councils": councils},
+            )
+
+    edit(2)
+    few, _page = _queries(client, url)
+    edit(20)
+    many, page = _queries(client, url)
+    assert many == few
+    assert "Brindle Council" in page  # the many-to-many change is still shown in words
+
+
+def test_risk_review_form_shows_one_page_of_open_risks_with_a_fixed_query_count(
+    world: World, editor: User, settings: Any
+) -> None:
+    """DESIGN section 7: the review form had one row per open risk (2.6-4.7 s for a large register); it now
+    shows a page of them, soonest review first, in the same number of queries however many there are."""
+    settings.PAGE_SIZE = 5
+    url = reverse("risks:review-create", args=[world.ours.pk])
+    client = _client(editor)
+    for index in range(2):
+        make_risk(world.ours, next_review_on=dt.date(2030, 1, 1) + dt.timedelta(days=index))
+    few, _page = _queries(client, url)
+    for index in range(2, 12):
+        make_risk(world.ours, next_review_on=dt.date(2030, 1, 1) + dt.timedelta(days=index))
+    many, page = _queries(client, url)
+    assert many == few
+    assert page.count('type="checkbox"') == 5
+    assert "Showing 1 to 5 of 12" in page
+
+
+def test_bigdemo_bulk_loads_the_volume_asked_for_and_refuses_to_run_twice(framework: None) -> None:
+    """``make bigdemo`` (DESIGN section 7's large demo) builds partnerships, risks and KPI values by bulk
+    loading, with one creation history row for each partnership and risk, and refuses a second run."""
+    volume = Volume(partnerships=2, risks_per_partnership=3, kpis_per_partnership=2, months=5)
+    timings = build(volume, prefix="Scale test")
+    assert timings["total_s"] > 0
+    built = Partnership.objects.filter(name__startswith="Scale test ")
+    assert built.count() == 2
+    assert Risk.objects.filter(partnership__in=built).count() == 6
+    assert RiskAction.objects.filter(risk__partnership__in=built).count() == 6
+    assert KpiReturn.objects.filter(kpi__partnership__in=built).count() == volume.kpi_values == 20
+    assert Risk.history.filter(partnership_id__in=built.values("pk")).count() == 6  # type: ignore[attr-defined]
+    assert all(p.tasks.exists() for p in built)
+    with pytest.raises(AlreadyBuiltError):
+        build(volume, prefix="Scale test")
+    assert Risk.objects.filter(partnership__in=built).count() == 6
+    tiny = {"partnerships": 1, "risks_per_partnership": 1, "kpis_per_partnership": 1, "months": 1}
+    call_command("seed_bigdemo", stdout=StringIO(), **tiny)
+    with pytest.raises(CommandError, match="already in this database; nothing was changed"):
+        call_command("seed_bigdemo", stdout=StringIO(), **tiny)
+
+
+def test_draft_results_simulate_each_option_once_per_change_of_inputs(
+    world: World, editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DESIGN section 7: a draft business case's results page ran one seeded Monte Carlo simulation per
+    option on every request (about 0.3 s). The figure is cached by its inputs: a second request runs none,
+    and a change to a risk runs them again (a cached figure is never stale)."""
+    from django.core.cache import cache
+
+    from forbetter.appraisal import adapters
+    from forbetter.calc import appraisal as calc
+    from tests.web.test_appraisal_services import build_version
+    from tests.web.test_appraisal_views import version_url
+
+    cache.clear()
+    calls: list[int] = []
+    real = calc.retained_risk_percentile
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(adapters.calc, "retained_risk_percentile", counted)
+    version = build_version(editor, world.ours, options=2, years=3)
+    # Shared 40%: the in-house option retains all of it, the partnership 40%, so the two inputs differ.
+    risk = make_risk(world.ours, allocation="shared", council_share=Decimal("0.4"))
+    client = _client(editor)
+    url = version_url("version-results", version)
+
+    def figures() -> str:  # the page without its per-request form token
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", client.get(url).content.decode())
+
+    first = figures()
+    assert len(calls) == 2
+    assert figures() == first
+    assert len(calls) == 2
+    Risk.objects.filter(pk=risk.pk).update(impact_maximum_gbp=risk.impact_maximum_gbp * 2)
+    client.get(url)
+    assert len(calls) == 4
+
+
+def test_pagination_links_a_window_of_pages_not_every_page() -> None:
+    """DESIGN section 7 (every list paginates): the page links of a list of 5,000 returns were 250 links, one
+    per page. GOV.UK pagination shows the first, the last and the pages around the current one."""
+    from django.core.paginator import Paginator
+
+    from forbetter.core.templatetags.govuk import page_window
+
+    pages = Paginator(range(5_000), 20)
+    assert page_window(pages.page(1)) == [1, 2, 3, None, 250]
+    assert page_window(pages.page(100)) == [1, None, 98, 99, 100, 101, 102, None, 250]
+    assert page_window(Paginator(range(60), 20).page(2)) == [1, 2, 3]
+
+
+def test_risk_register_counts_open_actions_without_grouping_every_action(world: World, editor: User) -> None:
+    """DESIGN section 7: the register joined every risk action and grouped the join to count open actions,
+    so PostgreSQL read the whole action table for one page, and the paginator's count did it again. Each
+    listed risk's open actions are now counted by a subquery on the action table's risk index."""
+    risk = make_risk(world.ours)
+    for status in ("not_started", "in_progress", "done"):
+        RiskAction.objects.create(risk=risk, description="Do it", due_on=dt.date(2030, 1, 1), status=status)
+    url = reverse("risks:register", args=[world.ours.pk])
+    client = _client(editor)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    action_table = RiskAction._meta.db_table
+    reading_actions = [q["sql"] for q in captured if action_table in q["sql"]]
+    assert reading_actions
+    assert not [sql for sql in reading_actions if f'JOIN "{action_table}"' in sql]
+    assert re.search(r">\s*2\s*</td>", page)  # two open actions, the done one not counted
+
+
+def test_portfolio_counts_tasks_only_for_the_partnerships_listed(world: World, editor: User) -> None:
+    """DESIGN section 7: the portfolio joined every task of every visible partnership and grouped the join
+    before cutting the page (200 partnerships × every framework action). The progress and overdue counts
+    are now subqueries on the task table's partnership index, evaluated for the listed partnerships."""
+    client = _client(editor)
+    url = reverse("partnerships:portfolio")
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    task_table = Task._meta.db_table
+    assert [q["sql"] for q in captured if task_table in q["sql"]]
+    assert not [q["sql"] for q in captured if f'JOIN "{task_table}"' in q["sql"]]
+    done = Task.objects.filter(partnership=world.ours, action__stage__key=world.ours.stage, status="done")
+    applicable = Task.objects.filter(partnership=world.ours, action__stage__key=world.ours.stage).exclude(
+        status="not_applicable"
+    )
+    assert f"{done.count()} of {applicable.count()}" in page
+
+
+def test_monte_carlo_results_page_reads_a_fixed_number_of_queries_however_many_risks(
+    world: World, editor: User
+) -> None:
+    """DESIGN section 7: a finished run's results page (S-curve, inputs and tornado tables) costs the same
+    number of queries for a run over 2 risks as for one over 30."""
+    from forbetter.risks import services as risk_services
+
+    client = _client(editor)
+
+    def run_url(count: int) -> str:
+        Risk.objects.filter(partnership=world.ours).delete()
+        for _ in range(count):
+            make_risk(world.ours)
+        run = risk_services.simulation_run_request(
+            user=editor, partnership=world.ours, iterations=1000, seed=3
+        )
+        return reverse("risks:run", args=[world.ours.pk, run.pk])
+
+    few, _page = _queries(client, run_url(2))
+    many, page = _queries(client, run_url(30))
+    assert many == few
+    assert "R030" in page
