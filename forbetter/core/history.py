@@ -25,7 +25,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
-HIDDEN_FIELDS = {"id", "updated_at", "created_at", "recorded_at", "password", "last_login"}
+HIDDEN_FIELDS = {"id", "edit_version", "updated_at", "created_at", "recorded_at", "password", "last_login"}
 BLANK = "blank"
 
 
