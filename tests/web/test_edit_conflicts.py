@@ -131,7 +131,9 @@ def test_kpi_form_saved_from_an_older_version_is_refused_and_shows_what_changed(
     response = client_for(editor).post(url, {**mine, "target": "96", "name": "Mine"})
 
     assert response.status_code == 200
-    _assert_conflict_shown(response.content.decode(), who="Bea Quill", field="Target", yours="96", theirs="97")
+    _assert_conflict_shown(
+        response.content.decode(), who="Bea Quill", field="Target", yours="96", theirs="97"
+    )
     kpi.refresh_from_db()
     assert (str(kpi.target.normalize()), kpi.name) == ("97", "Indicator K-01")
 
@@ -147,7 +149,9 @@ def test_partnership_form_saved_from_an_older_version_is_refused_and_shows_what_
     response = client_for(editor).post(url, {**mine, "term_years": "12"})
 
     assert response.status_code == 200
-    _assert_conflict_shown(response.content.decode(), who="Bea Quill", field="Term years", yours="12", theirs="15")
+    _assert_conflict_shown(
+        response.content.decode(), who="Bea Quill", field="Term years", yours="12", theirs="15"
+    )
     assert Partnership.objects.get(pk=world.ours.pk).term_years == 15
 
 
@@ -163,7 +167,7 @@ def test_a_failed_save_gives_the_version_back(world: World, editor: User) -> Non
 
 
 def test_every_save_moves_the_version_on(world: World, editor: User) -> None:
-    """EDIT-NO-LOST-UPDATE: a change made outside the form (a service, a review) also makes open forms stale."""
+    """EDIT-NO-LOST-UPDATE: a change made outside a form (a service, a review) makes open forms stale too."""
     kpi = make_kpi(world.ours)
     assert kpi.edit_version == 1
     kpi.name = "Renamed by a service"
