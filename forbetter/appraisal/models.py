@@ -19,6 +19,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from forbetter.calc.appraisal import optimism_bias_table
+from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership, ServiceArea
 from forbetter.risks.models import Risk, RiskCategory
 
@@ -220,7 +221,7 @@ def default_risk_bearer(kind: str) -> str:
     return RiskBearer.REGISTER if kind == OptionKind.SSP else RiskBearer.COUNCIL
 
 
-class AppraisalOption(models.Model):
+class AppraisalOption(VersionedModel):
     """One way of delivering the services, appraised over years 0 ... years - 1."""
 
     version = models.ForeignKey(BusinessCaseVersion, on_delete=models.CASCADE, related_name="options")
@@ -373,7 +374,7 @@ class CashflowValue(models.Model):
         return f"Year {self.year}: £{self.amount_gbp}"
 
 
-class ServiceBaseline(models.Model):
+class ServiceBaseline(VersionedModel):
     """What a service in scope costs today, before any transfer, with where the figure comes from."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="service_baselines")
@@ -400,7 +401,7 @@ class MeasureKind(models.TextChoices):
     PERFORMANCE = "performance", "Performance measure"
 
 
-class BaselineMeasure(models.Model):
+class BaselineMeasure(VersionedModel):
     """A volume, unit cost or key performance measure of a service before transfer."""
 
     baseline = models.ForeignKey(ServiceBaseline, on_delete=models.CASCADE, related_name="measures")

@@ -47,6 +47,7 @@ from forbetter.partnerships.view_helpers import (
     require_edit,
     save_form,
     visible_partnership,
+    write_form,
 )
 
 SECTION = "business-case"
@@ -411,16 +412,13 @@ def option(
     chosen = selectors.option_of(current, option_pk)
     form = OptionForm(request.POST or None, instance=chosen)
     if request.method == "POST" and form.is_valid():
-        try:
-            notes = services.option_update(
-                user=request.user,
-                option=chosen,
-                data=form.cleaned_data,
-                reason=form.cleaned_data.get("change_reason", ""),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        written, notes = write_form(
+            form,
+            lambda data: services.option_update(
+                user=request.user, option=chosen, data=data, reason=data.get("change_reason", "")
+            ),
+        )
+        if written:
             messages.success(request, " ".join([f"Option '{chosen.name}' saved.", *notes]))
             return _to_option(chosen)
         chosen = selectors.option_of(current, option_pk)

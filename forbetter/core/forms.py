@@ -30,6 +30,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from forbetter.core.versioning import add_version_field, expect_version
+
 WIDGET_CLASSES: dict[str, str] = {
     "text": "govuk-input",
     "email": "govuk-input",
@@ -384,6 +386,7 @@ class GovukFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        add_version_field(self)  # rule EDIT-NO-LOST-UPDATE: the version this form was opened at
         for name, field in self.fields.items():
             _upgrade(name, field)
             widget_type = field.widget.__class__.__name__.lower().replace("input", "").replace("widget", "")
@@ -399,6 +402,7 @@ class GovukFormMixin:
         for name, field in self.fields.items():  # fields a form added after __init__ read input the same way
             _upgrade(name, field)
         super().full_clean()  # type: ignore[misc]
+        expect_version(self)  # rule EDIT-NO-LOST-UPDATE: the record's save() claims the version seen
         for name in self.errors:
             if name not in self.fields:
                 continue

@@ -26,7 +26,7 @@ from django.utils import timezone
 from simple_history.models import ModelChange
 
 HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
-HIDDEN_FIELDS = {"id", "updated_at", "created_at", "recorded_at", "password", "last_login"}
+HIDDEN_FIELDS = {"id", "edit_version", "updated_at", "created_at", "recorded_at", "password", "last_login"}
 BLANK = "blank"
 
 

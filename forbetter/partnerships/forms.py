@@ -205,6 +205,7 @@ class TaskForm(GovukFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, partnership: Partnership, task: Task | None = None, **kwargs: Any) -> None:
+        self.version_record = task  # rule EDIT-NO-LOST-UPDATE: the form carries the task's version
         super().__init__(*args, **kwargs)
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)

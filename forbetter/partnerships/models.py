@@ -14,6 +14,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from forbetter.accounts.models import Organisation, OrganisationKind
+from forbetter.core.versioning import VersionedModel
 
 
 class Stage(models.TextChoices):
@@ -61,7 +62,7 @@ class ServiceArea(models.Model):
         return self.name
 
 
-class Partnership(models.Model):
+class Partnership(VersionedModel):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     councils = models.ManyToManyField(
@@ -167,7 +168,7 @@ class TaskStatus(models.TextChoices):
 CLOSED_TASK_STATUSES = (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
 
 
-class Task(models.Model):
+class Task(VersionedModel):
     """One framework action as this partnership is doing it."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="tasks")
@@ -214,7 +215,7 @@ class Task(models.Model):
         return self.status not in CLOSED_TASK_STATUSES
 
 
-class Document(models.Model):
+class Document(VersionedModel):
     """A piece of evidence held outside ForBetter: a report, minutes, a signed agreement."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="documents")

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from forbetter.accounts.permissions import can_edit, can_see_confidential
-from forbetter.core.form_handling import apply_errors, save_form
+from forbetter.core.form_handling import apply_errors, save_form, write_form
 from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.selectors import partnerships_visible_to
 
@@ -24,6 +24,7 @@ __all__ = [
     "require_edit",
     "save_form",
     "visible_partnership",
+    "write_form",
 ]
 
 READ_ONLY = "Your role can read this partnership but not change it"

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import Kpi
 
@@ -26,7 +27,7 @@ class MissingReturnRule(models.TextChoices):
     FAIL = "fail", "Treated as failed"
 
 
-class PaymentMechanism(models.Model):
+class PaymentMechanism(VersionedModel):
     """How the council pays the partner each month, and how performance moves the payment."""
 
     partnership = models.OneToOneField(
@@ -381,7 +382,7 @@ class RatchetRun(models.Model):
         return f"{self.kpi_id}: {self.run} running to {self.last_period:%Y-%m}"
 
 
-class Responsibility(models.Model):
+class Responsibility(VersionedModel):
     """Who is responsible, accountable, consulted and informed for one obligation of the contract."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="responsibilities")

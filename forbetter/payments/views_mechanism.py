@@ -20,6 +20,7 @@ from forbetter.partnerships.view_helpers import (
     require_edit,
     save_form,
     visible_partnership,
+    write_form,
 )
 from forbetter.payments import selectors, services
 from forbetter.payments.forms import (
@@ -107,18 +108,19 @@ def mechanism_edit(request: HttpRequest, pk: int) -> HttpResponse:
             key: [r for r in (f.row() for f in formset.forms) if r is not None]
             for key, formset in formsets.items()
         }
-        try:
-            services.mechanism_save(
+        written, _ = write_form(
+            form,
+            lambda data: services.mechanism_save(
                 user=request.user,
                 partnership=partnership,
-                data=form.cleaned_data,
+                data=data,
                 bands=rows["band"],
                 gain_bands=rows["gain"],
                 pain_bands=rows["pain"],
-            )
-        except ValidationError as error:
-            _apply_row_errors(form, formsets, error)
-        else:
+            ),
+            on_error=lambda form, error: _apply_row_errors(form, formsets, error),
+        )
+        if written:
             messages.success(request, "Payment mechanism saved")
             return redirect("payments:mechanism", pk=partnership.pk)
     row_errors = [

@@ -12,6 +12,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from forbetter.calc.performance import Rating
+from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.periods import period_label
 
@@ -40,7 +41,7 @@ class KpiState(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-class Kpi(models.Model):
+class Kpi(VersionedModel):
     """One key performance indicator of a partnership: what it measures, how, and what counts as good."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="kpis")
@@ -327,7 +328,7 @@ class BenefitCategory(models.TextChoices):
     SOCIAL = "social", "Social value"
 
 
-class Benefit(models.Model):
+class Benefit(VersionedModel):
     """A benefit the partnership promised, valued in pounds year by year."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="benefits")

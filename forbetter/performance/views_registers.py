@@ -17,6 +17,7 @@ from forbetter.partnerships.view_helpers import (
     require_edit,
     save_form,
     visible_partnership,
+    write_form,
 )
 from forbetter.performance import benchmarks, selectors, services
 from forbetter.performance.forms import (
@@ -184,17 +185,17 @@ def _benefit_form(request: HttpRequest, pk: int, benefit_pk: int | None) -> Http
     form = BenefitForm(request.POST or None, instance=benefit, partnership=partnership)
     values = BenefitValueFormSet(request.POST or None, initial=rows + [{}] * 3, prefix="years")
     if request.method == "POST" and form.is_valid() and values.is_valid():
-        try:
-            saved = services.benefit_save(
+        written, saved = write_form(
+            form,
+            lambda data: services.benefit_save(
                 user=request.user,
                 partnership=partnership,
                 benefit=benefit,
-                data=form.cleaned_data,
+                data=data,
                 values=[row for row in (f.row() for f in values.forms) if row is not None],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+            ),
+        )
+        if written:
             messages.success(request, f"Benefit '{saved.name}' saved")
             return redirect("performance:benefit", pk=partnership.pk, benefit_pk=saved.pk)
     return partnership_page(

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from forbetter.calc import risk as risk_engine
 from forbetter.calc.errors import InputError
 from forbetter.calc.exit_costs import compensation_overlaps, costliest_exit, exit_cost_table
+from forbetter.core.form_handling import write_form
 from forbetter.risks import adapters, charts, selectors, services
 from forbetter.risks.forms import (
     ApplyToBusinessCaseForm,
@@ -381,19 +382,23 @@ def exit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"break_years_text": ", ".join(str(row.year) for row in analysis.break_years.all())}
     form = ExitAnalysisForm(request.POST or None, instance=analysis, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {key: value for key, value in form.cleaned_data.items() if key != "break_years_text"}
-        try:
-            services.exit_analysis_save(
-                user=request.user,
-                partnership=partnership,
-                data=data,
-                break_years=form.cleaned_data["break_years_text"],
-            )
-        except ValidationError as error:
+
+        def show(form: Any, error: ValidationError) -> None:
             if hasattr(error, "error_dict") and "break_years" in error.error_dict:
                 error.error_dict["break_years_text"] = error.error_dict.pop("break_years")
             apply_errors(form, error)
-        else:
+
+        written, _ = write_form(
+            form,
+            lambda data: services.exit_analysis_save(
+                user=request.user,
+                partnership=partnership,
+                data={key: value for key, value in data.items() if key != "break_years_text"},
+                break_years=data["break_years_text"],
+            ),
+            on_error=show,
+        )
+        if written:
             messages.success(request, "Exit-cost inputs saved")
             return redirect("risks:exit", pk=partnership.pk)
     return page(request, "risks/exit_form.html", partnership, "exit", form=form, analysis=analysis)

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from forbetter.calc.risk import IMPACT_LABELS, LIKELIHOOD_LABELS
+from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership
 
 
@@ -130,7 +131,7 @@ class ImpactDistribution(models.TextChoices):
     TRIANGULAR = "triangular", "Triangular"
 
 
-class Risk(models.Model):
+class Risk(VersionedModel):
     """One risk in a partnership's register."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
@@ -228,7 +229,7 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
-class RiskAction(models.Model):
+class RiskAction(VersionedModel):
     """Something someone will do to reduce a risk, by a date."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
@@ -309,7 +310,7 @@ class RiskReviewItem(models.Model):
 # ------------------------------------------------------------------------------------------------------
 
 
-class OwnershipPlan(models.Model):
+class OwnershipPlan(VersionedModel):
     """What the council will do if the partner is restructured, sold or fails (one per partnership).
 
     Council-confidential, with its triggers, actions, contacts and history: it is the council's contingency
@@ -330,7 +331,7 @@ class OwnershipPlan(models.Model):
         return f"Change-of-ownership plan for {self.partnership}"
 
 
-class OwnershipTrigger(models.Model):
+class OwnershipTrigger(VersionedModel):
     plan = models.ForeignKey(OwnershipPlan, on_delete=models.CASCADE, related_name="triggers")
     description = models.CharField(max_length=300, help_text="The event or sign that sets the plan going.")
     how_monitored = models.TextField(
@@ -345,7 +346,7 @@ class OwnershipTrigger(models.Model):
         return self.description
 
 
-class OwnershipAction(models.Model):
+class OwnershipAction(VersionedModel):
     plan = models.ForeignKey(OwnershipPlan, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
     responsible = models.CharField(max_length=200, help_text="The person or team who does it.")
@@ -359,7 +360,7 @@ class OwnershipAction(models.Model):
         return self.description[:80]
 
 
-class OwnershipContact(models.Model):
+class OwnershipContact(VersionedModel):
     plan = models.ForeignKey(OwnershipPlan, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
     organisation = models.CharField(max_length=200)
@@ -521,7 +522,7 @@ class ExitDiscounting(models.TextChoices):
     NONE = "none", "Not discounted: the years left at face value (cash)"
 
 
-class ExitAnalysis(models.Model):
+class ExitAnalysis(VersionedModel):
     """What it would cost the council to end the partnership in each contract year, by each route."""
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="exit_analysis")

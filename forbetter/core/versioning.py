@@ -1,0 +1,228 @@
+"""No lost saves: a version number on every record edited through a form (rule EDIT-NO-LOST-UPDATE).
+
+=================  ==========================================================================================
+rule               what it says
+=================  ==========================================================================================
+EDIT-NO-LOST-      two people open the same record; the first saves. The second person's save must not
+UPDATE             silently overwrite the first: it is refused, their input is shown back to them with who
+                   saved the record first and when (from its history), and a table of what that person
+                   changed (their value beside the value now saved). Saving again, having seen it, applies
+                   their values on purpose.
+=================  ==========================================================================================
+
+How: each such model mixes in :class:`VersionedModel` (a ``edit_version`` number, 1 when created, one more on
+every save). Every form page edits a record through ``forbetter.core.form_handling.save_form``; the form
+carries the version it was opened at in a hidden field (:func:`add_version_field`, called by
+``GovukFormMixin``), and ``save_form`` claims that version with one
+``UPDATE … SET edit_version = edit_version + 1 WHERE pk = … AND edit_version = …`` inside the same
+transaction as the service's write (:func:`claim_version`).
+The database decides who was first: on PostgreSQL the second ``UPDATE`` waits for the first transaction
+and then matches no row; on SQLite writers take turns. No row matched means someone else saved first:
+:class:`EditConflictError`, and nothing of the second save is written.
+
+This module knows nothing of any area: it reads the record's fields and its django-simple-history rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from forbetter.core.history import display_value, field_label
+
+VERSION_FIELD = "edit_version"
+
+
+class VersionedModel(models.Model):
+    """A record edited through forms: ``edit_version`` counts its saves, so a stale edit can be told apart."""
+
+    edit_version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Counts the record's saves; a form saved from an older one is refused",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, moving the version on. A record a form validated carries the version the form was opened
+        at (``_expected_version``): it is claimed here with a conditional ``UPDATE``, so a view that calls
+        its service directly is guarded as well as one using ``save_form`` (which claims it earlier)."""
+        if not self._state.adding:
+            expected = getattr(self, "_expected_version", None)
+            if getattr(self, "_version_claimed", False):
+                pass  # claimed already, in this transaction
+            elif expected is not None:
+                claim_version(self, expected)
+            else:
+                # Any save of an existing record moves its version on, so an edit form opened before a change
+                # made elsewhere (a risk review, a status change) is refused rather than overwriting it.
+                self.edit_version = (self.edit_version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, VERSION_FIELD}
+        self._version_claimed = False
+        self._expected_version = None
+        super().save(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One field the other person changed: its label, the value typed now, the value they saved."""
+
+    field: str
+    yours: str
+    theirs: str
+
+
+class EditConflictError(ValidationError):
+    """Someone else saved the record after this form was opened (rule EDIT-NO-LOST-UPDATE).
+
+    A ValidationError, so every view that shows a service's errors on its form shows this one too; the
+    shared ``apply_errors`` adds the table of what changed.
+    """
+
+    def __init__(
+        self,
+        *,
+        record: Any,
+        expected_version: int,
+        current_version: int,
+        who: str = "Someone else",
+        when: dt.datetime | None = None,
+    ) -> None:
+        self.record = record
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.who = who
+        self.when = when
+        self.rows: list[ConflictRow] = []
+        super().__init__(self.explanation, code="edit_conflict")
+
+    @property
+    def explanation(self) -> str:
+        when = ""
+        if self.when is not None:
+            local = timezone.localtime(self.when)
+            when = f" at {local:%H:%M} on {local.day} {local:%B} {local.year}"
+        return (
+            f"{self.who} saved this record{when}, after you opened this form. Nothing you typed has been "
+            "saved yet: check what they changed below, then save again to replace their values with yours."
+        )
+
+
+def versioned_record(form: Any) -> VersionedModel | None:
+    """The saved record a form edits, when it is versioned: ``form.version_record`` or a ModelForm's
+    instance."""
+    record = getattr(form, "version_record", None)
+    if record is None:
+        record = getattr(form, "instance", None)
+    if isinstance(record, VersionedModel) and record.pk is not None:
+        return record
+    return None
+
+
+def add_version_field(form: Any) -> None:
+    """Give a form editing a versioned record the hidden ``edit_version`` it was opened at."""
+    record = versioned_record(form)
+    if record is None or VERSION_FIELD in form.fields:
+        return
+    # Not required: a post without it (a script, or a test written before versions) is checked as before;
+    # every page renders it, so a person's browser always sends it.
+    form.fields[VERSION_FIELD] = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, required=False, initial=record.edit_version
+    )
+
+
+def expect_version(form: Any) -> None:
+    """After a form validates, tell its record which version the person saw, for ``save()`` to claim."""
+    record = versioned_record(form)
+    if record is not None and getattr(form, "cleaned_data", None):
+        record._expected_version = form.cleaned_data.get(VERSION_FIELD)
+
+
+def claim_version(record: VersionedModel, expected: int) -> None:
+    """Move the record from version ``expected`` to the next, or raise :class:`EditConflictError`.
+
+    Call inside ``transaction.atomic`` with the write that follows it, so a failed write gives the version
+    back. The in-memory record is left at the claimed version, so its own ``save()`` does not move it again.
+    """
+    model = type(record)
+    matching = model._default_manager.filter(pk=record.pk, edit_version=expected)
+    if matching.update(edit_version=F("edit_version") + 1) == 1:
+        record.edit_version = expected + 1
+        record._version_claimed = True
+        record._expected_version = None
+        return
+    current = model._default_manager.filter(pk=record.pk).values_list(VERSION_FIELD, flat=True).first()
+    record._expected_version = None
+    who, when = _last_saved(record)
+    raise EditConflictError(
+        record=record, expected_version=expected, current_version=current or 0, who=who, when=when
+    )
+
+
+def _last_saved(record: VersionedModel) -> tuple[str, dt.datetime | None]:
+    """Who saved the record last and when, from its django-simple-history rows."""
+    history = getattr(type(record), "history", None)
+    if history is None:
+        return "Someone else", None
+    latest = (
+        history.filter(**{record._meta.pk.attname: record.pk})
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if latest is None:
+        return "Someone else", None
+    user = latest.history_user
+    who = (user.get_full_name() or user.get_username()) if user is not None else "Someone else"
+    return who, latest.history_date
+
+
+def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictError:
+    """List the fields on ``form`` the other person changed since it was opened: label, the value the
+    person typed, the value saved now (both in words, as history pages show them)."""
+    record = conflict.record
+    model = type(record)
+    saved = model._default_manager.get(pk=record.pk)
+    history = getattr(model, "history", None)
+    opened = None
+    if history is not None:
+        opened = (
+            history.filter(**{model._meta.pk.attname: record.pk}, edit_version=conflict.expected_version)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+    typed = getattr(form, "cleaned_data", {}) or {}
+    rows = []
+    for name in form.fields:
+        if name == VERSION_FIELD or name not in typed:
+            continue
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a form field with no model field has nothing saved to compare
+            continue
+        if model_field.many_to_many or not model_field.concrete:
+            continue
+        now = getattr(saved, model_field.attname)
+        if opened is not None and getattr(opened, model_field.attname) == now:
+            continue  # the other person left this field alone
+        yours = typed.get(name)
+        if model_field.is_relation:
+            yours_text, now_text = str(yours or "blank"), str(getattr(saved, name) or "blank")
+        else:
+            yours_text, now_text = display_value(model_field, yours), display_value(model_field, now)
+        if yours_text == now_text and opened is None:
+            continue
+        rows.append(ConflictRow(field=field_label(model_field, name), yours=yours_text, theirs=now_text))
+    conflict.rows = rows
+    return conflict
