@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('risks', '0004_exit_costs_discounted_by_default'),
+        ('risks', '0005_simulation_run_heartbeat_cancel_retry'),
     ]
 
     operations = [
