@@ -129,18 +129,19 @@ def kpi_create(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> 
     if Kpi.objects.filter(partnership=partnership, reference=kpi.reference).exists():
         raise ValidationError({"reference": f"This partnership already has a KPI {kpi.reference}"})
     _save(kpi, user, "Created")
-    _save(
-        KpiTarget(
-            kpi=kpi,
-            effective_from=kpi.first_period,
-            target=kpi.target,
-            failure_threshold=kpi.failure_threshold,
-            reason="Target when the KPI was set",
-        ),
-        user,
-        "Created with the KPI",
-    )
+    _save(_first_target(kpi), user, "Created with the KPI")
     return kpi
+
+
+def _first_target(kpi: Kpi) -> KpiTarget:
+    """The target row a KPI was set with: its target and threshold from its first period."""
+    return KpiTarget(
+        kpi=kpi,
+        effective_from=kpi.first_period,
+        target=kpi.target,
+        failure_threshold=kpi.failure_threshold,
+        reason="Target when the KPI was set",
+    )
 
 
 def _sync_current_target(kpi: Kpi, user: Any) -> None:
@@ -398,17 +399,7 @@ def review_record(
     if changing and new_target is not None:
         because = f"Changed at the indicator review of {reviewed_on:%-d %B %Y}"
         if not KpiTarget.objects.filter(kpi=kpi).exists():
-            _save(
-                KpiTarget(
-                    kpi=kpi,
-                    effective_from=kpi.first_period,
-                    target=kpi.target,
-                    failure_threshold=kpi.failure_threshold,
-                    reason="Target when the KPI was set",
-                ),
-                user,
-                "Recorded before a change",
-            )
+            _save(_first_target(kpi), user, "Recorded before a change")
         row = KpiTarget.objects.filter(kpi=kpi, effective_from=applies_from).first() or KpiTarget(
             kpi=kpi, effective_from=applies_from
         )
