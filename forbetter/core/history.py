@@ -25,6 +25,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.models import ModelChange
 
+from forbetter.core.templatetags.govuk import plain_number
+
 HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 HIDDEN_FIELDS = {"id", "edit_version", "updated_at", "created_at", "recorded_at", "password", "last_login"}
 BLANK = "blank"
@@ -74,15 +76,6 @@ def money(value: Decimal | float | int) -> str:
     return f"{sign}£{text}"
 
 
-def number(value: Decimal | float | int) -> str:
-    """A plain number with thousands separators and no trailing zeros: 205.30 → '205.3'."""
-    amount = Decimal(str(value))
-    if amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    text = f"{amount.normalize():,f}"
-    return text
-
-
 def _is_money(model_field: Any) -> bool:
     name = getattr(model_field, "name", "")
     return isinstance(model_field, models.DecimalField) and (name.endswith("_gbp") or "_gbp_" in name)
@@ -100,7 +93,7 @@ def _is_fraction(model_field: Any) -> bool:
 
 
 def _percent(value: Decimal | float) -> str:
-    return f"{number(Decimal(str(value)) * 100)}%"
+    return f"{plain_number(Decimal(str(value)) * 100)}%"
 
 
 def _date_in_words(value: dt.date) -> str:
@@ -137,7 +130,7 @@ def display_value(model_field: Any, value: Any, names: dict[tuple[Any, Any], str
             return money(value)
         if _is_fraction(model_field):
             return _percent(value)
-        return number(value)
+        return plain_number(value)
     if isinstance(value, list):
         return f"{len(value)} item{'' if len(value) == 1 else 's'}"
     if isinstance(value, dict):

@@ -15,6 +15,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from forbetter.calc.limits import MAX_ABS_GBP as MAX_ABS_GBP  # the one bound on any amount, re-exported
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 Schedule = str | float
@@ -43,6 +45,4 @@ ENGINE_VERSION: Final = "appraisal engine 2 (2026-12): expected-value risk adjus
 """Stored with the figures of a frozen business-case version, so a reader knows which rules made them."""
 MAX_YEARS: Final = 1000
 MAX_OPTIMISM_BIAS: Final = 2.0  # the highest upper bound in the guidance (equipment and development, 200%)
-# Bounds that keep every sum finite in float64 (no inf, so no NaN): £1e15 is far beyond any council budget.
-MAX_ABS_GBP: Final = 1e15
 MAX_CHANGE: Final = 100.0
