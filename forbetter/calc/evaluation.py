@@ -48,6 +48,7 @@ Bad input raises :class:`~forbetter.calc.errors.InputError` naming the field by 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -72,8 +73,9 @@ exactly."""
 MAX_BIDS: Final = 1_000
 MAX_CRITERIA: Final = 1_000
 MAX_SCALE: Final = 1_000
-MAX_EVALUATOR_SCORES: Final = 1_000_000
-"""The most evaluator scores in one tender (bids × criteria × evaluators): about two seconds of work."""
+MAX_EVALUATOR_SCORES: Final = 100_000
+"""The most evaluator scores in one tender, over all bids and criteria (50 bids × 50 criteria × 40
+evaluators): about a second of work in exact arithmetic."""
 TIE_RULE: Final = (
     "Bids with equal totals share a rank and the next rank is skipped (1, 1, 3). If bids tie on the highest "
     "total, the winner is the one with the lower price, then the bidder named first in alphabetical order; "
@@ -298,9 +300,14 @@ def evaluate_tender(
         for i in range(len(bids))
     ]
 
+    lowest = min(prices)
     totals = {s.index: s.total(weight) for s in scored}
     order = sorted(scored, key=lambda s: (-totals[s.index], *s.tie_key))
-    ranks = {s.index: 1 + sum(1 for t in scored if totals[t.index] > totals[s.index]) for s in scored}
+    ranks: dict[int, int] = {}
+    for position, s in enumerate(order):  # EVAL-RANK: equal totals share the first position's rank
+        previous = order[position - 1] if position else None
+        same = previous is not None and totals[previous.index] == totals[s.index]
+        ranks[s.index] = ranks[previous.index] if same and previous is not None else position + 1
     winner = order[0]
     first = tuple(s.bidder for s in order if ranks[s.index] == 1)
     tied = first if len(first) > 1 else ()
@@ -329,7 +336,7 @@ def evaluate_tender(
                 rank=ranks[s.index],
                 criteria=criteria_out,
                 explanation=_bid_explanation(
-                    s, weight, price_method, min(prices), criteria, per_bid[s.index], ranks, len(bids)
+                    s, weight, price_method, lowest, criteria, per_bid[s.index], ranks, len(bids)
                 ),
             )
         )
@@ -392,28 +399,36 @@ def evaluate_tender(
 
 
 def _envelope(scored: Sequence[_Scored]) -> list[tuple[Fraction, Fraction, int]]:
-    """EVAL-WEIGHT-SENSITIVITY: the upper envelope of the bids' total lines over 0 ≤ w ≤ 1."""
+    """EVAL-WEIGHT-SENSITIVITY: the upper envelope of the bids' total lines over 0 ≤ w ≤ 1, as
+    (from, to, index of the bid highest strictly in between), each interval of positive length.
 
-    def best_just_above(w: Fraction) -> _Scored:
-        # highest total at w; among equals the steepest (it stays highest just above w); then the tie rule
-        return min(scored, key=lambda s: (-s.total(w), -s.slope, *s.tie_key))
-
+    The lines are taken in order of slope, keeping the highest of equal slopes (of identical lines, the first
+    under the tie rule); a line is dropped when the next steeper one overtakes the line before it no later
+    than it does, since it is then highest at a single weight at most. What remains is the envelope over
+    all weights, which is then cut to 0..1. O(n log n), exact.
+    """
+    steepest: dict[Fraction, _Scored] = {}
+    for line in scored:
+        kept = steepest.get(line.slope)
+        if kept is None or (-line.quality, *line.tie_key) < (-kept.quality, *kept.tie_key):
+            steepest[line.slope] = line
+    hull: list[_Scored] = []
+    for line in (steepest[slope] for slope in sorted(steepest)):
+        while len(hull) >= 2 and _meet(hull[-2], line) <= _meet(hull[-2], hull[-1]):
+            hull.pop()
+        hull.append(line)
     intervals = []
-    start = Fraction(0)
-    current = best_just_above(start)
-    while True:
-        crossings = [
-            (current.quality - s.quality) / (s.slope - current.slope)
-            for s in scored
-            if s.slope > current.slope
-        ]
-        end = min(crossings, default=Fraction(1))
-        if end >= 1:
-            intervals.append((start, Fraction(1), current.index))
-            return intervals
-        intervals.append((start, end, current.index))
-        start = end
-        current = best_just_above(start)
+    for k, line in enumerate(hull):
+        start = Fraction(0) if k == 0 else max(Fraction(0), _meet(hull[k - 1], line))
+        end = Fraction(1) if k == len(hull) - 1 else min(Fraction(1), _meet(line, hull[k + 1]))
+        if start < end:
+            intervals.append((start, end, line.index))
+    return intervals
+
+
+def _meet(flatter: _Scored, steeper: _Scored) -> Fraction:
+    """The price weight at which the steeper line's total reaches the flatter one's."""
+    return (flatter.quality - steeper.quality) / (steeper.slope - flatter.slope)
 
 
 def _sensitivity(scored: Sequence[_Scored], weight: Fraction, winner: _Scored) -> WeightSensitivity:
@@ -435,7 +450,11 @@ def _sensitivity_summary(
     winner: _Scored,
     scored: Sequence[_Scored],
 ) -> str:
-    tied_here = [s.bidder for s in scored if s.total(weight) == winner.total(weight) and s is not winner]
+    tied_here = [
+        s.bidder
+        for s in sorted(scored, key=lambda s: s.tie_key)
+        if s.total(weight) == winner.total(weight) and s is not winner
+    ]
     if tied_here:
         first = (
             f"{winner.bidder} wins at the current price weight of {_percent(weight)} on the tie rule: it "
@@ -464,7 +483,13 @@ def _exact(value: float | int | Fraction) -> Fraction:
     """The number as written in decimal (0.1 is one tenth), so that totals equal on paper are equal."""
     if isinstance(value, Fraction | int):
         return Fraction(value)
-    return Fraction(repr(float(value)))
+    return _decimal(float(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimal(value: float) -> Fraction:
+    """The shortest decimal that reads back as ``value``, as a fraction (evaluator scores repeat a lot)."""
+    return Fraction(repr(value))
 
 
 def _number(value: object, *, field: str) -> Fraction:
@@ -574,7 +599,7 @@ def _price_scores(prices: Sequence[Fraction], method: str) -> list[Fraction]:
     return [max(Fraction(0), 1 - (price - lowest) / lowest) for price in prices]
 
 
-_CriterionDetail = tuple[list[Fraction], Fraction, Fraction, Fraction, Fraction]
+_CriterionDetail = tuple[list[float], Fraction, Fraction, Fraction, Fraction]
 """(evaluator scores, mean, score = mean ÷ scale, spread, weighted score)."""
 
 
@@ -609,17 +634,22 @@ def _criterion_scores(
                 field,
                 f"{bid.bidder} has no evaluator's score for criterion {criterion.id!r}: give at least one",
             )
-        values = []
         for j, value in enumerate(raw):
-            number = _number(value, field=f"{field}[{j}]")
-            if not 0 <= number <= scale:
+            # checked as the plain number it is (exact for ints and floats alike); fractions only for the sum
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= scale:
+                number = _number(value, field=f"{field}[{j}]")  # names a non-number or NaN
                 raise InputError(
                     f"{field}[{j}]", f"must be a score from 0 to {scale} (the scale); got {_plain(number)}"
                 )
-            values.append(number)
-        mean = sum(values, Fraction(0)) / len(values)
+        if all(type(value) is int for value in raw):
+            total, highest, lowest = Fraction(sum(raw)), Fraction(max(raw)), Fraction(min(raw))
+        else:
+            total = sum((_exact(value) for value in raw), Fraction(0))
+            highest, lowest = _exact(max(raw)), _exact(min(raw))
+        values = list(raw)
+        mean = total / len(raw)
         score = mean / scale
-        spread = (max(values) - min(values)) / scale
+        spread = (highest - lowest) / scale
         details.append((values, mean, score, spread, weight * score))
     return details
 
