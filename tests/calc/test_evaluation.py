@@ -106,6 +106,17 @@ def test_sensitivity_summary_names_the_change_on_both_sides() -> None:
     assert single.sensitivity.switching_price_weights == ()
 
 
+def test_a_bid_parallel_to_and_below_another_never_wins() -> None:
+    """Lines of equal slope never cross: Cheap (price score 1, quality 0.5) beats Dear (lowest_ratio 0.5 at
+    twice the price, quality 0, slope 0.5 as well) at every price weight, so Dear is never a winner."""
+    criteria = [Criterion("Quality", 1)]
+    bids = [Bid("Dear", 20_000, {"Quality": [0]}), Bid("Cheap", 10_000, {"Quality": [2]})]
+    for method in evaluation.PRICE_METHODS:
+        result = evaluate_tender(bids=bids, criteria=criteria, price_weight=0.5, price_method=method)
+        intervals = result.sensitivity.winner_by_weight
+        assert [(i.from_weight, i.to_weight, i.winner) for i in intervals] == [(0.0, 1.0, "Cheap")]
+
+
 def test_rule_eval_rank_ties_share_a_rank_and_the_tie_rule_picks_the_lower_price() -> None:
     """EVAL-RANK and EVAL-TIE-RULE: at a price weight of 0.5, Cheap (price score 1, quality 0.5) and Good
     (price score 0.5, quality 1) both total 0.75; ranks are 1, 1, 3 and the lower price wins the tie."""
