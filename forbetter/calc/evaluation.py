@@ -336,7 +336,7 @@ def evaluate_tender(
                 rank=ranks[s.index],
                 criteria=criteria_out,
                 explanation=_bid_explanation(
-                    s, weight, price_method, lowest, criteria, per_bid[s.index], ranks, len(bids)
+                    s, weight, price_method, lowest, criteria, per_bid[s.index], ranks, len(bids), scale
                 ),
             )
         )
@@ -693,13 +693,14 @@ def _bid_explanation(
     details: Sequence[_CriterionDetail],
     ranks: Mapping[int, int],
     count: int,
+    scale: int,
 ) -> str:
     if method == LOWEST_RATIO:
         how = f"the lowest price {_money(lowest)} ÷ this price"
     else:
         how = f"1 − (this price − the lowest {_money(lowest)}) ÷ the lowest, not below 0"
     criteria_words = "; ".join(
-        f"{criterion.id}: mean {float(detail[1]):.3g} → {float(detail[2]):.3f}"
+        f"{criterion.id}: mean {float(detail[1]):.3g} of {scale} → {float(detail[2]):.3f}"
         for criterion, detail in zip(criteria[:10], details[:10], strict=True)
     ) + ("; …" if len(criteria) > 10 else "")
     rank = ranks[s.index]
