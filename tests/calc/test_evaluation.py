@@ -237,7 +237,7 @@ def test_bad_settings_are_refused_naming_the_field(change: dict[str, Any], field
         (Bid("B", -5, BIDS[1].scores), "bids[1].price_gbp", "price must be more than 0"),
         (Bid("B", 1e16, BIDS[1].scores), "bids[1].price_gbp", "limit on any amount"),
         (Bid("B", float("nan"), BIDS[1].scores), "bids[1].price_gbp", "finite"),
-        (Bid("B", True, BIDS[1].scores), "bids[1].price_gbp", "must be a number"),  # type: ignore[arg-type]
+        (Bid("B", True, BIDS[1].scores), "bids[1].price_gbp", "must be a number"),
         (Bid("a", 1, BIDS[1].scores), "bids[1].bidder", "has another bid (bids[0])"),
         (Bid("", 1, BIDS[1].scores), "bids[1].bidder", "must name the bidder"),
         (Bid("B", 1, {"Method": [2]}), "bids[1].scores", "B has no scores for criterion 'Social value'"),
@@ -245,8 +245,8 @@ def test_bad_settings_are_refused_naming_the_field(change: dict[str, Any], field
         (Bid("B", 1, {"Method": [], "Social value": [1]}), "bids[1].scores.Method", "no evaluator's score"),
         (Bid("B", 1, {"Method": [5], "Social value": [1]}), "bids[1].scores.Method[0]", "from 0 to 4"),
         (Bid("B", 1, {"Method": [1, -1], "Social value": [1]}), "bids[1].scores.Method[1]", "from 0 to 4"),
-        (Bid("B", 1, {"Method": 3, "Social value": [1]}), "bids[1].scores.Method", "must be a list"),
-        (Bid("B", 1, {"Method": ["3"], "Social value": [1]}), "bids[1].scores.Method[0]", "must be a number"),
+        (Bid("B", 1, {"Method": 3, "Social value": [1]}), "bids[1].scores.Method", "must be a list"),  # type: ignore[dict-item]
+        (Bid("B", 1, {"Method": ["3"], "Social value": [1]}), "bids[1].scores.Method[0]", "must be a number"),  # type: ignore[list-item]
     ],
 )
 def test_bad_bids_are_refused_naming_the_field(bid: Bid, field: str, words: str) -> None:
