@@ -217,7 +217,14 @@ def quality_score(criterion_scores: Sequence[float], weights: Sequence[float]) -
     """
     if len(criterion_scores) != len(weights):
         raise InputError("criteria", "needs one weight for each criterion score")
-    total = sum((_exact(s) * _exact(w) for s, w in zip(criterion_scores, weights, strict=True)), Fraction(0))
+    total = sum(
+        (
+            _fraction_in(s, field=f"criteria[{k}].score", low=0, high=1)
+            * _fraction_in(w, field=f"criteria[{k}].weight", low=0, high=1)
+            for k, (s, w) in enumerate(zip(criterion_scores, weights, strict=True))
+        ),
+        Fraction(0),
+    )
     return float(total)
 
 
@@ -227,8 +234,10 @@ def total_score(*, quality_score: float, price_score: float, price_weight: float
     >>> total_score(quality_score=0.5, price_score=1.0, price_weight=0.4)
     0.7
     """
-    weight = _exact(price_weight)
-    return float((1 - weight) * _exact(quality_score) + weight * _exact(price_score))
+    weight = _fraction_in(price_weight, field="price_weight", low=0, high=1)
+    quality = _fraction_in(quality_score, field="quality_score", low=0, high=1)
+    price = _fraction_in(price_score, field="price_score", low=0, high=1)
+    return float((1 - weight) * quality + weight * price)
 
 
 # ------------------------------------------------------------------------------------ evaluation
