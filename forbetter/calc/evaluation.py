@@ -476,10 +476,14 @@ def _sensitivity_summary(
     changes = []
     if above is not None:
         changes.append(
-            f"{names[above[2]]} would win if the price weight rose above {_percent(max(above[0], weight))}"
+            f"{names[above[2]]} would win if the price weight rose above "
+            f"{_percent(max(above[0], weight), apart_from=weight)}"
         )
     if below is not None:
-        changes.append(f"{names[below[2]]} would win if it fell below {_percent(min(below[1], weight))}")
+        changes.append(
+            f"{names[below[2]]} would win if it fell below "
+            f"{_percent(min(below[1], weight), apart_from=weight)}"
+        )
     if not changes:
         return f"{first}, and would win at any price weight from 0% to 100%."
     return f"{first}; " + "; ".join(changes) + "."
@@ -505,8 +509,9 @@ def _number(value: object, *, field: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         raise InputError(field, f"must be a number; got {_shown(value)}")
     if isinstance(value, int) and abs(value) > 10**300:
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1
         raise InputError(
-            field, f"must be a finite number of sensible size; got one of {len(str(value))} digits"
+            field, f"must be a finite number of sensible size; got one of about {digits:,} digits"
         )
     if isinstance(value, float) and not math.isfinite(value):
         raise InputError(field, f"must be a finite number; got {value}")
@@ -674,9 +679,16 @@ def _money(amount: Fraction | float) -> str:
     return f"£{float(amount):,.2f}"
 
 
-def _percent(fraction: Fraction | float) -> str:
-    text = f"{float(fraction) * 100:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
+def _percent(fraction: Fraction | float, *, apart_from: Fraction | float | None = None) -> str:
+    """A fraction as a percentage to one decimal place ("57.1%", "40%"), with up to four places when needed
+    to tell it apart from ``apart_from`` (a switching weight of 40.03% next to a current weight of 40%)."""
+    for places in range(1, 5):
+        text = f"{float(fraction) * 100:.{places}f}".rstrip("0").rstrip(".")
+        if apart_from is None or fraction == apart_from:
+            break
+        if text != f"{float(apart_from) * 100:.{places}f}".rstrip("0").rstrip("."):
+            break
+    return text + "%"
 
 
 def _ordinal(n: int) -> str:

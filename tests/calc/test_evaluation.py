@@ -106,6 +106,20 @@ def test_sensitivity_summary_names_the_change_on_both_sides() -> None:
     assert single.sensitivity.switching_price_weights == ()
 
 
+def test_sensitivity_summary_tells_a_close_switching_weight_apart_from_the_current_one() -> None:
+    """A (quality 1, price score 0.5) and B (quality 0.666, price score 1) meet at 0.334 ÷ 0.834 = 40.048%:
+    shown as 40.05%, not as a confusing "40%" next to the current 40%."""
+    criteria = [Criterion("Q", 1)]
+    bids = [Bid("A", 200, {"Q": [1000]}), Bid("B", 100, {"Q": [666]})]
+    result = evaluate_tender(
+        bids=bids, criteria=criteria, price_weight=0.4, price_method="lowest_ratio", scale_max=1000
+    )
+    assert result.sensitivity.switching_price_weights == (float(Fraction(334, 834)),)  # exact, then rounded
+    assert result.sensitivity.summary == (
+        "A wins at the current price weight of 40%; B would win if the price weight rose above 40.05%."
+    )
+
+
 def test_a_bid_parallel_to_and_below_another_never_wins() -> None:
     """Lines of equal slope never cross: Cheap (price score 1, quality 0.5) beats Dear (lowest_ratio 0.5 at
     twice the price, quality 0, slope 0.5 as well) at every price weight, so Dear is never a winner."""
