@@ -29,6 +29,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("appraise",): ("appraise", "run"),
     ("risk", "simulate"): ("risk_simulate", "run"),
     ("payment", "statement"): ("payment_statement", "run"),
+    ("evaluate",): ("evaluate", "run"),
 }
 
 
@@ -57,6 +58,9 @@ def _build_parser() -> argparse.ArgumentParser:
     payment_sub = payment.add_subparsers(dest="subcommand", required=True, parser_class=_OneLineParser)
     statement = payment_sub.add_parser("statement", help="monthly payment statements")
     statement.add_argument("file", type=Path)
+
+    evaluate = sub.add_parser("evaluate", help="tender evaluation: price and quality scores, ranks, winner")
+    evaluate.add_argument("file", type=Path)
     return parser
 
 

@@ -18,7 +18,7 @@ from forbetter import cli
 from forbetter.calc.limits import MAX_RISK_CELLS, MAX_RISKS
 from tests.contracts.test_risk_cli import GOOD_REGISTER
 
-COMMANDS = [["appraise"], ["risk", "simulate"], ["payment", "statement"]]
+COMMANDS = [["appraise"], ["risk", "simulate"], ["payment", "statement"], ["evaluate"]]
 RISK = {"id": "R1", "probability": 0.5, "distribution": "pert", "min": 1, "mode": 2, "max": 3}
 CASE = {
     "discount": "standard",
@@ -35,6 +35,16 @@ MECHANISM = {
     "indexed_share": 0.5,
     "points": {"threshold": 20, "value": 3, "bands": [{"from": 21, "to": None, "multiplier": 1.0}]},
     "periods": [{"period": "2024-04", "points": 120}],
+}
+TENDER: dict[str, Any] = {
+    "price_weight": 0.4,
+    "price_method": "lowest_ratio",
+    "criteria": [{"id": "Method", "weight": 0.6}, {"id": "Social value", "weight": 0.4}],
+    "bids": [
+        {"bidder": "A", "price": 15_000, "scores": {"Method": [3, 4], "Social value": [2, 2]}},
+        {"bidder": "B", "price": 10_000, "scores": {"Method": [2, 2], "Social value": [0, 4]}},
+    ],
+    "should_cost": 14_000,
 }
 
 
@@ -130,6 +140,33 @@ def test_payment_amounts_beyond_the_amount_limit_are_refused_naming_the_field(
     assert "1e+15" in err
 
 
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("bids[0].price", {"bids": [{**TENDER["bids"][0], "price": 1e26}, TENDER["bids"][1]]}),
+        ("bids[1].price", {"bids": [TENDER["bids"][0], {**TENDER["bids"][1], "price": 1e155}]}),
+        ("should_cost", {"should_cost": 1e300}),
+    ],
+)
+def test_evaluate_amounts_beyond_the_amount_limit_are_refused_naming_the_field(
+    field: str, change: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _refused(capsys, ["evaluate"], _write(tmp_path, {**TENDER, **change}))
+    assert f"forbetter evaluate: {field}: must be at most £1e+15 in size (the limit on any amount)" in err
+
+
+def test_evaluate_tenders_over_the_size_limits_are_refused_naming_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scores = {"Method": [2] * 50_000, "Social value": [2]}
+    bids = [{**bid, "scores": scores} for bid in TENDER["bids"]]
+    err = _refused(capsys, ["evaluate"], _write(tmp_path, {**TENDER, "bids": bids}))
+    assert "bids: hold 100,002 evaluator scores, more than the limit of 100,000" in err
+    many = [{**TENDER["bids"][0], "bidder": f"B{i}"} for i in range(1_001)]
+    err = _refused(capsys, ["evaluate"], _write(tmp_path, {**TENDER, "bids": many}))
+    assert "bids: has 1,001 bids, more than the limit of 1,000" in err
+
+
 def test_a_result_that_overflows_is_one_line_not_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -187,7 +224,21 @@ JSON_LEAVES = (
     | st.integers(min_value=-(10**30), max_value=10**30)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
-    | st.sampled_from(["standard", "pert", "triangular", "council", "partner", "shared", "2024-04", "real"])
+    | st.sampled_from(
+        [
+            "standard",
+            "pert",
+            "triangular",
+            "council",
+            "partner",
+            "shared",
+            "2024-04",
+            "real",
+            "lowest_ratio",
+            "deviation",
+            "Method",
+        ]
+    )
 )
 KEYS = st.sampled_from(
     [
@@ -195,6 +246,8 @@ KEYS = st.sampled_from(
         "council_share", "discount", "options", "name", "years", "lines", "label", "kind", "prices", "values",
         "rate", "deflator", "monthly_charge", "indexed_share", "points", "threshold", "value", "bands",
         "from", "to", "multiplier", "cap", "periods", "period", "failures", "kpi", "relief", "index", "base",
+        "price_weight", "price_method", "scale_max", "criteria", "weight", "bids", "bidder", "price",
+        "scores", "Method", "spread_threshold", "should_cost", "abnormally_low_threshold",
     ]
 ) | st.text(max_size=6)  # fmt: skip
 JSON_VALUES = st.recursive(
@@ -238,13 +291,18 @@ def _check_any_outcome(words: list[str], payload: bytes, tmp_path: Path, capsys:
 PROPERTY = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-BASES: dict[str, dict[str, Any]] = {"appraise": CASE, "risk": GOOD_REGISTER, "payment": MECHANISM}
+BASES: dict[str, dict[str, Any]] = {
+    "appraise": CASE,
+    "risk": GOOD_REGISTER,
+    "payment": MECHANISM,
+    "evaluate": TENDER,
+}
 
 
 def _for_every_command(test: Callable[..., None]) -> Callable[..., None]:
-    return pytest.mark.parametrize("words", COMMANDS, ids=["appraise", "risk-simulate", "payment-statement"])(
-        test
-    )
+    return pytest.mark.parametrize(
+        "words", COMMANDS, ids=["appraise", "risk-simulate", "payment-statement", "evaluate"]
+    )(test)
 
 
 @_for_every_command
