@@ -1,4 +1,4 @@
-"""With DEBUG off (as in production and the demo) each error is a styled GOV.UK page that gives nothing away."""
+"""With DEBUG off (as in production and the demo) each error is a styled GOV.UK page giving nothing away."""
 
 from __future__ import annotations
 
