@@ -1,8 +1,9 @@
 """Django settings for ForBetter, read from the environment (twelve-factor).
 
-Development defaults are safe and embedded (SQLite, debug on, a throwaway key) so `make demo` works on a
-fresh machine. With ``FORBETTER_ENV=production`` the app refuses to start without ``SECRET_KEY`` and
-``ALLOWED_HOSTS``.
+Development defaults are safe and embedded (SQLite, a throwaway key, debug off unless ``DEBUG=1``) so
+`make demo` works on a fresh machine. With ``FORBETTER_ENV=production`` the app refuses to start without
+``SECRET_KEY`` (long and random) and ``ALLOWED_HOSTS``, or with ``DEBUG`` on, and its defaults pass
+``manage.py check --deploy`` with no warnings (README "Running in production" lists every variable).
 """
 
 from __future__ import annotations
