@@ -6,15 +6,21 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve worker test test-sqlite test-postgres bench lint format clean bigdemo
+.PHONY: install lock demo serve worker test test-sqlite test-postgres bench lint format clean bigdemo
 
-$(STAMP): pyproject.toml
+# Every dependency is installed at the version requirements.lock pins (`make lock` refreshes it), then
+# ForBetter itself, editable, with the pinned build tools; a changed lock or pyproject.toml re-installs.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+lock:
+	PYTHON=$(PYTHON) scripts/lock.sh
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input

@@ -1,13 +1,15 @@
 """Django settings for ForBetter, read from the environment (twelve-factor).
 
-Development defaults are safe and embedded (SQLite, debug on, a throwaway key) so `make demo` works on a
-fresh machine. With ``FORBETTER_ENV=production`` the app refuses to start without ``SECRET_KEY`` and
-``ALLOWED_HOSTS``.
+Development defaults are safe and embedded (SQLite, a throwaway key, debug off unless ``DEBUG=1``) so
+`make demo` works on a fresh machine. With ``FORBETTER_ENV=production`` the app refuses to start without
+``SECRET_KEY`` (long and random) and ``ALLOWED_HOSTS``, or with ``DEBUG`` on, and its defaults pass
+``manage.py check --deploy`` with no warnings (README "Running in production" lists every variable).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,22 +25,86 @@ def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _env_flag(name: str, default: bool) -> bool:
+    """A yes/no setting: 1, true, yes or on; 0, false, no or off; unset or empty means the default."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0 (or true or false), not {os.environ[name]!r}")
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 or more, not {number}")
+    return number
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``"X-Forwarded-Proto: https"`` → ``("HTTP_X_FORWARDED_PROTO", "https")``; empty or "none" → None."""
+    if value.strip().lower() in ("", "none"):
+        return None
+    name, colon, expected = value.partition(":")
+    if not colon or not name.strip() or not expected.strip():
+        raise ImproperlyConfigured(
+            f'SECURE_PROXY_SSL_HEADER must look like "X-Forwarded-Proto: https" (or be "none"), not {value!r}'
+        )
+    return "HTTP_" + name.strip().upper().replace("-", "_"), expected.strip()
+
+
+# Django's own test (check --deploy, security.W009) for a key that is too guessable to sign sessions with.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+
 if PRODUCTION:
     missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not os.environ.get(name)]
     if missing:
         raise ImproperlyConfigured(f"FORBETTER_ENV=production needs {', '.join(missing)} in the environment")
     SECRET_KEY = os.environ["SECRET_KEY"]
+    if (
+        len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters; make one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if _env_flag("DEBUG", False):
+        raise ImproperlyConfigured("DEBUG must be off with FORBETTER_ENV=production: it shows internals")
     DEBUG = False
     ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 31536000
+    # Behind a reverse proxy that ends TLS, the proxy tells the app the request came over HTTPS with this
+    # header; the proxy must set it itself and drop any copy the browser sent.
+    SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
+        os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https")
+    )
+    SECURE_SSL_REDIRECT = _env_flag("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = _env_flag("CSRF_COOKIE_SECURE", True)
+    SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_flag("SECURE_HSTS_PRELOAD", True)
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-key-not-for-production-use")
-    DEBUG = os.environ.get("DEBUG", "1") == "1"
+    # Off unless asked for: with DEBUG on, an error or a mistyped address shows Django's technical page
+    # (settings, code, every URL pattern); off, it shows our own error pages and the console gets the
+    # traceback.
+    DEBUG = _env_flag("DEBUG", False)
     ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Origins (scheme and host) other than this site's own that forms may be posted from, such as the public
+# address when the proxy passes a different Host header.
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -145,11 +211,19 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Login throttling (django-axes): five failures lock the account-and-address pair for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25  # hours
+# Login throttling (django-axes): five wrong passwords pause sign-in to that account from that address for
+# 15 minutes from the last of them; trying again meanwhile neither works nor lengthens the pause. A cool-off
+# of 0 minutes means the pause lasts until an administrator lifts it (`manage.py axes_reset_username EMAIL`).
+# The page a paused person sees says which, and when (forbetter/accounts/throttling.py).
+AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("AXES_COOLOFF_MINUTES", 15)) or None
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "forbetter.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "forbetter.accounts.throttling.client_ip_address"
+# How many reverse proxies stand in front of the app, each adding to X-Forwarded-For; throttling then counts
+# failures against the address the outermost one saw rather than the nearest proxy's own address.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 
@@ -167,6 +241,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "forbetter.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -14,5 +14,7 @@ urlpatterns = [
     path("framework/", framework, name="framework"),
 ]
 
+handler400 = "forbetter.core.views.bad_request"
 handler403 = "forbetter.core.views.permission_denied"
 handler404 = "forbetter.core.views.page_not_found"
+handler500 = "forbetter.core.views.server_error"

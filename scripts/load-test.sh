@@ -4,8 +4,8 @@
 #   scripts/load-test.sh                  # 50 users, 60 s, database forbetter_load on 127.0.0.1:55432
 #   USERS=20 DURATION=30s scripts/load-test.sh
 #
-# Needs the `load` extra (pip install -e '.[load]') and a PostgreSQL server the user may create databases
-# on. The database named by LOAD_DB is dropped and re-created: never point it at one you want to keep.
+# Needs the `load` extra (.venv/bin/pip install -r requirements-load.lock) and a PostgreSQL server the user may
+# create databases on. The database named by LOAD_DB is dropped and re-created: never point it at one you want to keep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
