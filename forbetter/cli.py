@@ -80,7 +80,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _head_hash(text: str) -> str:
     if not re.fullmatch(r"[0-9a-fA-F]{64}", text.strip()):
-        raise argparse.ArgumentTypeError("a head hash is 64 hexadecimal characters, as verify-audit prints it")
+        raise argparse.ArgumentTypeError("a head hash is 64 hexadecimal characters, as verify-audit prints")
     return text.strip().lower()
 
 

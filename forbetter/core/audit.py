@@ -254,8 +254,11 @@ _EXTENDERS: dict[str, _Extender] = {}
 def _extend_after_commit(alias: str) -> None:
     extender = _EXTENDERS.setdefault(alias, _Extender(alias))
     connection = connections[alias]
-    if connection.in_atomic_block and any(entry[1] is extender for entry in connection.run_on_commit):
-        return
+    if connection.in_atomic_block:
+        # Once a transaction (or savepoint) is enough: the extension chains every pending link.
+        level = set(connection.savepoint_ids)
+        if any(sids == level and func is extender for sids, func, _robust in connection.run_on_commit):
+            return
     # robust: the history is already committed; a failure to extend is logged and the next commit retries.
     transaction.on_commit(extender, using=alias, robust=True)
 

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--expect-head", metavar="HASH", help="a chain head hash recorded earlier: the chain must contain it"
+            "--expect-head",
+            metavar="HASH",
+            help="a chain head hash recorded earlier: the chain must contain it",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
