@@ -266,34 +266,53 @@ def _extend_after_commit(alias: str) -> None:
 def extend_chain(using: str = DEFAULT_DB_ALIAS) -> int:
     """Chain every pending link, oldest first, after the chain's head; return how many were chained.
 
-    The head row is locked first, so a second extension waits and then finds nothing left to chain.
+    The head row is locked first, so a second extension waits and then finds nothing left to chain. Plain
+    SQL, because this runs after every commit that wrote history and the ORM's overhead would dominate.
     """
     from forbetter.core.models import AuditChainHead, AuditChainLink
 
-    with transaction.atomic(using=using):
-        head = AuditChainHead.objects.using(using).select_for_update().filter(pk=HEAD_ID).first()
-        if head is None:
-            head = AuditChainHead.objects.using(using).create(pk=HEAD_ID, sequence=0, link_hash=GENESIS_HASH)
-        pending = list(AuditChainLink.objects.using(using).filter(sequence__isnull=True).order_by("id"))
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    head_table, link_table = quote(AuditChainHead._meta.db_table), quote(AuditChainLink._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"SELECT sequence, link_hash FROM {head_table} WHERE id = %s{lock}", [HEAD_ID])
+        found = cursor.fetchone()
+        if found is None:
+            cursor.execute(
+                f"INSERT INTO {head_table} (id, sequence, link_hash) VALUES (%s, 0, %s)",
+                [HEAD_ID, GENESIS_HASH],
+            )
+            found = (0, GENESIS_HASH)
+        sequence, previous = int(found[0]), str(found[1])
+        cursor.execute(
+            f"SELECT id, history_model, history_row_id, field_list, content_hash FROM {link_table} "
+            "WHERE sequence IS NULL ORDER BY id"
+        )
+        pending = cursor.fetchall()
         if not pending:
             return 0
-        previous, sequence = head.link_hash, head.sequence
-        for link in pending:
+        updates = []
+        for link_id, label, row_id, code, content in pending:
             sequence += 1
-            link.sequence = sequence
-            link.previous_hash = previous
-            link.link_hash = previous = link_hash(
+            current = link_hash(
                 previous=previous,
                 sequence=sequence,
-                label=link.history_model,
-                row_id=link.history_row_id,
-                field_list=link.field_list,
-                content=link.content_hash,
+                label=label,
+                row_id=row_id,
+                field_list=code,
+                content=content,
             )
-        AuditChainLink.objects.using(using).bulk_update(
-            pending, ["sequence", "previous_hash", "link_hash"], batch_size=500
+            updates.append((sequence, previous, current, link_id))
+            previous = current
+        cursor.executemany(
+            f"UPDATE {link_table} SET sequence = %s, previous_hash = %s, link_hash = %s WHERE id = %s",
+            updates,
         )
-        AuditChainHead.objects.using(using).filter(pk=HEAD_ID).update(sequence=sequence, link_hash=previous)
+        cursor.execute(
+            f"UPDATE {head_table} SET sequence = %s, link_hash = %s WHERE id = %s",
+            [sequence, previous, HEAD_ID],
+        )
     return len(pending)
 
 
@@ -388,8 +407,14 @@ def _row(label: str, row_id: int) -> str:
     return f"{label} row {row_id}"
 
 
-def verify_audit(*, expect_head: str | None = None, using: str = DEFAULT_DB_ALIAS) -> AuditReport:
-    """Walk the chain and every history table and report what does not fit (see the module docstring)."""
+def verify_audit(
+    *,
+    expect_head: str | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+    tables: Sequence[type[models.Model]] | None = None,
+) -> AuditReport:
+    """Walk the chain and every history table (or only ``tables``) and report what does not fit (see the
+    module docstring)."""
     from forbetter.core.models import AuditChainHead, AuditChainLink, AuditFieldList
 
     report = AuditReport()
@@ -410,7 +435,7 @@ def verify_audit(*, expect_head: str | None = None, using: str = DEFAULT_DB_ALIA
 
     vendor = connections[using].vendor
     known_labels = set()
-    for model in history_models():
+    for model in history_models() if tables is None else tables:
         known_labels.add(model._meta.label)
         report.tables += 1
         _check_table(report, model, links, field_lists, vendor, using)
@@ -572,14 +597,18 @@ def _on_m2m_history_rows(sender: type[models.Model], created_rows: Sequence[mode
     record_history_rows(list(created_rows))
 
 
+_plain_bulk_history_create: Any = None
+
+
 def _wrap_bulk_history_create() -> None:
     """django-simple-history sends no signal for history rows it writes in bulk (``bulk_create_with_history``,
     ``bulk_update_with_history``), so its one bulk writer is wrapped to record them too."""
     from simple_history.manager import HistoryManager
 
-    original = HistoryManager.bulk_history_create
-    if getattr(original, "audit_chained", False):
+    global _plain_bulk_history_create
+    if getattr(HistoryManager.bulk_history_create, "audit_chained", False):
         return
+    original = _plain_bulk_history_create = HistoryManager.bulk_history_create
 
     def bulk_history_create(self: Any, objs: Any, *args: Any, **kwargs: Any) -> Any:
         alias = router.db_for_write(self.model)
@@ -591,6 +620,18 @@ def _wrap_bulk_history_create() -> None:
 
     bulk_history_create.audit_chained = True  # type: ignore[attr-defined]
     HistoryManager.bulk_history_create = bulk_history_create  # type: ignore[method-assign]
+
+
+def disconnect() -> None:
+    """Stop recording history rows in the chain: only for the benchmark's baseline (bench/audit_chain.py).
+    History written meanwhile is reported as inserted by :func:`verify_audit`."""
+    from simple_history.manager import HistoryManager
+    from simple_history.signals import post_create_historical_m2m_records, post_create_historical_record
+
+    post_create_historical_record.disconnect(dispatch_uid="forbetter_audit_chain")
+    post_create_historical_m2m_records.disconnect(dispatch_uid="forbetter_audit_chain_m2m")
+    if _plain_bulk_history_create is not None:
+        HistoryManager.bulk_history_create = _plain_bulk_history_create  # type: ignore[method-assign]
 
 
 def connect() -> None:
