@@ -257,7 +257,7 @@ def _extend_after_commit(alias: str) -> None:
     if connection.in_atomic_block:
         # Once a transaction (or savepoint) is enough: the extension chains every pending link.
         level = set(connection.savepoint_ids)
-        if any(sids == level and func is extender for sids, func, _robust in connection.run_on_commit):
+        if any(entry[0] == level and entry[1] is extender for entry in connection.run_on_commit):
             return
     # robust: the history is already committed; a failure to extend is logged and the next commit retries.
     transaction.on_commit(extender, using=alias, robust=True)
@@ -619,7 +619,7 @@ def _wrap_bulk_history_create() -> None:
         return created
 
     bulk_history_create.audit_chained = True  # type: ignore[attr-defined]
-    HistoryManager.bulk_history_create = bulk_history_create  # type: ignore[method-assign]
+    HistoryManager.bulk_history_create = bulk_history_create
 
 
 def disconnect() -> None:
@@ -631,7 +631,7 @@ def disconnect() -> None:
     post_create_historical_record.disconnect(dispatch_uid="forbetter_audit_chain")
     post_create_historical_m2m_records.disconnect(dispatch_uid="forbetter_audit_chain_m2m")
     if _plain_bulk_history_create is not None:
-        HistoryManager.bulk_history_create = _plain_bulk_history_create  # type: ignore[method-assign]
+        HistoryManager.bulk_history_create = _plain_bulk_history_create
 
 
 def connect() -> None:
