@@ -477,3 +477,11 @@ def test_the_whole_demo_verifies_on_this_database() -> None:
     report = audit.verify_audit()
     assert report.problems == []
     assert report.entries == _history_row_count() > 1000
+
+
+def test_the_audit_module_examples_hold() -> None:
+    import doctest
+
+    outcome = doctest.testmod(audit)
+    assert outcome.attempted >= 5
+    assert outcome.failed == 0
