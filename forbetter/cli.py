@@ -3,6 +3,9 @@
 Reads a JSON file, writes JSON to stdout and exits 0; on bad input writes one line naming the field to
 stderr, nothing to stdout, and exits 2. The whole result is serialised before anything is written, so a
 run that fails never leaves half a JSON document behind. Limits on inputs are in docs/cli.md.
+
+``forbetter verify-audit`` is the one command that reads the app's database; it sets Django up only when it
+runs, so the engine commands never load Django.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +24,8 @@ from forbetter.calc.errors import InputError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_TAMPERED = 1
+"""verify-audit only: the audit log has been tampered with."""
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 """The largest input file read (50 MB): larger ones are refused before they are read."""
 MAX_NESTING = 32
@@ -61,7 +68,44 @@ def _build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="tender evaluation: price and quality scores, ranks, winner")
     evaluate.add_argument("file", type=Path)
+
+    verify = sub.add_parser(
+        "verify-audit",
+        help="check the audit log in the database named by DATABASE_URL; exit 1 if it was tampered with",
+    )
+    verify.add_argument(
+        "--expect-head",
+        metavar="HASH",
+        type=_head_hash,
+        help="a chain head hash recorded earlier: the chain must still contain it",
+    )
     return parser
+
+
+def _head_hash(text: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", text.strip()):
+        raise argparse.ArgumentTypeError("a head hash is 64 hexadecimal characters, as verify-audit prints")
+    return text.strip().lower()
+
+
+def _verify_audit(expect_head: str | None) -> int:
+    """Check the audit chain (docs/cli.md): problems one a line, then a summary; exit 0 intact, 1 not."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forbetter.settings")
+    try:
+        import django
+
+        django.setup()
+        from forbetter.core.audit import verify_audit
+
+        report = verify_audit(expect_head=expect_head)
+    except Exception as exc:  # no database, no tables yet, bad settings: say so on one line
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"forbetter verify-audit: cannot read the audit log: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for problem in report.problems:
+        print(problem)
+    print(report.summary())
+    return EXIT_OK if report.intact else EXIT_TAMPERED
 
 
 def _load_json(path: Path) -> Any:
@@ -139,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error, already written as one line (2)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    if args.command == "verify-audit":
+        return _verify_audit(args.expect_head)
     words = (args.command,) + ((args.subcommand,) if getattr(args, "subcommand", None) else ())
     options = {
         key: value
