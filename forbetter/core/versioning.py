@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -49,6 +49,10 @@ class VersionedModel(models.Model):
         help_text="Counts the record's saves; a form saved from an older one is refused",
     )
 
+    # Fields whose saves alone leave the version as it is: a sign-in stamping ``last_login`` on a user is
+    # not an edit, and must not make an administrator's open form on that user stale.
+    version_ignores: ClassVar[frozenset[str]] = frozenset()
+
     class Meta:
         abstract = True
 
@@ -56,6 +60,10 @@ class VersionedModel(models.Model):
         """Save, moving the version on. A record a form validated carries the version the form was opened
         at (``_expected_version``): it is claimed here with a conditional ``UPDATE``, so a view that calls
         its service directly is guarded as well as one using ``save_form`` (which claims it earlier)."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= self.version_ignores:
+            super().save(*args, **kwargs)
+            return
         if not self._state.adding:
             expected = getattr(self, "_expected_version", None)
             if getattr(self, "_version_claimed", False):
@@ -130,16 +138,37 @@ def versioned_record(form: Any) -> VersionedModel | None:
     return None
 
 
+OUT_OF_DATE = "This page is out of date: reload it and make your change again"
+
+
+class EditVersionField(forms.IntegerField):
+    """The hidden version a form was opened at: required, a whole number from 1; anything else is refused
+    with one plain message (the person cannot see or fix a hidden field, only reload the page)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = {key: OUT_OF_DATE for key in ("required", "invalid", "min_value", "max_value")}
+        super().__init__(required=True, min_value=1, error_messages=message, **kwargs)
+
+
+def move_version_error(form: Any) -> None:
+    """Show a refused hidden version at the top of the form: a hidden field's own error has nowhere to go."""
+    errors = getattr(form, "_errors", None)
+    if errors and VERSION_FIELD in errors:
+        messages = errors.pop(VERSION_FIELD)
+        for message in messages:
+            form.add_error(None, ValidationError(message, code="out_of_date"))
+
+
 def add_version_field(form: Any) -> None:
     """Give a form editing a versioned record the hidden ``edit_version`` it was opened at."""
     record = versioned_record(form)
     if record is None or VERSION_FIELD in form.fields:
         return
-    # Not required: a post without it (a script, or a test written before versions) is checked as before;
-    # every page renders it, so a person's browser always sends it.
-    form.fields[VERSION_FIELD] = forms.IntegerField(
-        widget=forms.HiddenInput, min_value=1, required=False, initial=record.edit_version
-    )
+    # Required: a save that does not say which version it was made from cannot be checked, so it is refused
+    # (every page renders the field, so a person's browser always sends it).
+    form.fields[VERSION_FIELD] = EditVersionField(initial=record.edit_version)
 
 
 def expect_version(form: Any) -> None:
@@ -203,6 +232,8 @@ def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictErr
             .first()
         )
     typed = getattr(form, "cleaned_data", {}) or {}
+    # Only fields the history keeps are compared: one it leaves out (a password) is never shown back.
+    tracked = {f.attname for f in history.model._meta.concrete_fields} if history is not None else None
     rows = []
     for name in form.fields:
         if name == VERSION_FIELD or name not in typed:
@@ -212,6 +243,8 @@ def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictErr
         except FieldDoesNotExist:  # a form field with no model field has nothing saved to compare
             continue
         if model_field.many_to_many or not model_field.concrete:
+            continue
+        if tracked is not None and model_field.attname not in tracked:
             continue
         now = getattr(saved, model_field.attname)
         if opened is not None and getattr(opened, model_field.attname) == now:
