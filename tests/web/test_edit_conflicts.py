@@ -219,8 +219,8 @@ def test_version_settings_saved_from_an_older_version_are_refused_and_show_what_
         response.content.decode(),
         who="Bea Quill",
         field="Discount schedule",
-        yours="Standard (Green Book schedule)",
-        theirs="Flat rate",
+        yours="Green Book standard schedule (3.5% for years 1 to 30, then declining)",
+        theirs="A flat rate every year",
     )
     version.refresh_from_db()
     assert (version.discount_schedule, version.change_note) == ("flat", "")
