@@ -148,7 +148,7 @@ class EditVersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs: Any) -> None:
-        message = {key: OUT_OF_DATE for key in ("required", "invalid", "min_value", "max_value")}
+        message = dict.fromkeys(("required", "invalid", "min_value", "max_value"), OUT_OF_DATE)
         super().__init__(required=True, min_value=1, error_messages=message, **kwargs)
 
 
