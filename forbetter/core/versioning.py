@@ -219,7 +219,11 @@ def _last_saved(record: VersionedModel) -> tuple[str, dt.datetime | None]:
 
 def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictError:
     """List the fields on ``form`` the other person changed since it was opened: label, the value the
-    person typed, the value saved now (both in words, as history pages show them)."""
+    person typed, the value saved now (both in words, as history pages show them).
+
+    A form field with no field of its own on the record (a version's budget, a line's yearly values: rows of
+    other tables) is listed when what the person sent differs from what the page shows now, as the view
+    fills the form's ``initial`` from the record saved now."""
     record = conflict.record
     model = type(record)
     saved = model._default_manager.get(pk=record.pk)
@@ -240,7 +244,10 @@ def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictErr
             continue
         try:
             model_field = model._meta.get_field(name)
-        except FieldDoesNotExist:  # a form field with no model field has nothing saved to compare
+        except FieldDoesNotExist:
+            row = _compare_as_shown(form, name)
+            if row is not None:
+                rows.append(row)
             continue
         if model_field.many_to_many or not model_field.concrete:
             continue
@@ -259,3 +266,21 @@ def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictErr
         rows.append(ConflictRow(field=field_label(model_field, name), yours=yours_text, theirs=now_text))
     conflict.rows = rows
     return conflict
+
+
+def _compare_as_shown(form: Any, name: str) -> ConflictRow | None:
+    """A row for a form field kept outside the record's own columns, when the text the person sent differs
+    from the text its page shows now (``form.initial``, filled by the view from what is saved). Fields the
+    page does not fill (a reason for the change, a new password) are never compared."""
+    if name not in form.initial:
+        return None
+    field = form.fields[name]
+    if isinstance(field.widget, forms.PasswordInput):
+        return None
+    sent = " ".join(str(form.data.get(form.add_prefix(name), "")).split())
+    now_value = form.initial[name]
+    now = " ".join(str(field.widget.format_value(now_value) if now_value is not None else "").split())
+    if sent == now:
+        return None
+    label = str(field.label or name.replace("_", " "))
+    return ConflictRow(field=label, yours=sent or "blank", theirs=now or "blank")

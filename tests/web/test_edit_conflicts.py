@@ -210,7 +210,9 @@ def test_version_settings_saved_from_an_older_version_are_refused_and_show_what_
     url = _version_url("version-settings", version)
     mine, hers = open_form(client_for(editor), url), open_form(client_for(colleague), url)
 
-    first = client_for(colleague).post(url, {**hers, "discount_schedule": "flat", "discount_rate": "0.03"})
+    first = client_for(colleague).post(
+        url, {**hers, "discount_schedule": "flat", "discount_rate": "0.03", "budget": "300, 300, 300"}
+    )
     assert first.status_code == 302, first.context["form"].errors
     response = client_for(editor).post(url, {**mine, "change_note": "Budget checked"})
 
@@ -222,8 +224,18 @@ def test_version_settings_saved_from_an_older_version_are_refused_and_show_what_
         yours="Green Book standard schedule (3.5% for years 1 to 30, then declining)",
         theirs="A flat rate every year",
     )
+    # The budget is kept in rows of its own, not on the version: it is listed as the page shows it.
+    budget = re.search(
+        r'<th scope="row" class="govuk-table__header">Budget envelope, year by year</th>\s*'
+        r'<td class="govuk-table__cell">(.*?)</td>\s*<td class="govuk-table__cell">(.*?)</td>',
+        response.content.decode(),
+    )
+    assert budget is not None, "no row for the budget in the table of changes"
+    assert (budget[1], budget[2]) == (mine["budget"], "300.00, 300.00, 300.00")
+    assert mine["budget"].startswith("200")
     version.refresh_from_db()
     assert (version.discount_schedule, version.change_note) == ("flat", "")
+    assert [b.amount_gbp for b in version.budget_years.order_by("year")] == [300, 300, 300]
 
 
 def test_risk_settings_saved_from_an_older_version_are_refused_and_show_what_changed(
