@@ -199,6 +199,21 @@ def claim_version(record: VersionedModel, expected: int) -> None:
     )
 
 
+def record_claim(record: VersionedModel) -> None:
+    """After a write that changed only rows hanging off ``record`` (a route's compensation schedule under its
+    exit analysis), save the record's claimed version so its history says who moved it on and when: the
+    next person refused is told who saved first. Nothing to do when the write saved the record itself."""
+    if not getattr(record, "_version_claimed", False):
+        return  # the record's own save() used the claim
+    model = type(record)
+    fresh = model._default_manager.get(pk=record.pk)
+    record._version_claimed = False
+    if fresh.edit_version != record.edit_version:
+        return  # the service saved its own copy of the record, which moved the version again
+    fresh._version_claimed = True
+    fresh.save(update_fields=[VERSION_FIELD])  # a history row with the request's user; no visible change
+
+
 def _last_saved(record: VersionedModel) -> tuple[str, dt.datetime | None]:
     """Who saved the record last and when, from its django-simple-history rows."""
     history = getattr(type(record), "history", None)

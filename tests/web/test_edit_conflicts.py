@@ -24,7 +24,7 @@ from tests.conftest import World
 from tests.factories import PASSWORD, UserFactory
 from tests.web.performance_factories import make_kpi
 from tests.web.test_appraisal_services import build_version
-from tests.web.test_risks_helpers import make_risk
+from tests.web.test_risks_helpers import make_exit_analysis, make_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -355,3 +355,27 @@ def test_signing_in_does_not_make_an_open_user_form_stale(world: World) -> None:
 
     assert client_for(admin).post(url, {**opened, "last_name": "Changed"}).status_code == 302
     assert User.objects.get(pk=viewer.pk).last_name == "Changed"
+
+
+def test_exit_schedule_saved_from_an_older_version_is_refused_and_shows_what_changed(
+    world: World, editor: User, colleague: User
+) -> None:
+    """EDIT-NO-LOST-UPDATE on a route's compensation schedule (rows of the exit analysis): Bea enters year 2's
+    compensation; the editor's stale save of year 3 does not clear hers, and the table shows her year 2."""
+    analysis = make_exit_analysis(world.ours, editor)
+    url = reverse("risks:exit-schedule", args=[world.ours.pk, "council_voluntary_termination"])
+    mine, hers = open_form(client_for(editor), url), open_form(client_for(colleague), url)
+
+    assert client_for(colleague).post(url, {**hers, "year_2": "250000"}).status_code == 302
+    response = client_for(editor).post(url, {**mine, "year_3": "100000"})
+
+    assert response.status_code == 200
+    _assert_conflict_shown(
+        response.content.decode(),
+        who="Bea Quill",
+        field="Compensation for leaving at the end of year 2, in pounds",
+        yours="blank",
+        theirs="250000.00",
+    )
+    saved = {row.year: row.compensation_gbp for row in analysis.compensation.all()}
+    assert saved == {2: 250000}

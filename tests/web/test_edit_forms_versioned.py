@@ -49,7 +49,10 @@ EDIT_PAGES: dict[str, list[Callable[[Any], str]]] = {
     "risks.OwnershipTrigger": [_risk_item("triggers")],
     "risks.OwnershipAction": [_risk_item("actions")],
     "risks.OwnershipContact": [_risk_item("contacts")],
-    "risks.ExitAnalysis": [lambda e: reverse("risks:exit-edit", args=[e.partnership_id])],
+    "risks.ExitAnalysis": [
+        lambda e: reverse("risks:exit-edit", args=[e.partnership_id]),
+        lambda e: reverse("risks:exit-schedule", args=[e.partnership_id, "council_voluntary_termination"]),
+    ],
     "performance.Kpi": [lambda k: reverse("performance:kpi-edit", args=[k.partnership_id, k.pk])],
     "performance.Benefit": [lambda b: reverse("performance:benefit-edit", args=[b.partnership_id, b.pk])],
     "payments.PaymentMechanism": [lambda m: reverse("payments:mechanism-edit", args=[m.partnership_id])],
@@ -86,10 +89,11 @@ VERSION_RECORD_FORMS: dict[str, str] = {
     "appraisal.RiskSettingsForm": "appraisal.BusinessCaseVersion",
     "appraisal.LineForm": "appraisal.CashflowLine",
     "payments.ReliefCorrectForm": "payments.ReliefEvent",
+    "risks.ExitScheduleForm": "risks.ExitAnalysis",  # a route's rows, under the analysis's version
 }
 
-# Forms that set the value kept under a key (a month's index value, a year's outturn or rating, a route's
-# compensation, an option's share of one risk), adding the row or replacing it: the replaced value stays in
+# Forms that set the value kept under a key (a month's index value, a year's outturn or rating, an option's
+# share of one risk), adding the row or replacing it: the replaced value stays in
 # the history, but a second person setting the same key is not yet warned (decision record 0013).
 SETS_A_VALUE = "sets the value kept under a key; not versioned yet (decision record 0013)"
 
@@ -126,7 +130,6 @@ NOT_EDITING_A_RECORD: dict[str, str] = {
     "risks.SimulationRunForm": "starts a new Monte Carlo run",
     "risks.ApplyToBusinessCaseForm": "copies a run's seed and iterations into a draft version on purpose "
     "(it moves the version on, so an open settings form is refused)",
-    "risks.ExitScheduleForm": SETS_A_VALUE,
     "payments.BandForm": "a row of the payment mechanism form, saved under the mechanism's version",
     "payments.ShareBandForm": "a row of the payment mechanism form, saved under the mechanism's version",
     "payments.IndexValueForm": SETS_A_VALUE,
