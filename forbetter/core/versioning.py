@@ -149,7 +149,10 @@ class EditVersionField(forms.IntegerField):
 
     def __init__(self, **kwargs: Any) -> None:
         message = dict.fromkeys(("required", "invalid", "min_value", "max_value"), OUT_OF_DATE)
-        super().__init__(required=True, min_value=1, error_messages=message, **kwargs)
+        # The largest number every supported database holds: a larger one could not be compared, only fail.
+        super().__init__(
+            required=True, min_value=1, max_value=2_147_483_647, error_messages=message, **kwargs
+        )
 
 
 def move_version_error(form: Any) -> None:
