@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from forbetter.core.versioning import VersionedModel
+
 
 class OrganisationKind(models.TextChoices):
     COUNCIL = "council", "Council"
@@ -16,7 +18,7 @@ class OrganisationKind(models.TextChoices):
     AUDIT_BODY = "audit_body", "Audit body"
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     audited_councils = models.ManyToManyField(
@@ -71,7 +73,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     """A person who signs in with their email address, belongs to one organisation and has one role."""
 
     username = None  # type: ignore[assignment]
@@ -85,6 +87,8 @@ class User(AbstractUser):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Signing in stamps last_login (and may rehash the password): not an edit of the account.
+    version_ignores: ClassVar[frozenset[str]] = frozenset({"last_login", "password"})
 
     class Meta:
         ordering: ClassVar[list[str]] = ["email"]

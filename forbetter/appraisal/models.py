@@ -73,7 +73,7 @@ class RiskPercentile(models.IntegerChoices):
     P95 = 95, "P95"
 
 
-class BusinessCaseVersion(models.Model):
+class BusinessCaseVersion(VersionedModel):
     """One version of a business case. A frozen version is read-only; changes go into a new version."""
 
     business_case = models.ForeignKey(BusinessCase, on_delete=models.CASCADE, related_name="versions")
@@ -330,7 +330,7 @@ class LineCategory(models.TextChoices):
 BENEFIT_CATEGORIES = frozenset({LineCategory.BENEFITS})
 
 
-class CashflowLine(models.Model):
+class CashflowLine(VersionedModel):
     """One line of an option's cash flow: pounds a year from year 0, in one category."""
 
     option = models.ForeignKey(AppraisalOption, on_delete=models.CASCADE, related_name="lines")

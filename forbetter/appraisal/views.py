@@ -206,7 +206,7 @@ def version_settings(
         "budget_prices": current.budget_prices,
         "budget": ", ".join(f"{b.amount_gbp:f}" for b in current.budget_years.all()),
     }
-    form = VersionSettingsForm(request.POST or None, initial=initial)
+    form = VersionSettingsForm(request.POST or None, initial=initial, version_record=current)
 
     def write(data: dict[str, Any]) -> None:
         services.version_update_settings(
@@ -241,6 +241,7 @@ def version_risk(
 ) -> HttpResponse:
     form = RiskSettingsForm(
         request.POST or None,
+        version_record=current,
         initial={
             "include_register_risks": "yes" if current.include_register_risks else "no",
             "risk_percentile": current.risk_percentile,
@@ -603,15 +604,15 @@ def line_edit(
         "optimism_bias_applies": line.optimism_bias_applies,
         "values": ", ".join(f"{v.amount_gbp:f}" for v in line.values.all()),
     }
-    form = LineForm(request.POST or None, years=chosen.years, initial=initial)
+    form = LineForm(request.POST or None, years=chosen.years, initial=initial, version_record=line)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        values = data.pop("values")
-        try:
-            services.line_update(user=request.user, line=line, data=data, values=values)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+
+        def write(data: dict[str, Any]) -> None:
+            fields = dict(data)
+            values = fields.pop("values")
+            services.line_update(user=request.user, line=line, data=fields, values=values)
+
+        if write_form(form, write)[0]:
             messages.success(request, f"Line '{line.label}' saved")
             return _to_option(chosen)
     return _line_page(request, partnership, chosen, form, creating=False)

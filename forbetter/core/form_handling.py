@@ -19,6 +19,7 @@ from forbetter.core.versioning import (
     EditConflictError,
     claim_version,
     describe_conflict,
+    record_claim,
     versioned_record,
 )
 
@@ -77,6 +78,8 @@ def write_form(
             if record is not None and form.cleaned_data.get(VERSION_FIELD) is not None:
                 claim_version(record, form.cleaned_data[VERSION_FIELD])
             result = write(data)
+            if record is not None:
+                record_claim(record)
     except EditConflictError as conflict:
         show_conflict(form, describe_conflict(conflict, form))
         return False, None

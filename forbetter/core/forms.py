@@ -30,7 +30,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from forbetter.core.versioning import add_version_field, expect_version
+from forbetter.core.versioning import add_version_field, expect_version, move_version_error
 
 WIDGET_CLASSES: dict[str, str] = {
     "text": "govuk-input",
@@ -385,6 +385,8 @@ class GovukFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
+        if "version_record" in kwargs:  # a plain form editing a saved record (rule EDIT-NO-LOST-UPDATE)
+            self.version_record = kwargs.pop("version_record")
         super().__init__(*args, **kwargs)
         add_version_field(self)  # rule EDIT-NO-LOST-UPDATE: the version this form was opened at
         for name, field in self.fields.items():
@@ -402,6 +404,7 @@ class GovukFormMixin:
         for name, field in self.fields.items():  # fields a form added after __init__ read input the same way
             _upgrade(name, field)
         super().full_clean()  # type: ignore[misc]
+        move_version_error(self)  # a missing or altered version: "reload the page", shown on top
         expect_version(self)  # rule EDIT-NO-LOST-UPDATE: the record's save() claims the version seen
         for name in self.errors:
             if name not in self.fields:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -49,6 +49,10 @@ class VersionedModel(models.Model):
         help_text="Counts the record's saves; a form saved from an older one is refused",
     )
 
+    # Fields whose saves alone leave the version as it is: a sign-in stamping ``last_login`` on a user is
+    # not an edit, and must not make an administrator's open form on that user stale.
+    version_ignores: ClassVar[frozenset[str]] = frozenset()
+
     class Meta:
         abstract = True
 
@@ -56,6 +60,10 @@ class VersionedModel(models.Model):
         """Save, moving the version on. A record a form validated carries the version the form was opened
         at (``_expected_version``): it is claimed here with a conditional ``UPDATE``, so a view that calls
         its service directly is guarded as well as one using ``save_form`` (which claims it earlier)."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= self.version_ignores:
+            super().save(*args, **kwargs)
+            return
         if not self._state.adding:
             expected = getattr(self, "_expected_version", None)
             if getattr(self, "_version_claimed", False):
@@ -130,16 +138,40 @@ def versioned_record(form: Any) -> VersionedModel | None:
     return None
 
 
+OUT_OF_DATE = "This page is out of date: reload it and make your change again"
+
+
+class EditVersionField(forms.IntegerField):
+    """The hidden version a form was opened at: required, a whole number from 1; anything else is refused
+    with one plain message (the person cannot see or fix a hidden field, only reload the page)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = dict.fromkeys(("required", "invalid", "min_value", "max_value"), OUT_OF_DATE)
+        # The largest number every supported database holds: a larger one could not be compared, only fail.
+        super().__init__(
+            required=True, min_value=1, max_value=2_147_483_647, error_messages=message, **kwargs
+        )
+
+
+def move_version_error(form: Any) -> None:
+    """Show a refused hidden version at the top of the form: a hidden field's own error has nowhere to go."""
+    errors = getattr(form, "_errors", None)
+    if errors and VERSION_FIELD in errors:
+        messages = errors.pop(VERSION_FIELD)
+        for message in messages:
+            form.add_error(None, ValidationError(message, code="out_of_date"))
+
+
 def add_version_field(form: Any) -> None:
     """Give a form editing a versioned record the hidden ``edit_version`` it was opened at."""
     record = versioned_record(form)
     if record is None or VERSION_FIELD in form.fields:
         return
-    # Not required: a post without it (a script, or a test written before versions) is checked as before;
-    # every page renders it, so a person's browser always sends it.
-    form.fields[VERSION_FIELD] = forms.IntegerField(
-        widget=forms.HiddenInput, min_value=1, required=False, initial=record.edit_version
-    )
+    # Required: a save that does not say which version it was made from cannot be checked, so it is refused
+    # (every page renders the field, so a person's browser always sends it).
+    form.fields[VERSION_FIELD] = EditVersionField(initial=record.edit_version)
 
 
 def expect_version(form: Any) -> None:
@@ -170,6 +202,21 @@ def claim_version(record: VersionedModel, expected: int) -> None:
     )
 
 
+def record_claim(record: VersionedModel) -> None:
+    """After a write that changed only rows hanging off ``record`` (a route's compensation schedule under its
+    exit analysis), save the record's claimed version so its history says who moved it on and when: the
+    next person refused is told who saved first. Nothing to do when the write saved the record itself."""
+    if not getattr(record, "_version_claimed", False):
+        return  # the record's own save() used the claim
+    model = type(record)
+    fresh = model._default_manager.get(pk=record.pk)
+    record._version_claimed = False
+    if fresh.edit_version != record.edit_version:
+        return  # the service saved its own copy of the record, which moved the version again
+    fresh._version_claimed = True
+    fresh.save(update_fields=[VERSION_FIELD])  # a history row with the request's user; no visible change
+
+
 def _last_saved(record: VersionedModel) -> tuple[str, dt.datetime | None]:
     """Who saved the record last and when, from its django-simple-history rows."""
     history = getattr(type(record), "history", None)
@@ -190,7 +237,11 @@ def _last_saved(record: VersionedModel) -> tuple[str, dt.datetime | None]:
 
 def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictError:
     """List the fields on ``form`` the other person changed since it was opened: label, the value the
-    person typed, the value saved now (both in words, as history pages show them)."""
+    person typed, the value saved now (both in words, as history pages show them).
+
+    A form field with no field of its own on the record (a version's budget, a line's yearly values: rows of
+    other tables) is listed when what the person sent differs from what the page shows now, as the view
+    fills the form's ``initial`` from the record saved now."""
     record = conflict.record
     model = type(record)
     saved = model._default_manager.get(pk=record.pk)
@@ -203,15 +254,22 @@ def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictErr
             .first()
         )
     typed = getattr(form, "cleaned_data", {}) or {}
+    # Only fields the history keeps are compared: one it leaves out (a password) is never shown back.
+    tracked = {f.attname for f in history.model._meta.concrete_fields} if history is not None else None
     rows = []
     for name in form.fields:
         if name == VERSION_FIELD or name not in typed:
             continue
         try:
             model_field = model._meta.get_field(name)
-        except FieldDoesNotExist:  # a form field with no model field has nothing saved to compare
+        except FieldDoesNotExist:
+            row = _compare_as_shown(form, name)
+            if row is not None:
+                rows.append(row)
             continue
         if model_field.many_to_many or not model_field.concrete:
+            continue
+        if tracked is not None and model_field.attname not in tracked:
             continue
         now = getattr(saved, model_field.attname)
         if opened is not None and getattr(opened, model_field.attname) == now:
@@ -226,3 +284,21 @@ def describe_conflict(conflict: EditConflictError, form: Any) -> EditConflictErr
         rows.append(ConflictRow(field=field_label(model_field, name), yours=yours_text, theirs=now_text))
     conflict.rows = rows
     return conflict
+
+
+def _compare_as_shown(form: Any, name: str) -> ConflictRow | None:
+    """A row for a form field kept outside the record's own columns, when the text the person sent differs
+    from the text its page shows now (``form.initial``, filled by the view from what is saved). Fields the
+    page does not fill (a reason for the change, a new password) are never compared."""
+    if name not in form.initial:
+        return None
+    field = form.fields[name]
+    if isinstance(field.widget, forms.PasswordInput):
+        return None
+    sent = " ".join(str(form.data.get(form.add_prefix(name), "")).split())
+    now_value = form.initial[name]
+    now = " ".join(str(field.widget.format_value(now_value) if now_value is not None else "").split())
+    if sent == now:
+        return None
+    label = str(field.label or name.replace("_", " "))
+    return ConflictRow(field=label, yours=sent or "blank", theirs=now or "blank")

@@ -213,7 +213,7 @@ class GainshareYear(models.Model):
         return f"{self.year}/{(self.year + 1) % 100:02d}"
 
 
-class ReliefEvent(models.Model):
+class ReliefEvent(VersionedModel):
     """A KPI failure in a month excused, with the reason and who approved it."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="relief_events")

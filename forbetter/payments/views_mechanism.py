@@ -252,7 +252,10 @@ def relief_detail(request: HttpRequest, pk: int, relief_pk: int) -> HttpResponse
         require_edit(request)
     action = request.POST.get("action") if request.method == "POST" else None
     correct = ReliefCorrectForm(
-        request.POST if action == "correct" else None, initial={"reason": relief.reason}, prefix="correct"
+        request.POST if action == "correct" else None,
+        initial={"reason": relief.reason},
+        prefix="correct",
+        version_record=relief,
     )
     withdraw = ReliefWithdrawForm(request.POST if action == "withdraw" else None, prefix="withdraw")
     if action == "correct" and save_form(

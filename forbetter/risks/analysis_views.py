@@ -423,7 +423,11 @@ def exit_schedule(request: HttpRequest, pk: int, route: str) -> HttpResponse:
             if row.route == route
         },
     }
-    form = ExitScheduleForm(request.POST or None, term_years=analysis.term_years, initial=initial)
+    # The schedule's rows hang off the analysis: saving one claims the analysis's version (rule
+    # EDIT-NO-LOST-UPDATE), so a schedule or inputs saved meanwhile by someone else are not overwritten.
+    form = ExitScheduleForm(
+        request.POST or None, term_years=analysis.term_years, initial=initial, version_record=analysis
+    )
 
     def write(data: dict[str, Any]) -> None:
         services.exit_schedule_save(

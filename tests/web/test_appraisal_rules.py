@@ -24,6 +24,7 @@ from forbetter.appraisal.models import (
 from forbetter.calc import appraisal as calc
 from forbetter.risks.models import Risk
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 from tests.web.test_appraisal_services import build_version, line_data
 from tests.web.test_appraisal_views import client_for, settings_data, version_url
 from tests.web.test_risks_helpers import category, make_risk
@@ -245,7 +246,7 @@ def test_deflator_series_shorter_than_the_options_years_is_refused(world: World,
     option (four are needed): the settings form says so and saves nothing; a longer option is refused too."""
     version = build_version(editor, world.ours, options=1, years=5)
     response = client_for(editor).post(
-        version_url("version-settings", version), settings_data(deflator="0.02, 0.03")
+        version_url("version-settings", version), settings_data(deflator="0.02, 0.03") | opened_at(version)
     )
     page = _text(response.content.decode())
     assert "You listed 2 yearly rates, but the option “Option 0” runs for 5 years, so 4 are needed" in page
@@ -303,6 +304,7 @@ def test_correcting_an_option_needs_a_reason_kept_in_its_history(world: World, e
         "risk_bearer": "council",
         "optimism_bias_category": "",
         "change_reason": "Name agreed at the board",
+        **opened_at(option),
     }
     client_for(editor).post(version_url("option", version, option_pk=option.pk), data)
     option.refresh_from_db()

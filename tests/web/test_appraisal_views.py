@@ -20,6 +20,7 @@ from forbetter.appraisal.presenters import percentage
 from forbetter.calc import appraisal as calc
 from forbetter.partnerships.models import ServiceArea
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 from tests.web.test_appraisal_services import build_version
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_settings_form_saves_good_input(world: World, editor: User) -> None:
     version = build_version(editor, world.ours)
     data = settings_data(
         discount_schedule="flat", discount_rate="0.03", deflator="0.025, 0.02", budget="1, 2"
-    )
+    ) | opened_at(version)
     response = client_for(editor).post(version_url("version-settings", version), data)
     assert response.status_code == 302
     version.refresh_from_db()
@@ -188,6 +189,7 @@ def test_option_form_refuses_bad_input(
         "risk_bearer": "council",
         "optimism_bias_category": "",
         "change_reason": "Correcting the years",
+        **opened_at(option),
     } | changes
     page = client_for(editor).post(version_url("option", version, option_pk=option.pk), data).content.decode()
     assert message in page

@@ -21,6 +21,7 @@ from forbetter.partnerships.models import Partnership, TaskStatus
 from forbetter.payments.models import ReliefEvent
 from forbetter.performance.models import Kpi, KpiReturn
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 from tests.web.performance_factories import make_kpi, pdf
 from tests.web.test_appraisal_services import build_version
 from tests.web.test_appraisal_views import settings_data, version_url
@@ -49,7 +50,8 @@ def test_rule_input_list_as_typed_budget_of_10_000_000_is_ten_million_not_10_0_0
     without a word. Commas that group thousands now keep the amount whole."""
     version = build_version(editor, world.ours)
     response = client_for(editor).post(
-        version_url("version-settings", version), settings_data(budget="10,000,000; 10,250,000\n£10.5m")
+        version_url("version-settings", version),
+        settings_data(budget="10,000,000; 10,250,000\n£10.5m") | opened_at(version),
     )
     assert response.status_code == 302
     amounts = list(
@@ -69,11 +71,13 @@ def test_rule_input_number_as_typed_reads_the_estimated_value_with_commas_and_po
         ("£1.2m", Decimal("1200000")),
         ("1 200", 1200),
     ):
-        response = client_for(editor).post(url, {**base, "estimated_value_gbp": typed})
+        response = client_for(editor).post(
+            url, {**base, **opened_at(world.ours), "estimated_value_gbp": typed}
+        )
         assert response.status_code == 302, typed
         world.ours.refresh_from_db()
         assert world.ours.estimated_value_gbp == saved, typed
-    response = client_for(editor).post(url, {**base, "estimated_value_gbp": "1,20"})
+    response = client_for(editor).post(url, {**base, **opened_at(world.ours), "estimated_value_gbp": "1,20"})
     assert "use commas only to group thousands" in response.content.decode()
     world.ours.refresh_from_db()
     assert world.ours.estimated_value_gbp == Decimal(1200)
@@ -188,12 +192,16 @@ def test_rule_input_text_limit_refuses_a_100000_character_note_naming_the_limit(
     task = world.ours.tasks.order_by("pk").first()
     assert task is not None
     url = reverse("partnerships:task-edit", args=[world.ours.pk, task.pk])
-    response = client_for(editor).post(url, {"status": "in_progress", "evidence_notes": "x" * 100_000})
+    response = client_for(editor).post(
+        url, {"status": "in_progress", "evidence_notes": "x" * 100_000, **opened_at(task)}
+    )
     page = response.content.decode()
     assert "Evidence notes must be 10,000 characters or fewer; you entered 100,000 characters" in page
     task.refresh_from_db()
     assert (task.status, task.evidence_notes) == (TaskStatus.NOT_STARTED, "")
-    response = client_for(editor).post(url, {"status": "in_progress", "evidence_notes": "x" * 10_000})
+    response = client_for(editor).post(
+        url, {"status": "in_progress", "evidence_notes": "x" * 10_000, **opened_at(task)}
+    )
     assert response.status_code == 302
 
 

@@ -25,6 +25,7 @@ from forbetter.partnerships.models import (
 from forbetter.partnerships.selectors import due_tasks, framework_matrix, portfolio
 from tests.conftest import World
 from tests.factories import OrganisationFactory, PartnershipFactory
+from tests.web.edit_versions import opened_at
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,7 @@ def test_editing_a_partnership_records_old_and_new_values(world: World, editor: 
             "vehicle": "contract",
             "value_basis": "annual_charge",
             "term_years": "12",
+            **opened_at(world.ours),
         },
     )
     assert response.status_code == 302
@@ -123,12 +125,12 @@ def test_task_marked_not_applicable_needs_a_reason(world: World, editor: User) -
     task = world.ours.tasks.order_by("pk").first()
     assert task is not None
     url = reverse("partnerships:task-edit", args=[world.ours.pk, task.pk])
-    response = client_for(editor).post(url, {"status": "not_applicable"})
+    response = client_for(editor).post(url, {"status": "not_applicable", **opened_at(task)})
     assert "Enter why this action does not apply" in response.content.decode()
     task.refresh_from_db()
     assert task.status == TaskStatus.NOT_STARTED
     response = client_for(editor).post(
-        url, {"status": "not_applicable", "not_applicable_reason": "Done county-wide"}
+        url, {"status": "not_applicable", "not_applicable_reason": "Done county-wide", **opened_at(task)}
     )
     assert response.status_code == 302
     task.refresh_from_db()
@@ -146,6 +148,7 @@ def test_task_update_is_recorded_in_the_tasks_history(world: World, editor: User
             "owner": editor.pk,
             "due_on": "2026-03-01",
             "evidence_notes": "Cabinet report 12 March",
+            **opened_at(task),
         },
     )
     task.refresh_from_db()

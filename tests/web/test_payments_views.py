@@ -19,6 +19,7 @@ from forbetter.payments.models import PaymentMechanism, PaymentStatement, Relief
 from forbetter.performance import services as performance_services
 from forbetter.performance.models import ReturnStatus
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 from tests.web.performance_factories import make_kpi, make_mechanism, make_return
 
 pytestmark = pytest.mark.django_db
@@ -245,7 +246,15 @@ def test_relief_page_corrects_the_reason_and_withdraws_with_history(world: World
     address = url("relief", world, relief_pk=relief.pk)
     missing = council.post(address, {"action": "withdraw", "withdraw-withdrawal_reason": ""})
     assert "Enter why the relief is withdrawn" in missing.content.decode()
-    council.post(address, {"action": "correct", "correct-reason": "Named storm", "correct-why": "Typo"})
+    council.post(
+        address,
+        {
+            "action": "correct",
+            "correct-reason": "Named storm",
+            "correct-why": "Typo",
+            **opened_at(relief, prefix="correct"),
+        },
+    )
     council.post(
         address, {"action": "withdraw", "withdraw-withdrawal_reason": "Not a relief event after all"}
     )

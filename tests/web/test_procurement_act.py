@@ -24,6 +24,7 @@ from forbetter.partnerships.procurement import act_applies, regime_error
 from forbetter.performance import adapters, rules, selectors, services
 from forbetter.performance.models import PublishedRating
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 from tests.web.performance_factories import make_kpi, make_return
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,9 @@ def test_rule_pa23_commencement_the_act_applies_only_to_procurements_started_fro
         "value_basis": "total_contract_value",
         "procurement_regime": "pa2023",
     }
-    response = client_for(editor).post(reverse("partnerships:edit", args=[world.ours.pk]), data)
+    response = client_for(editor).post(
+        reverse("partnerships:edit", args=[world.ours.pk]), data | opened_at(world.ours)
+    )
     page = response.content.decode()
     assert "this procurement began on 3 June 2024, so it is under the Public Contracts Regulations" in page
     world.ours.refresh_from_db()
@@ -77,7 +80,8 @@ def test_rule_pa23_commencement_the_act_applies_only_to_procurements_started_fro
             user=editor, partnership=world.ours, data={"procurement_regime": ProcurementRegime.PA_2023}
         )
     response = client_for(editor).post(
-        reverse("partnerships:edit", args=[world.ours.pk]), {**data, "procurement_regime": "pcr2015"}
+        reverse("partnerships:edit", args=[world.ours.pk]),
+        {**data, **opened_at(world.ours), "procurement_regime": "pcr2015"},
     )
     assert response.status_code == 302
     world.ours.refresh_from_db()

@@ -36,6 +36,7 @@ from forbetter.partnerships.models import (
 from forbetter.risks import services as risk_services
 from forbetter.risks.models import OwnershipTrigger
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 from tests.web.test_risks_helpers import make_plan, make_risk
 
 pytestmark = pytest.mark.django_db
@@ -80,11 +81,11 @@ def test_document_correction_needs_a_reason_and_keeps_the_old_values_in_history(
     client = client_for(editor)
     url = reverse("partnerships:document-edit", args=[world.ours.pk, document.pk])
     data = {"title": "Cabinet report, 12 March", "location": "File 12/2026", "document_date": "2026-03-12"}
-    response = client.post(url, data)
+    response = client.post(url, data | opened_at(document))
     assert "Enter what was corrected and why" in response.content.decode()
     document.refresh_from_db()
     assert document.title == "Cabinet report"
-    response = client.post(url, {**data, "reason": "Title gave no date"})
+    response = client.post(url, {**data, **opened_at(document), "reason": "Title gave no date"})
     assert response.status_code == 302
     page = client.get(reverse("partnerships:document", args=[world.ours.pk, document.pk])).content.decode()
     assert "Corrected: Title gave no date" in page
@@ -458,14 +459,17 @@ def test_done_on_an_action_that_asks_for_evidence_needs_evidence_or_a_reason(
     assert task.action.evidence_kinds == ["exit_analysis"]
     client = client_for(editor)
     url = reverse("partnerships:task-edit", args=[world.ours.pk, task.pk])
-    response = client.post(url, {"status": "done"})
+    response = client.post(url, {"status": "done", **opened_at(task)})
     assert (
         "The framework asks for evidence of this action (an exit-cost analysis)" in response.content.decode()
     )
     task.refresh_from_db()
     assert task.status == TaskStatus.NOT_STARTED
     assert (
-        client.post(url, {"status": "done", "no_evidence_reason": "Costed by the county"}).status_code == 302
+        client.post(
+            url, {"status": "done", "no_evidence_reason": "Costed by the county", **opened_at(task)}
+        ).status_code
+        == 302
     )
     task.refresh_from_db()
     assert (task.status, task.no_evidence_reason) == (TaskStatus.DONE, "Costed by the county")

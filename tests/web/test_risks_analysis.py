@@ -23,6 +23,7 @@ from forbetter.risks.models import (
     SimulationRun,
 )
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 from tests.web.test_risks_helpers import client_for, make_exit_analysis, make_finished_run, make_risk
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +303,7 @@ def test_exit_analysis_worked_example_through_the_pages(world: World, editor: Us
     analysis = ExitAnalysis.objects.get()
     assert list(analysis.break_years.values_list("year", flat=True)) == [5]
     assert ExitRouteTerms.objects.filter(analysis=analysis).count() == 6
-    schedule = {"investment_share": "1", "year_3": "1000000", "year_5": "800000"}
+    schedule = {"investment_share": "1", "year_3": "1000000", "year_5": "800000", **opened_at(analysis)}
     client.post(reverse("risks:exit-schedule", args=[pk, "council_voluntary_termination"]), schedule)
     assert ExitCompensation.objects.filter(analysis=analysis).count() == 2
     page = client.get(reverse("risks:exit", args=[pk])).content.decode()
@@ -313,7 +314,7 @@ def test_exit_analysis_worked_example_through_the_pages(world: World, editor: Us
     # Clearing a year removes its entry; it then counts as £0.
     client.post(
         reverse("risks:exit-schedule", args=[pk, "council_voluntary_termination"]),
-        {"investment_share": "1", "year_3": "", "year_5": "800000"},
+        {"investment_share": "1", "year_3": "", "year_5": "800000", **opened_at(analysis)},
     )
     assert list(ExitCompensation.objects.values_list("year", flat=True)) == [5]
 
@@ -416,7 +417,7 @@ def test_exit_costs_are_discounted_by_default_and_show_cash_and_present_value(
     client.post(reverse("risks:exit-edit", args=[pk]), {**EXIT_FORM, "discount_schedule": "standard"})
     client.post(
         reverse("risks:exit-schedule", args=[pk, "council_voluntary_termination"]),
-        {"investment_share": "1", "year_3": "1000000"},
+        {"investment_share": "1", "year_3": "1000000", **opened_at(ExitAnalysis.objects.get())},
     )
     page = client.get(reverse("risks:exit", args=[pk])).content.decode()
     annuity = sum(1.035**-j for j in range(1, 8))
@@ -435,7 +436,12 @@ def test_compensation_and_unamortised_investment_overlap_is_warned(world: World,
     client.post(reverse("risks:exit-edit", args=[pk]), EXIT_FORM)
     client.post(
         reverse("risks:exit-schedule", args=[pk, "council_voluntary_termination"]),
-        {"investment_share": "1", "year_3": "1000000", "year_7": "500000"},
+        {
+            "investment_share": "1",
+            "year_3": "1000000",
+            "year_7": "500000",
+            **opened_at(ExitAnalysis.objects.get()),
+        },
     )
     page = client.get(reverse("risks:exit", args=[pk])).content.decode()
     assert "Compensation and the partner's unamortised investment may overlap" in page

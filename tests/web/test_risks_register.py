@@ -18,6 +18,7 @@ from forbetter.risks.models import Risk, RiskAction, RiskCategory
 from forbetter.risks.reference import CATEGORY_DATA_VERSION, category_rows
 from tests.conftest import World
 from tests.factories import UserFactory
+from tests.web.edit_versions import opened_at
 from tests.web.test_risks_helpers import category, client_for, make_risk, risk_post_data
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +199,9 @@ def test_editor_adds_a_risk_through_the_form(world: World, editor: User) -> None
 def test_editing_a_risk_changes_its_band_and_history(world: World, editor: User) -> None:
     risk = make_risk(world.ours, owner=editor)
     data = risk_post_data(owner=str(editor.pk), residual_likelihood="5", residual_impact="4")
-    response = client_for(editor).post(reverse("risks:edit", args=[world.ours.pk, risk.pk]), data)
+    response = client_for(editor).post(
+        reverse("risks:edit", args=[world.ours.pk, risk.pk]), data | opened_at(risk)
+    )
     assert response.status_code == 302
     page = client_for(editor).get(reverse("risks:risk", args=[world.ours.pk, risk.pk])).content.decode()
     assert "Very high 20" in page
@@ -225,7 +228,13 @@ def test_actions_are_added_and_changed(world: World, editor: User) -> None:
     action = RiskAction.objects.get()
     client.post(
         reverse("risks:action-edit", args=[world.ours.pk, risk.pk, action.pk]),
-        {"description": "Retention bonus", "owner": editor.pk, "due_on": "2026-05-01", "status": "done"},
+        {
+            "description": "Retention bonus",
+            "owner": editor.pk,
+            "due_on": "2026-05-01",
+            "status": "done",
+            **opened_at(action),
+        },
     )
     action.refresh_from_db()
     assert action.status == "done"

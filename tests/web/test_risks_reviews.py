@@ -22,6 +22,7 @@ from forbetter.risks.models import (
 )
 from forbetter.risks.services import ReviewEntry
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 from tests.web.test_risks_helpers import (
     client_for,
     make_exit_analysis,
@@ -203,7 +204,8 @@ def test_ownership_plan_is_written_then_given_triggers_actions_and_contacts(
     )
     trigger = OwnershipTrigger.objects.get()
     client.post(
-        reverse("risks:plan-item-edit", args=[pk, "triggers", trigger.pk]), {"description": "Sale agreed"}
+        reverse("risks:plan-item-edit", args=[pk, "triggers", trigger.pk]),
+        {"description": "Sale agreed", **opened_at(trigger)},
     )
     trigger.refresh_from_db()
     assert trigger.description == "Sale agreed"
