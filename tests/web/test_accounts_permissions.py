@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from forbetter.accounts.models import Organisation, Role, User
 from tests.conftest import World
+from tests.web.edit_versions import opened_at
 
 COVERED_URLS = {
     "accounts:organisations",
@@ -93,6 +94,7 @@ def test_administrator_cannot_remove_their_own_access(world: World) -> None:
             "organisation": world.council_a.pk,
             "role": "council_viewer",
             "is_active": "on",
+            **opened_at(admin),
         },
     )
     assert "You cannot remove your own administrator access" in response.content.decode()
@@ -117,6 +119,7 @@ def test_organisation_change_is_in_its_history(world: World) -> None:
             "name": "Audit Body LLP",
             "kind": "audit_body",
             "audited_councils": [world.council_a.pk, world.council_b.pk],
+            **opened_at(world.audit_body),
         },
     )
     assert response.status_code == 302
