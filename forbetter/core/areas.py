@@ -46,7 +46,8 @@ from django.apps import apps
 from django.db.models import QuerySet
 
 Kwargs = Callable[[Any], Mapping[str, object]]
-"""Given a partnership (or ``None`` for a global page), the URL's keyword arguments other than ``pk``."""
+"""Given a partnership, the URL's keyword arguments besides the partnership's ``pk``; given ``None`` (a global
+page), all of them."""
 
 
 class Scope(StrEnum):
