@@ -255,6 +255,8 @@ def test_records_of_another_partnership_are_not_found_through_a_visible_one(
     ours = matrix.kwargs[_id(area, route), "ours"]
     theirs = matrix.kwargs[_id(area, route), "theirs"]
     differing = [key for key in ours if key != "pk" and ours[key] != theirs[key]]
+    if not differing:
+        pytest.skip("its path names no record of its own, only fixed words")
     client = matrix.client(Role.ADMINISTRATOR)
     method = "post" if route.kind == Kind.ACTION else "get"
     for key in differing:
