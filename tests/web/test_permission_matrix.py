@@ -82,7 +82,7 @@ class Matrix:
 
 def _kwargs(route: Route, partnership: Partnership | None) -> dict[str, object]:
     found = route.kwargs(partnership) if route.kwargs else {}
-    return found if partnership is None else {"pk": partnership.pk, **found}
+    return dict(found) if partnership is None else {"pk": partnership.pk, **found}
 
 
 @pytest.fixture(scope="module")
