@@ -31,8 +31,9 @@ def framework(db: None) -> None:
     load_framework()
 
 
-@pytest.fixture
-def world(framework: None) -> World:
+def build_world() -> World:
+    """Two councils, two partners, an audit body (auditing council A), a partnership of each council and a
+    user of each role; only the administrator may see council B's partnership."""
     council_a = OrganisationFactory(name="Ashby Council")
     council_b = OrganisationFactory(name="Brindle Council")
     partner_p = OrganisationFactory(name="Partner P Ltd", kind=OrganisationKind.PARTNER)
@@ -57,6 +58,11 @@ def world(framework: None) -> World:
         ),
     }
     return World(council_a, council_b, partner_p, partner_q, audit_body, ours, theirs, users)
+
+
+@pytest.fixture
+def world(framework: None) -> World:
+    return build_world()
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from forbetter.appraisal.models import BusinessCaseVersion, ServiceBaseline
-from forbetter.partnerships.evidence import EvidenceCandidate, register
+from forbetter.partnerships.evidence import EvidenceCandidate
 from forbetter.partnerships.models import Partnership
 
 
-@register
 def business_case_versions(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     versions = BusinessCaseVersion.objects.filter(business_case__partnership=partnership).select_related(
@@ -30,7 +29,6 @@ def business_case_versions(partnership: object) -> Iterator[EvidenceCandidate]:
         )
 
 
-@register
 def service_baselines(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for baseline in ServiceBaseline.objects.filter(partnership=partnership).select_related("service"):

@@ -1,8 +1,8 @@
 """Which ForBetter records can be linked as evidence to a partnership's tasks.
 
-Each app registers a provider: a function that lists its records for a partnership. This module knows
-nothing about the apps that register, so later areas (business cases, risk reviews, meetings) plug in
-without changes here.
+Each area declares its providers (functions that list its records for a partnership) in its ``area.py``
+(see :mod:`forbetter.core.areas`). This module knows nothing about those apps, so later areas (meetings,
+surveys) plug in without changes here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+
+from forbetter.core.areas import areas
 
 
 @dataclass(frozen=True)
@@ -78,17 +80,15 @@ def matching_candidates(candidates: list[EvidenceCandidate], kinds: list[str]) -
 
 
 Provider = Callable[[object], Iterable[EvidenceCandidate]]
-_PROVIDERS: list[Provider] = []
 
 
-def register(provider: Provider) -> Provider:
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
-    return provider
+def providers() -> list[Provider]:
+    """Every area's evidence providers, area by area in ``INSTALLED_APPS`` order."""
+    return [provider for area in areas() for provider in area.evidence]
 
 
 def candidates_for(partnership: object) -> list[EvidenceCandidate]:
     found: list[EvidenceCandidate] = []
-    for provider in _PROVIDERS:
+    for provider in providers():
         found.extend(provider(partnership))
     return found

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forbetter.partnerships.evidence import EvidenceCandidate, register
+from forbetter.partnerships.evidence import EvidenceCandidate
 from forbetter.partnerships.models import Document, Partnership, StageGate
 
 
-@register
 def documents(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for document in Document.objects.filter(partnership=partnership, withdrawn_on__isnull=True):
@@ -17,7 +16,6 @@ def documents(partnership: object) -> Iterator[EvidenceCandidate]:
         )
 
 
-@register
 def gate_decisions(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for gate in StageGate.objects.filter(partnership=partnership):

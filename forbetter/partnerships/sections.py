@@ -1,31 +1,19 @@
-"""The sections of a partnership's pages (its sub-navigation), registered by each area's app.
+"""The sections of a partnership's pages (its sub-navigation), declared by each area.
 
-An app calls :func:`register` in its ``AppConfig.ready`` with the URL name of its landing page (which
-takes the partnership's ``pk``) and who may see the link. This module never imports those apps.
+Each area lists its :class:`~forbetter.core.areas.Section` links in its ``area.py`` (the URL name of a
+landing page that takes the partnership's ``pk``, and who may see the link). This module never imports
+those apps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from forbetter.core.areas import Section, areas
 
-@dataclass(frozen=True)
-class Section:
-    key: str
-    label: str
-    url_name: str
-    order: int
-    visible_to: Callable[[Any], bool] = lambda user: True
-
-
-_SECTIONS: dict[str, Section] = {}
-
-
-def register(section: Section) -> None:
-    _SECTIONS[section.key] = section
+__all__ = ["Section", "sections_for"]
 
 
 def sections_for(user: Any) -> list[Section]:
-    return sorted((s for s in _SECTIONS.values() if s.visible_to(user)), key=lambda s: s.order)
+    sections = [section for area in areas() for section in area.sections]
+    return sorted((s for s in sections if s.visible_to(user)), key=lambda s: s.order)

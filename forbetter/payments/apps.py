@@ -6,9 +6,3 @@ class PaymentsConfig(AppConfig):
 
     name = "forbetter.payments"
     label = "payments"
-
-    def ready(self) -> None:
-        from forbetter.partnerships.sections import Section, register
-        from forbetter.payments import evidence_providers  # noqa: F401  (registers providers)
-
-        register(Section("payments", "Payments", "payments:statements", 70))

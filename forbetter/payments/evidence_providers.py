@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forbetter.partnerships.evidence import EvidenceCandidate, register
+from forbetter.partnerships.evidence import EvidenceCandidate
 from forbetter.partnerships.models import Partnership
 from forbetter.payments.models import PaymentMechanism, PaymentStatement, Responsibility, StatementStatus
 
 
-@register
 def payment_statements(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     approved = PaymentStatement.objects.filter(partnership=partnership, status=StatementStatus.APPROVED)
@@ -26,14 +25,12 @@ def payment_statements(partnership: object) -> Iterator[EvidenceCandidate]:
         )
 
 
-@register
 def payment_mechanism(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for mechanism in PaymentMechanism.objects.filter(partnership=partnership):
         yield EvidenceCandidate(record=mechanism, label=str(mechanism), kind="Payment mechanism")
 
 
-@register
 def responsibilities(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for line in Responsibility.objects.filter(partnership=partnership):

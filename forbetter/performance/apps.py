@@ -6,9 +6,3 @@ class PerformanceConfig(AppConfig):
 
     name = "forbetter.performance"
     label = "performance"
-
-    def ready(self) -> None:
-        from forbetter.partnerships.sections import Section, register
-        from forbetter.performance import evidence_providers  # noqa: F401  (registers providers)
-
-        register(Section("kpis", "KPIs", "performance:dashboard", 60))

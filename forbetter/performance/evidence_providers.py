@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forbetter.partnerships.evidence import EvidenceCandidate, register
+from forbetter.partnerships.evidence import EvidenceCandidate
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import BenchmarkImport, Benefit, IndicatorReview, Kpi
 
 
-@register
 def kpis(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for kpi in Kpi.objects.filter(partnership=partnership):
@@ -25,7 +24,6 @@ def kpis(partnership: object) -> Iterator[EvidenceCandidate]:
         )
 
 
-@register
 def indicator_reviews(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     reviews = IndicatorReview.objects.filter(kpi__partnership=partnership, reviewed_on__isnull=False)
@@ -37,7 +35,6 @@ def indicator_reviews(partnership: object) -> Iterator[EvidenceCandidate]:
         )
 
 
-@register
 def benchmark_imports(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for batch in BenchmarkImport.objects.filter(kpi__partnership=partnership).select_related("kpi"):
@@ -46,7 +43,6 @@ def benchmark_imports(partnership: object) -> Iterator[EvidenceCandidate]:
         )
 
 
-@register
 def benefits(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for benefit in Benefit.objects.filter(partnership=partnership):

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forbetter.partnerships.evidence import EvidenceCandidate, register
+from forbetter.partnerships.evidence import EvidenceCandidate
 from forbetter.partnerships.models import Partnership
 from forbetter.risks.models import ExitAnalysis, OwnershipPlan, RiskReview, RunStatus, SimulationRun
 
 
-@register
 def risk_reviews(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for review in RiskReview.objects.filter(partnership=partnership).select_related("reviewer"):
         yield EvidenceCandidate(record=review, label=f"{review} by {review.reviewer}", kind="Risk review")
 
 
-@register
 def simulation_runs(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for run in SimulationRun.objects.filter(partnership=partnership, status=RunStatus.FINISHED):
@@ -33,7 +31,6 @@ def simulation_runs(partnership: object) -> Iterator[EvidenceCandidate]:
         )
 
 
-@register
 def exit_analyses(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for analysis in ExitAnalysis.objects.filter(partnership=partnership):
@@ -44,7 +41,6 @@ def exit_analyses(partnership: object) -> Iterator[EvidenceCandidate]:
         )
 
 
-@register
 def ownership_plans(partnership: object) -> Iterator[EvidenceCandidate]:
     assert isinstance(partnership, Partnership)
     for plan in OwnershipPlan.objects.filter(partnership=partnership):

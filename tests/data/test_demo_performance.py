@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from forbetter.demo import partnerships as demo_partnerships
 from forbetter.demo import performance as demo
-from forbetter.demo.management.commands.seed_demo import AREA_SEEDERS
+from forbetter.demo.management.commands.seed_demo import area_seeders
 from forbetter.demo.people import seed_people
 from forbetter.framework.loader import load_framework
 from forbetter.partnerships.evidence import candidates_for
@@ -52,7 +52,7 @@ def _counts() -> tuple[int, ...]:
 
 
 def test_the_performance_seeder_is_registered() -> None:
-    assert "forbetter.demo.performance" in AREA_SEEDERS
+    assert "forbetter.demo.performance" in area_seeders()
 
 
 def test_demo_performance_is_seeded_once_and_idempotent() -> None:

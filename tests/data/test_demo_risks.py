@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from forbetter.demo import partnerships as demo
 from forbetter.demo import risks as demo_risks
-from forbetter.demo.management.commands.seed_demo import AREA_SEEDERS
+from forbetter.demo.management.commands.seed_demo import area_seeders
 from forbetter.partnerships.models import Partnership
 from forbetter.risks import selectors
 from forbetter.risks.models import (
@@ -45,7 +45,7 @@ def _run_fields(run: SimulationRun) -> tuple[object, ...]:
 
 
 def test_risks_seeder_is_registered() -> None:
-    assert "forbetter.demo.risks" in AREA_SEEDERS
+    assert "forbetter.demo.risks" in area_seeders()
 
 
 def test_demo_risks_are_idempotent() -> None:

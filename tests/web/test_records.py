@@ -319,20 +319,29 @@ def test_partner_user_never_sees_confidential_content_on_any_page_they_can_open(
     """Every partnership and risk page a partner may read, and every history on them, leaves out the
     change-of-ownership plan, council-only notes, risk costs and council-only evidence; a council user on
     the same pages sees them."""
-    from tests.web import test_permissions, test_risks_permissions
+    from forbetter.core.areas import Kind, Scope, Who, areas
+    from forbetter.partnerships.area import examples as partnership_examples
 
     records = _confidential_world(world, editor)
+    partnership_examples(world.ours, editor)  # a document, so its page can be opened too
     task, risk = records["task"], records["risk"]
     assert isinstance(task, Task)
     secrets = [PLAN_SECRET, "Change-of-ownership plan", TASK_SECRET, RISK_SECRET, "£123,456", "123456"]
     secrets.append("Document: Partner accounts analysis")  # the council-only link, not the document itself
     partner = client_for(world.users[Role.PARTNER_USER])
     pk = world.ours.pk
-    urls = [test_permissions._url(name, world.ours) for name in test_permissions.READ_URLS]
+    risk_pages = {"register", "risk", "heat-map", "allocation", "reviews-due"}
+    urls = []
+    for area in areas():
+        for route in area.routes:
+            # Every partnership page anyone may read, and the risk pages a partner reads.
+            partnership_read = route.kind == Kind.PAGE and route.reads == Who.ANYONE and route.writes is None
+            if (area.app == "partnerships" and partnership_read and route.scope == Scope.PARTNERSHIP) or (
+                area.app == "risks" and route.name in risk_pages
+            ):
+                found = route.kwargs(world.ours) if route.kwargs else {}
+                urls.append(reverse(area.url_name(route), kwargs={"pk": pk, **found}))
     urls.append(reverse("partnerships:task", args=[pk, task.pk]))
-    risk_records = test_risks_permissions.Records(risk.pk, 0, 0, 0, 0)  # type: ignore[attr-defined]
-    for name in ("register", "risk", "heat-map", "allocation", "reviews-due"):
-        urls.append(test_risks_permissions._url(name, world.ours, risk_records))
     for url in urls:
         response = partner.get(url)
         assert response.status_code == 200, url

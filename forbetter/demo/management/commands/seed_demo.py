@@ -4,12 +4,16 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from forbetter.core.areas import areas
 from forbetter.demo.partnerships import reconcile_tasks, seed_partnerships
 from forbetter.demo.people import DEMO_PASSWORD, USERS, seed_people
 from forbetter.framework.loader import load_framework
 
-# Each area's demo module exposes ``seed(people, partnerships)`` and must be idempotent.
-AREA_SEEDERS: list[str] = ["forbetter.demo.appraisal", "forbetter.demo.performance", "forbetter.demo.risks"]
+
+def area_seeders() -> list[str]:
+    """The demo modules the areas declare (``Area.demo``), in ``INSTALLED_APPS`` order. Each exposes
+    ``seed(people, partnerships_by_name)`` and must be idempotent."""
+    return [area.demo for area in areas() if area.demo]
 
 
 class Command(BaseCommand):
@@ -24,7 +28,7 @@ class Command(BaseCommand):
             people = seed_people()
             partnerships = seed_partnerships(people)
             by_name = {partnership.name: partnership for partnership in partnerships}
-            for module in AREA_SEEDERS:
+            for module in area_seeders():
                 importlib.import_module(module).seed(people, by_name)
             # Last, so task statuses agree with every area's records.
             reconcile_tasks(people, partnerships)
