@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from forbetter.accounts.models import Organisation, OrganisationKind, Role, User
-from forbetter.framework.loader import load_framework
+from forbetter.framework.loader import ensure_framework
 from forbetter.partnerships.models import Partnership
+from tests.database_build import load_reference_data
 from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory
 
 
@@ -25,10 +26,17 @@ class World:
     users: dict[str, User]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, built from the models, with the reference data the data migrations load."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
 @pytest.fixture
 def framework(db: None) -> None:
-    """The framework fixture, reloaded in case a transactional test flushed the migration's data."""
-    load_framework()
+    """The framework fixture: two queries when it is there, a reload after a transactional test's flush."""
+    ensure_framework()
 
 
 @pytest.fixture

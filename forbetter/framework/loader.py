@@ -7,6 +7,7 @@ codes) and updated in place, so reloading never duplicates or orphans a partners
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -29,6 +30,28 @@ def read_fixture(name: str = FIXTURE) -> dict[str, Any]:
     text = resources.files("forbetter.framework.data").joinpath(name).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
+
+
+@functools.cache
+def _fixture_version_and_action_count(name: str = FIXTURE) -> tuple[str, int]:
+    data = read_fixture(name)
+    return data["version"], len(data["actions"])
+
+
+def ensure_framework() -> bool:
+    """Load the fixture only if the database does not hold it yet; returns whether it loaded.
+
+    Two queries when the framework is there: the fixture's version is recorded and the database has as many
+    actions as the fixture (a flushed or half-loaded database has fewer). Use ``load_framework`` to apply a
+    changed fixture of the same version.
+    """
+    from forbetter.framework.models import Action, FrameworkVersion
+
+    version, action_count = _fixture_version_and_action_count()
+    if FrameworkVersion.objects.filter(version=version).exists() and Action.objects.count() == action_count:
+        return False
+    load_framework()
+    return True
 
 
 def load_framework(apps: Any = None, data: dict[str, Any] | None = None) -> LoadSummary:
