@@ -20,9 +20,7 @@ from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import Kpi
 from forbetter.risks.models import Risk
 from tests.conftest import World
-from tests.factories import UserFactory
-from tests.web.performance_factories import make_kpi
-from tests.web.test_risks_helpers import make_risk
+from tests.factories import UserFactory, make_kpi, make_risk
 
 pytestmark = pytest.mark.django_db
 

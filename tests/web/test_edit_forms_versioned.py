@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps
-from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
@@ -160,11 +159,12 @@ def test_every_form_editing_a_saved_record_carries_its_version() -> None:
     assert unversioned == []
 
 
-def test_every_edit_page_carries_the_version_and_refuses_a_stale_save(client: Client) -> None:
+def test_every_edit_page_carries_the_version_and_refuses_a_stale_save(
+    seeded_demo: None, client: Client
+) -> None:
     """EDIT-NO-LOST-UPDATE, walked over every versioned model on the demo data: its edit page renders the
     record's version in the form, and posting that form after someone else saved the record is refused
     with the conflict shown, the record's version unmoved by the refused save."""
-    call_command("seed_demo", verbosity=0)
     admin = User.objects.get(email="admin@forbetter.example")
     client.force_login(admin)
     versioned = sorted(model._meta.label for model in apps.get_models() if issubclass(model, VersionedModel))

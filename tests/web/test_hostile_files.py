@@ -22,7 +22,7 @@ from forbetter.performance import services, uploads
 from forbetter.performance.models import KpiReturn
 from forbetter.performance.uploads import EvidenceFileError, check_evidence_file
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, pdf
+from tests.factories import make_kpi, pdf
 
 MB = 1024 * 1024
 NOW = timezone.make_aware(dt.datetime(2024, 6, 5, 10))

@@ -24,8 +24,7 @@ from forbetter.partnerships.models import Partnership, Task
 from forbetter.performance.models import KpiReturn
 from forbetter.risks.models import Risk, RiskAction
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, make_return
-from tests.web.test_risks_helpers import make_risk
+from tests.factories import make_kpi, make_kpi_return, make_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +50,12 @@ def test_kpi_detail_page_reads_a_fixed_number_of_queries_and_pages_its_returns(
     for its status) and listed all 180 of a 15-year contract's returns on one page."""
     kpi = make_kpi(world.ours, first_period=dt.date(2020, 1, 1))
     for step in range(2):
-        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+        make_kpi_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
     url = reverse("performance:kpi", args=[world.ours.pk, kpi.pk])
     client = _client(editor)
     few, _page = _queries(client, url)
     for step in range(2, 45):
-        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+        make_kpi_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
     many, page = _queries(client, url)
     assert many == few
     assert "Showing 1 to 20 of 45" in page

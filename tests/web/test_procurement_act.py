@@ -24,7 +24,7 @@ from forbetter.partnerships.procurement import act_applies, regime_error
 from forbetter.performance import adapters, rules, selectors, services
 from forbetter.performance.models import PublishedRating
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, make_return
+from tests.factories import make_kpi, make_kpi_return
 
 pytestmark = pytest.mark.django_db
 
@@ -162,9 +162,9 @@ def _rated_partnership(world: World, editor: User) -> tuple[Partnership, list]:
     amber, failing = make_kpi(world.ours, "AM-1", published=True), make_kpi(world.ours, "RD-1")
     for month in range(12):
         period = dt.date(2024, 4, 1).replace(year=2024 + (3 + month) // 12, month=(3 + month) % 12 + 1)
-        make_return(amber, period, "94.5", user=editor)  # just below the target of 95, every month
-        make_return(failing, period, "80", user=editor)  # far below, beyond the threshold of 90
-    make_return(amber, dt.date(2025, 4, 1), "99", user=editor)  # the year in progress
+        make_kpi_return(amber, period, "94.5", user=editor)  # just below the target of 95, every month
+        make_kpi_return(failing, period, "80", user=editor)  # far below, beyond the threshold of 90
+    make_kpi_return(amber, dt.date(2025, 4, 1), "99", user=editor)  # the year in progress
     return world.ours, [amber, failing]
 
 
@@ -315,8 +315,8 @@ def test_rule_kpi_rating_near_miss_a_kpi_without_a_threshold_just_below_target_i
     far = make_kpi(world.ours, "NT-2", failure_threshold=None)
     for month in range(12):
         period = dt.date(2024, 4, 1).replace(year=2024 + (3 + month) // 12, month=(3 + month) % 12 + 1)
-        make_return(near, period, "94.5", user=editor)
-        make_return(far, period, "80", user=editor)
+        make_kpi_return(near, period, "94.5", user=editor)
+        make_kpi_return(far, period, "80", user=editor)
     assert adapters.status_of(near, Decimal("94.5"), dt.date(2024, 4, 1)) == Status.FAILED
     years = selectors.rating_years(world.ours, today=dt.date(2025, 6, 1))
     ratings = selectors.annual_ratings(world.ours, year=years[1], years=years)

@@ -36,7 +36,7 @@ from forbetter.partnerships.models import (
 from forbetter.risks import services as risk_services
 from forbetter.risks.models import OwnershipTrigger
 from tests.conftest import World
-from tests.web.test_risks_helpers import make_plan, make_risk
+from tests.factories import make_ownership_plan, make_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +289,7 @@ def test_history_values_are_formatted_for_people() -> None:
 
 def _confidential_world(world: World, editor: User) -> dict[str, object]:
     """Seed every kind of council-confidential content, with its history, on 'ours'."""
-    plan = make_plan(world.ours)
+    plan = make_ownership_plan(world.ours)
     plan_task = _task(world, "C-RM-2")
     services.evidence_link_add(user=editor, task=plan_task, record_key=_key(plan))
     services.task_update(
@@ -375,7 +375,7 @@ def test_council_only_notes_leave_no_trace_in_the_history_a_partner_sees(world: 
 def test_a_link_to_a_confidential_record_is_council_only_whatever_was_asked(
     world: World, editor: User
 ) -> None:
-    plan = make_plan(world.ours)
+    plan = make_ownership_plan(world.ours)
     link = services.evidence_link_add(user=editor, task=_task(world, "C-RM-2"), record_key=_key(plan))
     assert link.council_only
 
@@ -391,7 +391,7 @@ def test_forms_say_which_notes_the_partner_will_see(world: World, editor: User) 
     assert "partner users never do" in page
     page = client.get(reverse("risks:review-create", args=[world.ours.pk])).content.decode()
     assert "The partner will be able to read these notes" in page
-    make_plan(world.ours)
+    make_ownership_plan(world.ours)
     page = client.get(reverse("risks:ownership-plan-edit", args=[world.ours.pk])).content.decode()
     assert "partner users cannot see any of it" in page
 
@@ -412,7 +412,7 @@ def test_partner_sees_no_council_expected_retained_cost_where_the_monte_carlo_re
 
 
 def test_partner_cannot_reach_any_part_of_the_change_of_ownership_plan(world: World) -> None:
-    plan = make_plan(world.ours)
+    plan = make_ownership_plan(world.ours)
     trigger = OwnershipTrigger.objects.get(plan=plan)
     partner = client_for(world.users[Role.PARTNER_USER])
     pk = world.ours.pk
@@ -486,9 +486,9 @@ def test_history_of_an_upload_names_the_uploaded_file_not_its_storage_path(
 ) -> None:
     """A stored path such as 'kpi-evidence/1/3f2a….pdf' means nothing to a reader: say the file's name."""
     from forbetter.core.history import history_of
-    from tests.web.performance_factories import make_kpi, make_return
+    from tests.factories import make_kpi, make_kpi_return
 
-    record = make_return(make_kpi(world.ours), dt.date(2026, 1, 1), "96", user=editor)
+    record = make_kpi_return(make_kpi(world.ours), dt.date(2026, 1, 1), "96", user=editor)
     for stored, uploaded in (
         ("kpi-evidence/1/3f2a9c.pdf", "may.pdf"),
         ("kpi-evidence/1/77b0e1.pdf", "june.pdf"),
