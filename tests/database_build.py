@@ -32,6 +32,9 @@ NATURAL_KEYS = {
 }
 # The migration history: only migrations create and fill it.
 UNCOMPARED_TABLES = {"django_migrations"}
+# Django's own auth migration gives this id the project's DEFAULT_AUTO_FIELD (bigint on PostgreSQL), the
+# model gives it the auth app's AutoField (integer); nothing of ours depends on it.
+UNCOMPARED_COLUMNS = {("auth_group_permissions", "id")}
 
 
 def load_reference_data() -> None:
@@ -109,6 +112,7 @@ def describe_database() -> dict[str, Any]:
                     column.collation,
                 ]
                 for column in connection.introspection.get_table_description(cursor, table)
+                if (table, column.name) not in UNCOMPARED_COLUMNS
             }
             constraints = sorted(
                 _constraint_signature(name, info)
