@@ -75,6 +75,11 @@ def test_migrating_from_zero_gives_the_test_databases_tables_and_reference_data(
     built = describe_database()
     assert sorted(migrated["tables"]) == sorted(built["tables"])
     for table, description in built["tables"].items():
-        assert migrated["tables"][table] == description, table
-    assert migrated["reference"] == built["reference"]
+        assert migrated["tables"][table] == description, (
+            f"{table}: the migrated table differs from the one built from the models (or its row count does: "
+            "a data migration may load rows that tests/database_build.py load_reference_data does not)"
+        )
+    assert migrated["reference"] == built["reference"], (
+        "the reference data differs: a data migration and tests/database_build.py load_reference_data disagree"
+    )
     assert all(built["reference"].values()), "every kind of reference data has rows"
