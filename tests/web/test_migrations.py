@@ -80,6 +80,7 @@ def test_migrating_from_zero_gives_the_test_databases_tables_and_reference_data(
             "a data migration may load rows that tests/database_build.py load_reference_data does not)"
         )
     assert migrated["reference"] == built["reference"], (
-        "the reference data differs: a data migration and tests/database_build.py load_reference_data disagree"
+        "the reference data differs: the data migrations and tests/database_build.py "
+        "load_reference_data disagree"
     )
     assert all(built["reference"].values()), "every kind of reference data has rows"
