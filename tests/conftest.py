@@ -51,6 +51,8 @@ def _demo_for_the_module(
     request.module._demo_seeded = True
     with django_db_blocker.unblock():
         module_transaction = transaction.atomic()
+        # As Django's TestCase marks its own, so a durable atomic block in the code under test is allowed.
+        module_transaction._from_testcase = True  # type: ignore[attr-defined]
         module_transaction.__enter__()
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     yield
@@ -86,6 +88,9 @@ def seeded_demo(_demo_for_the_module: None, db: None, request: pytest.FixtureReq
     if marker is not None and marker.kwargs.get("transaction"):
         pytest.fail("seeded_demo cannot serve a transactional test: its flush would empty the module's demo")
 
+
+@pytest.fixture
+def world(framework: None) -> World:
     council_a = OrganisationFactory(name="Ashby Council")
     council_b = OrganisationFactory(name="Brindle Council")
     partner_p = OrganisationFactory(name="Partner P Ltd", kind=OrganisationKind.PARTNER)
