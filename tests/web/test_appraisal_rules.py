@@ -24,9 +24,9 @@ from forbetter.appraisal.models import (
 from forbetter.calc import appraisal as calc
 from forbetter.risks.models import Risk
 from tests.conftest import World
-from tests.factories import make_risk, risk_category
+from tests.factories import client_for, make_risk, risk_category
 from tests.web.test_appraisal_services import build_version, line_data
-from tests.web.test_appraisal_views import client_for, settings_data, version_url
+from tests.web.test_appraisal_views import settings_data, version_url
 
 pytestmark = pytest.mark.django_db
 

@@ -20,17 +20,11 @@ from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import Kpi
 from forbetter.risks.models import Risk
 from tests.conftest import World
-from tests.factories import UserFactory, make_kpi, make_risk
+from tests.factories import UserFactory, client_for, make_kpi, make_risk
 
 pytestmark = pytest.mark.django_db
 
 VERSION_INPUT = re.compile(r'<input type="hidden" name="edit_version" value="(\d+)"')
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form_post_data(form: Any) -> dict[str, Any]:

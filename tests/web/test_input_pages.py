@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from forbetter.accounts.models import Role, User
@@ -21,17 +20,11 @@ from forbetter.partnerships.models import Partnership, TaskStatus
 from forbetter.payments.models import ReliefEvent
 from forbetter.performance.models import Kpi, KpiReturn
 from tests.conftest import World
-from tests.factories import make_kpi, pdf
+from tests.factories import client_for, make_kpi, pdf
 from tests.web.test_appraisal_services import build_version
 from tests.web.test_appraisal_views import settings_data, version_url
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,16 +18,10 @@ from forbetter.payments.models import PaymentMechanism, PaymentStatement, Relief
 from forbetter.performance import services as performance_services
 from forbetter.performance.models import ReturnStatus
 from tests.conftest import World
-from tests.factories import make_kpi, make_kpi_return, make_payment_mechanism
+from tests.factories import client_for, make_kpi, make_kpi_return, make_payment_mechanism
 
 pytestmark = pytest.mark.django_db
 APRIL = dt.date(2024, 4, 1)
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name: str, world: World, **kwargs: Any) -> str:

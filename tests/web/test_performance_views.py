@@ -11,7 +11,6 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,7 +18,7 @@ from forbetter.accounts.models import Role, User
 from forbetter.performance import services
 from forbetter.performance.models import BenchmarkValue, Benefit, Kpi, KpiReturn, ReturnStatus
 from tests.conftest import World
-from tests.factories import PDF, make_kpi, make_kpi_return, pdf
+from tests.factories import PDF, client_for, make_kpi, make_kpi_return, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db
 def media(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name: str, world: World, **kwargs: Any) -> str:

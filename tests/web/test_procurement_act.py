@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from forbetter.accounts.models import User
@@ -24,15 +23,9 @@ from forbetter.partnerships.procurement import act_applies, regime_error
 from forbetter.performance import adapters, rules, selectors, services
 from forbetter.performance.models import PublishedRating
 from tests.conftest import World
-from tests.factories import make_kpi, make_kpi_return
+from tests.factories import client_for, make_kpi, make_kpi_return
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _under(partnership: Partnership, regime: str, **fields: object) -> Partnership:

@@ -16,7 +16,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,19 +35,13 @@ from forbetter.partnerships.models import (
 from forbetter.risks import services as risk_services
 from forbetter.risks.models import OwnershipTrigger
 from tests.conftest import World
-from tests.factories import make_ownership_plan, make_risk
+from tests.factories import client_for, make_ownership_plan, make_risk
 
 pytestmark = pytest.mark.django_db
 
 PLAN_SECRET = "Step in if the partner is sold"
 TASK_SECRET = "Council suspects the partner will bid low"
 RISK_SECRET = "Our fallback is the in-house team of the county"
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _task(world: World, code: str) -> Task:
