@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from forbetter.accounts.models import Organisation, OrganisationKind, Role, User
-from forbetter.framework.loader import load_framework
+from forbetter.framework.loader import ensure_framework
 from forbetter.partnerships.models import Partnership
+from tests.database_build import load_reference_data
 from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory
 
 
@@ -25,10 +30,63 @@ class World:
     users: dict[str, User]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, built from the models, with the reference data the data migrations load."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
 @pytest.fixture
 def framework(db: None) -> None:
-    """The framework fixture, reloaded in case a transactional test flushed the migration's data."""
-    load_framework()
+    """The framework fixture: two queries when it is there, a reload after a transactional test's flush."""
+    ensure_framework()
+
+
+@pytest.fixture(scope="module")
+def _demo_for_the_module(
+    django_db_setup: None, django_db_blocker: Any, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """The demo seeded once for a test module, in a transaction rolled back after the module's last test."""
+    request.module._demo_seeded = True
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        # As Django's TestCase marks its own, so a durable atomic block in the code under test is allowed.
+        module_transaction._from_testcase = True  # type: ignore[attr-defined]
+        module_transaction.__enter__()
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+    request.module._demo_seeded = False
+
+
+@pytest.fixture(autouse=True)
+def _no_demo_left_for_tests_without_it(request: pytest.FixtureRequest) -> None:
+    """A database test that does not ask for the demo must not run after one that did in the same module."""
+    if (
+        getattr(request.module, "_demo_seeded", False)
+        and "seeded_demo" not in request.fixturenames
+        and request.node.get_closest_marker("django_db") is not None
+    ):
+        pytest.fail(
+            "the demo seeded for an earlier test of this module is still in the database: ask for "
+            "seeded_demo, or move this test before the module's first demo test or into another module"
+        )
+
+
+@pytest.fixture
+def seeded_demo(_demo_for_the_module: None, db: None, request: pytest.FixtureRequest) -> None:
+    """The demo (``manage.py seed_demo``), seeded once per test module instead of once per test.
+
+    Each test runs in its own transaction nested inside the module's, so what a test changes is undone
+    before the next test, and the demo is gone before the next module starts. Not for transactional tests
+    (``transaction=True``): their flush would empty the module's demo.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        pytest.fail("seeded_demo cannot serve a transactional test: its flush would empty the module's demo")
 
 
 def build_world() -> World:

@@ -11,8 +11,7 @@ from dateutil.relativedelta import relativedelta
 from forbetter.accounts.models import Role
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
-from tests.factories import PASSWORD
-from tests.web.performance_factories import make_kpi, make_return
+from tests.factories import PASSWORD, make_kpi, make_kpi_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +24,7 @@ def test_editor_records_a_published_rating_for_a_completed_contract_year(page: A
     world.ours.save()
     kpi = make_kpi(world.ours, "HW-01", name="Potholes repaired within 28 days", published=True)
     for month in range(15):
-        make_return(kpi, start + relativedelta(months=month), "94", user=editor)
+        make_kpi_return(kpi, start + relativedelta(months=month), "94", user=editor)
     sign_in(page, "editor@a.test", PASSWORD)
     page.goto(f"/partnerships/{world.ours.pk}/kpis/ratings/")
     assert "Approaching target" in page.locator("table.govuk-table").inner_text()

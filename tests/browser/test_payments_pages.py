@@ -13,8 +13,7 @@ from forbetter.payments import services
 from forbetter.payments.models import PaymentStatement, StatementStatus
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
-from tests.factories import PASSWORD
-from tests.web.performance_factories import make_kpi, make_mechanism, make_return
+from tests.factories import PASSWORD, make_kpi, make_kpi_return, make_payment_mechanism
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +21,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def statements(world: World) -> None:
     editor = world.users[Role.COUNCIL_EDITOR]
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi = make_kpi(world.ours, "HW-01", severity_points=120)
-    make_return(kpi, dt.date(2024, 3, 1), "80", user=editor)
-    make_return(kpi, dt.date(2024, 4, 1), "80", user=editor)
+    make_kpi_return(kpi, dt.date(2024, 3, 1), "80", user=editor)
+    make_kpi_return(kpi, dt.date(2024, 4, 1), "80", user=editor)
     approved = services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 3, 1))
     services.statement_approve(user=editor, statement=approved)
     services.responsibility_save(

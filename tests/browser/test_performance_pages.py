@@ -14,8 +14,7 @@ from forbetter.performance import services
 from forbetter.performance.models import IndicatorReview, KpiReturn, ReturnStatus
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
-from tests.factories import PASSWORD
-from tests.web.performance_factories import PDF, make_kpi, make_return
+from tests.factories import PASSWORD, PDF, make_kpi, make_kpi_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +32,9 @@ def kpis(world: World, settings: Any, tmp_path: Path) -> Any:
     second = make_kpi(world.ours, "PR-01", name="Repairs on time")
     this_month = dt.date.today().replace(day=1)
     for back, (a, b) in enumerate([("96", "93"), ("91", "97"), ("85", "99"), ("97", "88")], start=2):
-        make_return(first, this_month - relativedelta(months=back), a, user=editor)
-        make_return(second, this_month - relativedelta(months=back), b, user=editor)
-    make_return(first, dt.date(2024, 1, 1), "96", user=editor)  # for the benchmark
+        make_kpi_return(first, this_month - relativedelta(months=back), a, user=editor)
+        make_kpi_return(second, this_month - relativedelta(months=back), b, user=editor)
+    make_kpi_return(first, dt.date(2024, 1, 1), "96", user=editor)  # for the benchmark
     IndicatorReview.objects.create(kpi=first, due_on=dt.date(2024, 1, 1))
     services.benefit_save(
         user=editor,

@@ -15,8 +15,7 @@ from forbetter.risks import services
 from forbetter.risks.models import RiskAction
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
-from tests.factories import PASSWORD
-from tests.web.test_risks_helpers import make_risk
+from tests.factories import PASSWORD, make_risk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

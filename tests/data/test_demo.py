@@ -22,8 +22,7 @@ def _counts() -> tuple[int, int, int, int]:
     )
 
 
-def test_demo_seeds_three_partnerships_one_per_stage_and_is_idempotent() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_demo_seeds_three_partnerships_one_per_stage_and_is_idempotent(seeded_demo: None) -> None:
     first = _counts()
     call_command("seed_demo", verbosity=0)
     assert _counts() == first
@@ -36,8 +35,7 @@ def test_demo_seeds_three_partnerships_one_per_stage_and_is_idempotent() -> None
     assert first[2] == 3
 
 
-def test_demo_has_one_user_per_role_and_a_spread_of_statuses() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_demo_has_one_user_per_role_and_a_spread_of_statuses(seeded_demo: None) -> None:
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     for partnership in Partnership.objects.all():
         statuses = set(
@@ -46,10 +44,9 @@ def test_demo_has_one_user_per_role_and_a_spread_of_statuses() -> None:
         assert {TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED} <= statuses, partnership.name
 
 
-def test_demo_contract_management_partnership_has_run_four_full_years() -> None:
+def test_demo_contract_management_partnership_has_run_four_full_years(seeded_demo: None) -> None:
     import datetime as dt
 
-    call_command("seed_demo", verbosity=0)
     partnership = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
     assert partnership.contract_management_began_on is not None
     began = partnership.contract_management_began_on
@@ -58,8 +55,7 @@ def test_demo_contract_management_partnership_has_run_four_full_years() -> None:
     assert (today.year - began.year) * 12 + today.month - began.month == 48
 
 
-def test_demo_partner_sees_only_its_partnership() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_demo_partner_sees_only_its_partnership(seeded_demo: None) -> None:
     partner = User.objects.get(email="partner@meridian.example")
     assert [p.name for p in partnerships_visible_to(partner)] == [demo.CONTRACT_MANAGEMENT]
     viewer = User.objects.get(email="viewer@marlcaster.example")

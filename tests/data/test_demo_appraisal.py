@@ -29,8 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded() -> Partnership:
-    call_command("seed_demo", verbosity=0)
+def seeded(seeded_demo: None) -> Partnership:
     return Partnership.objects.get(name=INITIATION)
 
 

@@ -48,15 +48,13 @@ def test_risks_seeder_is_registered() -> None:
     assert "forbetter.demo.risks" in area_seeders()
 
 
-def test_demo_risks_are_idempotent() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_demo_risks_are_idempotent(seeded_demo: None) -> None:
     first = _counts()
     call_command("seed_demo", verbosity=0)
     assert _counts() == first
 
 
-def test_contract_management_partnership_has_a_realistic_register() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_contract_management_partnership_has_a_realistic_register(seeded_demo: None) -> None:
     highways = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
     risks = Risk.objects.filter(partnership=highways)
     assert 38 <= risks.count() <= 42
@@ -77,8 +75,7 @@ def test_contract_management_partnership_has_a_realistic_register() -> None:
     assert RiskAction.objects.filter(risk__partnership=highways).exists()
 
 
-def test_contract_management_partnership_has_a_finished_reproducible_run() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_contract_management_partnership_has_a_finished_reproducible_run(seeded_demo: None) -> None:
     highways = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
     run = SimulationRun.objects.get(partnership=highways)
     assert run.status == RunStatus.FINISHED
@@ -104,8 +101,7 @@ def test_contract_management_partnership_has_a_finished_reproducible_run() -> No
     assert _run_fields(again) == _run_fields(run)
 
 
-def test_contract_management_partnership_has_an_exit_analysis_for_every_route() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_contract_management_partnership_has_an_exit_analysis_for_every_route(seeded_demo: None) -> None:
     highways = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
     analysis = ExitAnalysis.objects.get(partnership=highways)
     assert analysis.term_years == 12
@@ -114,8 +110,7 @@ def test_contract_management_partnership_has_an_exit_analysis_for_every_route() 
     assert list(analysis.break_years.values_list("year", flat=True)) == [6, 9]
 
 
-def test_procurement_partnership_shows_an_allocation_matrix() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_procurement_partnership_shows_an_allocation_matrix(seeded_demo: None) -> None:
     shared = Partnership.objects.get(name=demo.PROCUREMENT)
     matrix = selectors.allocation_matrix(shared)
     assert 13 <= matrix.grand_total.count <= 17
@@ -124,8 +119,7 @@ def test_procurement_partnership_shows_an_allocation_matrix() -> None:
     assert len(matrix.rows) >= 6
 
 
-def test_demo_register_follows_the_fixed_demo_data() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_demo_register_follows_the_fixed_demo_data(seeded_demo: None) -> None:
     highways = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
     titles = list(
         Risk.objects.filter(partnership=highways).order_by("number").values_list("title", flat=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from forbetter.demo import partnerships as demo
 from forbetter.partnerships.evidence import EVIDENCE_KIND_MODELS, candidates_for, matching_candidates
@@ -14,7 +13,7 @@ from forbetter.performance.models import KpiReturn, ReturnStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_task_statuses_agree_with_the_demo_records() -> None:
+def test_demo_task_statuses_agree_with_the_demo_records(seeded_demo: None) -> None:
     """A task list that says "not started" beside four years of validated KPI returns misleads a reader.
 
     For every demo task:
@@ -25,7 +24,6 @@ def test_demo_task_statuses_agree_with_the_demo_records() -> None:
     - a done task meets rule TASK-DONE-EVIDENCE, and one whose kind of evidence ForBetter records either
       links such a record or states why it is done without one.
     """
-    call_command("seed_demo", verbosity=0)
     problems: list[str] = []
     for partnership in Partnership.objects.all():
         candidates = candidates_for(partnership)
@@ -57,8 +55,9 @@ def test_demo_task_statuses_agree_with_the_demo_records() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_demo_reviewing_performance_is_under_way_after_four_years_of_validated_returns() -> None:
-    call_command("seed_demo", verbosity=0)
+def test_demo_reviewing_performance_is_under_way_after_four_years_of_validated_returns(
+    seeded_demo: None,
+) -> None:
     partnership = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
     assert partnership.stage == Stage.CONTRACT_MANAGEMENT
     months = (
@@ -73,14 +72,13 @@ def test_demo_reviewing_performance_is_under_way_after_four_years_of_validated_r
     assert task.evidence_links.exists()
 
 
-def test_demo_partner_user_never_sees_the_councils_notes_or_plan_on_the_demo_task() -> None:
+def test_demo_partner_user_never_sees_the_councils_notes_or_plan_on_the_demo_task(seeded_demo: None) -> None:
     """The demo's own confidential content (a council-only note, a link to the change-of-ownership plan)
     stays away from the demo partner user and is there for the council's editor."""
     from django.test import Client
 
     from forbetter.accounts.models import User
 
-    call_command("seed_demo", verbosity=0)
     partnership = Partnership.objects.get(name=demo.CONTRACT_MANAGEMENT)
     task = partnership.tasks.get(action__code="C-RM-2")
     assert task.council_notes

@@ -13,8 +13,8 @@ from forbetter.appraisal import adapters, selectors, services
 from forbetter.appraisal.models import BusinessCaseVersion, PriceBase
 from forbetter.calc import appraisal as calc
 from tests.conftest import World
+from tests.factories import make_risk
 from tests.web.test_appraisal_services import build_version, line_data
-from tests.web.test_risks_helpers import make_risk
 
 pytestmark = pytest.mark.django_db
 

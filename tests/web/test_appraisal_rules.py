@@ -24,10 +24,10 @@ from forbetter.appraisal.models import (
 from forbetter.calc import appraisal as calc
 from forbetter.risks.models import Risk
 from tests.conftest import World
+from tests.factories import client_for, make_risk, risk_category
 from tests.web.edit_versions import opened_at
 from tests.web.test_appraisal_services import build_version, line_data
-from tests.web.test_appraisal_views import client_for, settings_data, version_url
-from tests.web.test_risks_helpers import category, make_risk
+from tests.web.test_appraisal_views import settings_data, version_url
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_per_risk_and_per_category_overrides_are_stored_rows_with_years(world: W
     make_risk(world.ours)
     ssp = version.options.get(name="Option 1")
     services.option_risk_share_set(
-        user=editor, option=ssp, category=category(), council_share=Decimal("0.5"), reason="Shared"
+        user=editor, option=ssp, category=risk_category(), council_share=Decimal("0.5"), reason="Shared"
     )
     services.option_risk_share_set(
         user=editor,
@@ -114,11 +114,11 @@ def test_the_risks_page_links_the_register_instead_of_applying_a_p80(world: Worl
     """Decision record 0010: using a run in the business case no longer puts the council P80 into the
     options (that double counted the transfer); it links the version to the register with the run's seed."""
     from forbetter.risks import services as risk_services
-    from tests.web.test_risks_helpers import make_finished_run
+    from tests.factories import make_finished_simulation_run
 
     version = build_version(editor, world.ours, options=2, years=3)
     make_risk(world.ours)
-    run = make_finished_run(world.ours, editor)
+    run = make_finished_simulation_run(world.ours, editor)
     before = {o.result.name: o.result.net_present_cost_gbp for o in _appraise(world, version).options}
     risk_services.simulation_apply_to_business_case(user=editor, run=run, version=version)
     version.refresh_from_db()

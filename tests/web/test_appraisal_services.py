@@ -26,7 +26,7 @@ from forbetter.appraisal.models import (
 from forbetter.partnerships.evidence import candidates_for
 from forbetter.partnerships.models import Partnership, ServiceArea
 from tests.conftest import World
-from tests.web.test_risks_helpers import category
+from tests.factories import risk_category
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +194,7 @@ def test_rule_version_frozen_nothing_in_a_frozen_version_can_change(world: World
         lambda: services.option_risk_share_set(
             user=editor,
             option=option,
-            category=category(),
+            category=risk_category(),
             council_share=Decimal(0),
             reason="Partner takes service risk",
         ),
@@ -226,7 +226,7 @@ def test_a_new_version_copies_every_input(world: World, editor: User) -> None:
     services.option_risk_share_set(
         user=editor,
         option=ssp,
-        category=category(),
+        category=risk_category(),
         council_share=Decimal("0.3"),
         first_year=1,
         last_year=2,

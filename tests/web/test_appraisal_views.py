@@ -20,16 +20,11 @@ from forbetter.appraisal.presenters import percentage
 from forbetter.calc import appraisal as calc
 from forbetter.partnerships.models import ServiceArea
 from tests.conftest import World
+from tests.factories import client_for
 from tests.web.edit_versions import opened_at
 from tests.web.test_appraisal_services import build_version
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def version_url(name: str, version: BusinessCaseVersion, **kwargs: int) -> str:

@@ -27,7 +27,7 @@ from forbetter.partnerships import services as partnership_services
 from forbetter.risks import services as risk_services
 from forbetter.risks.models import Risk
 from tests.conftest import World
-from tests.web.test_risks_helpers import category, make_risk
+from tests.factories import make_risk, risk_category
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ HistoricalRisk = Risk.history.model  # type: ignore[attr-defined]
 def _risk_data(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "title": "Partner fails to meet winter service standards",
-        "category": category(),
+        "category": risk_category(),
         "description": "Gritting routes missed",
         "allocation": "partner",
         "transferability": "transferable",

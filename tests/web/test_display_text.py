@@ -16,7 +16,7 @@ from forbetter.accounts.models import User
 from forbetter.core.templatetags.govuk import gbp, percent, unit_suffix, with_unit
 from forbetter.partnerships.models import DeliveryConfidence, StageGate
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, make_return
+from tests.factories import make_kpi, make_kpi_return
 
 
 @pytest.mark.parametrize("value", [0, "0", "-0", Decimal("-0.00"), -0.0, Decimal("-0.4"), Decimal("-0.004")])
@@ -52,7 +52,7 @@ def test_unit_number_is_not_appended_as_a_word_on_kpi_pages(
     world: World, editor: User, client: Client
 ) -> None:
     kpi = make_kpi(world.ours, "N-1", unit="number", target=Decimal("200"), failure_threshold=Decimal("150"))
-    make_return(kpi, dt.date(2024, 3, 1), "205.3", user=editor)
+    make_kpi_return(kpi, dt.date(2024, 3, 1), "205.3", user=editor)
     client.force_login(editor)
     for url in (
         reverse("performance:dashboard", args=[world.ours.pk]),

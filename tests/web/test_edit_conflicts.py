@@ -21,20 +21,12 @@ from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import Kpi
 from forbetter.risks.models import Risk
 from tests.conftest import World
-from tests.factories import PASSWORD, UserFactory
-from tests.web.performance_factories import make_kpi
+from tests.factories import PASSWORD, UserFactory, client_for, make_exit_analysis, make_kpi, make_risk
 from tests.web.test_appraisal_services import build_version
-from tests.web.test_risks_helpers import make_exit_analysis, make_risk
 
 pytestmark = pytest.mark.django_db
 
 VERSION_INPUT = re.compile(r'<input type="hidden" name="edit_version" value="(\d+)"')
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form_post_data(form: Any) -> dict[str, Any]:

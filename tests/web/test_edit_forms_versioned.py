@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps
-from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
@@ -290,10 +289,9 @@ def test_every_form_is_versioned_or_says_why_it_need_not_be() -> None:
     assert problems == [], "\n".join(problems)
 
 
-def test_a_model_form_given_a_saved_record_requires_its_version() -> None:
+def test_a_model_form_given_a_saved_record_requires_its_version(seeded_demo: None) -> None:
     """EDIT-NO-LOST-UPDATE: a form built for a saved versioned record grows a required edit_version field,
     and a post without it, or with anything but a version number, is refused with one plain message."""
-    call_command("seed_demo", verbosity=0)
     from forbetter.risks.forms import RiskForm
     from forbetter.risks.models import Risk
 
@@ -312,11 +310,12 @@ def test_a_model_form_given_a_saved_record_requires_its_version() -> None:
         assert "edit_version" not in posted.errors
 
 
-def test_every_edit_page_carries_the_version_and_refuses_a_stale_or_unversioned_save(client: Client) -> None:
+def test_every_edit_page_carries_the_version_and_refuses_a_stale_or_unversioned_save(
+    seeded_demo: None, client: Client
+) -> None:
     """EDIT-NO-LOST-UPDATE, walked over every versioned model on the demo data: each of its edit pages
     renders the record's version in the form; posting that form without the version, or after someone else
     saved the record, is refused (out of date; the conflict shown) and the record's version does not move."""
-    call_command("seed_demo", verbosity=0)
     admin = User.objects.get(email="admin@forbetter.example")
     client.force_login(admin)
     versioned = sorted(model._meta.label for model in apps.get_models() if issubclass(model, VersionedModel))

@@ -25,7 +25,7 @@ import forbetter
 from forbetter.core.forms import NumberError, parse_number, split_amounts
 from forbetter.performance.forms import PeriodField
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi
+from tests.factories import make_kpi
 
 UNREADABLE_NUMBERS = ["NaN", "nan", "Infinity", "-Infinity", "1e400", "1E5", "0000-01", "9999-12-31", "1,20"]
 UNREADABLE_DATES = ["0000-01-01", "9999-12-31", "0000-01", "NaN", "1e400"]

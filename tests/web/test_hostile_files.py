@@ -22,7 +22,7 @@ from forbetter.performance import services, uploads
 from forbetter.performance.models import KpiReturn
 from forbetter.performance.uploads import EvidenceFileError, check_evidence_file
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, pdf
+from tests.factories import client_for, make_kpi, pdf
 
 MB = 1024 * 1024
 NOW = timezone.make_aware(dt.datetime(2024, 6, 5, 10))
@@ -117,12 +117,6 @@ def media(settings: Any, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _submit(world: World, kpi: Any, evidence: SimpleUploadedFile, **kw: Any) -> KpiReturn:
     return services.return_submit(
         user=world.users[Role.PARTNER_USER],
@@ -141,7 +135,7 @@ def test_zip_bomb_upload_is_refused_on_the_page_with_the_limit_named(
     world: World, media: Path, ods_bomb: bytes
 ) -> None:
     kpi = make_kpi(world.ours)
-    page = _client(world.users[Role.PARTNER_USER]).post(
+    page = client_for(world.users[Role.PARTNER_USER]).post(
         reverse("performance:return-submit", kwargs={"pk": world.ours.pk}),
         {
             "kpi": str(kpi.pk),
@@ -174,7 +168,7 @@ def test_csv_evidence_is_downloaded_with_formula_cells_escaped(world: World, med
     attachment with ``nosniff``, and the stored evidence stays byte for byte what the partner sent."""
     kpi = make_kpi(world.ours)
     record = _submit(world, kpi, SimpleUploadedFile("pack.csv", HOSTILE_CSV, "text/csv"))
-    response = _client(world.users[Role.AUDITOR]).get(
+    response = client_for(world.users[Role.AUDITOR]).get(
         reverse("performance:return-evidence", kwargs={"pk": world.ours.pk, "return_pk": record.pk})
     )
     assert response.status_code == 200
@@ -197,7 +191,7 @@ def test_csv_evidence_is_downloaded_with_formula_cells_escaped(world: World, med
 def test_csv_evidence_that_is_not_valid_csv_is_downloaded_as_plain_text(world: World, media: Path) -> None:
     kpi = make_kpi(world.ours)
     record = _submit(world, kpi, SimpleUploadedFile("pack.csv", b"a,b\n" + b"x" * 140_000, "text/csv"))
-    response = _client(world.users[Role.AUDITOR]).get(
+    response = client_for(world.users[Role.AUDITOR]).get(
         reverse("performance:return-evidence", kwargs={"pk": world.ours.pk, "return_pk": record.pk})
     )
     assert response.status_code == 200

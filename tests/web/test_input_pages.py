@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from forbetter.accounts.models import Role, User
@@ -21,18 +20,12 @@ from forbetter.partnerships.models import Partnership, TaskStatus
 from forbetter.payments.models import ReliefEvent
 from forbetter.performance.models import Kpi, KpiReturn
 from tests.conftest import World
+from tests.factories import client_for, make_kpi, pdf
 from tests.web.edit_versions import opened_at
-from tests.web.performance_factories import make_kpi, pdf
 from tests.web.test_appraisal_services import build_version
 from tests.web.test_appraisal_views import settings_data, version_url
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture(autouse=True)
@@ -138,13 +131,13 @@ def test_rule_kpi_percent_range_applies_to_the_kpis_own_target(world: World, edi
 
 
 def _relief_setup(world: World, editor: User) -> tuple[Kpi, str]:
-    from tests.web.performance_factories import make_mechanism
+    from tests.factories import make_payment_mechanism
 
     world.ours.contract_management_began_on = dt.date(2023, 4, 1)
     world.ours.term_years = 10
     world.ours.save()
     kpi = make_kpi(world.ours)
-    make_mechanism(world.ours, effective_from=dt.date(2023, 4, 1))
+    make_payment_mechanism(world.ours, effective_from=dt.date(2023, 4, 1))
     return kpi, reverse("payments:reliefs", args=[world.ours.pk])
 
 

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from hypothesis import HealthCheck, given, settings
@@ -86,8 +85,7 @@ def _client(user: User) -> Client:
 
 
 @pytest.fixture
-def demo() -> tuple[Partnership, User, User]:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(seeded_demo: None) -> tuple[Partnership, User, User]:
     partnership = Partnership.objects.get(name=CONTRACT_MANAGEMENT)
     return (
         partnership,

@@ -24,16 +24,9 @@ from forbetter.partnerships.models import Partnership, Task
 from forbetter.performance.models import KpiReturn
 from forbetter.risks.models import Risk, RiskAction
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, make_return
-from tests.web.test_risks_helpers import make_risk
+from tests.factories import client_for, make_kpi, make_kpi_return, make_risk
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _queries(client: Client, url: str) -> tuple[int, str]:
@@ -51,12 +44,12 @@ def test_kpi_detail_page_reads_a_fixed_number_of_queries_and_pages_its_returns(
     for its status) and listed all 180 of a 15-year contract's returns on one page."""
     kpi = make_kpi(world.ours, first_period=dt.date(2020, 1, 1))
     for step in range(2):
-        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+        make_kpi_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
     url = reverse("performance:kpi", args=[world.ours.pk, kpi.pk])
-    client = _client(editor)
+    client = client_for(editor)
     few, _page = _queries(client, url)
     for step in range(2, 45):
-        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+        make_kpi_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
     many, page = _queries(client, url)
     assert many == few
     assert "Showing 1 to 20 of 45" in page
@@ -71,7 +64,7 @@ def test_partnership_history_reads_a_fixed_number_of_queries_however_many_change
     """DESIGN section 7: each change on the partnership history page cost about four queries (its councils
     and service areas compared row by row); a page of changes now costs the same as one."""
     url = reverse("partnerships:history", args=[world.ours.pk])
-    client = _client(editor)
+    client = client_for(editor)
 
     def edit(times: int) -> None:
         for index in range(times):
@@ -97,7 +90,7 @@ def test_risk_review_form_shows_one_page_of_open_risks_with_a_fixed_query_count(
     shows a page of them, soonest review first, in the same number of queries however many there are."""
     settings.PAGE_SIZE = 5
     url = reverse("risks:review-create", args=[world.ours.pk])
-    client = _client(editor)
+    client = client_for(editor)
     for index in range(2):
         make_risk(world.ours, next_review_on=dt.date(2030, 1, 1) + dt.timedelta(days=index))
     few, _page = _queries(client, url)
@@ -156,7 +149,7 @@ def test_draft_results_simulate_each_option_once_per_change_of_inputs(
     version = build_version(editor, world.ours, options=2, years=3)
     # Shared 40%: the in-house option retains all of it, the partnership 40%, so the two inputs differ.
     risk = make_risk(world.ours, allocation="shared", council_share=Decimal("0.4"))
-    client = _client(editor)
+    client = client_for(editor)
     url = version_url("version-results", version)
 
     def figures() -> str:  # the page without its per-request form token
@@ -192,7 +185,7 @@ def test_risk_register_counts_open_actions_without_grouping_every_action(world: 
     for status in ("not_started", "in_progress", "done"):
         RiskAction.objects.create(risk=risk, description="Do it", due_on=dt.date(2030, 1, 1), status=status)
     url = reverse("risks:register", args=[world.ours.pk])
-    client = _client(editor)
+    client = client_for(editor)
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         page = client.get(url).content.decode()
@@ -207,7 +200,7 @@ def test_portfolio_counts_tasks_only_for_the_partnerships_listed(world: World, e
     """DESIGN section 7: the portfolio joined every task of every visible partnership and grouped the join
     before cutting the page (200 partnerships × every framework action). The progress and overdue counts
     are now subqueries on the task table's partnership index, evaluated for the listed partnerships."""
-    client = _client(editor)
+    client = client_for(editor)
     url = reverse("partnerships:portfolio")
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
@@ -229,7 +222,7 @@ def test_monte_carlo_results_page_reads_a_fixed_number_of_queries_however_many_r
     number of queries for a run over 2 risks as for one over 30."""
     from forbetter.risks import services as risk_services
 
-    client = _client(editor)
+    client = client_for(editor)
 
     def run_url(count: int) -> str:
         Risk.objects.filter(partnership=world.ours).delete()

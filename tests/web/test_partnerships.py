@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -24,16 +23,10 @@ from forbetter.partnerships.models import (
 )
 from forbetter.partnerships.selectors import due_tasks, framework_matrix, portfolio
 from tests.conftest import World
-from tests.factories import OrganisationFactory, PartnershipFactory
+from tests.factories import OrganisationFactory, PartnershipFactory, client_for
 from tests.web.edit_versions import opened_at
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_creating_a_partnership_builds_its_whole_task_list(world: World, editor: User) -> None:

@@ -30,7 +30,7 @@ from forbetter.payments.models import (
 from forbetter.performance import services as performance_services
 from forbetter.performance.models import KpiReturn, ReturnStatus, ReviewOutcome
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, make_mechanism, make_return
+from tests.factories import make_kpi, make_kpi_return, make_payment_mechanism
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 6, 1)
@@ -58,9 +58,9 @@ def test_rule_pay_missing_return_statement_cannot_be_approved_while_returns_are_
     """Rule PAY-MISSING-RETURN: a statement for a month with returns not validated (not submitted, awaiting
     validation or disputed) is refused unless the approver records a reason; who, when and why are stored
     and shown."""
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     awaiting = make_kpi(world.ours, "A-1", severity_points=40)
-    make_return(awaiting, _month(1), "80", user=editor, status=ReturnStatus.SUBMITTED)
+    make_kpi_return(awaiting, _month(1), "80", user=editor, status=ReturnStatus.SUBMITTED)
     statement = _draft(world, editor, _month(1))
     with pytest.raises(ValidationError) as caught:
         services.statement_approve(user=editor, statement=statement)
@@ -80,7 +80,7 @@ def test_rule_pay_missing_return_treated_as_failed_with_the_mechanisms_stated_po
 ) -> None:
     """Rule PAY-MISSING-RETURN, "fail": a KPI with no validated value by the statement date earns the stated
     points (here 120: the DESIGN example's £312), and the statement lists it as treated as failed."""
-    make_mechanism(world.ours, missing_return_rule="fail", missing_return_points=120)
+    make_payment_mechanism(world.ours, missing_return_rule="fail", missing_return_points=120)
     make_kpi(world.ours, "M-1", severity_points=10)  # no return at all
     statement = _draft(world, editor, _month(1))
     view = _view(world, statement)
@@ -98,14 +98,14 @@ def test_rule_pay_late_adjustment_failure_validated_after_freezing_is_deducted_o
     a failure. January's frozen statement does not change; February's statement deducts it as a dated
     adjustment line priced against January (100 points already there + 40 = 80 x £3 + 40 x £3.60 - £240 =
     £144), and once February is approved, March does not deduct it again."""
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     counted = make_kpi(world.ours, "C-1", severity_points=100)
     late = make_kpi(world.ours, "L-1", severity_points=40)
     for month in (1, 2, 3):
-        make_return(counted, _month(month), "80" if month == 1 else "99", user=editor)
-    disputed = make_return(late, _month(1), "80", user=editor, status=ReturnStatus.DISPUTED)
+        make_kpi_return(counted, _month(month), "80" if month == 1 else "99", user=editor)
+    disputed = make_kpi_return(late, _month(1), "80", user=editor, status=ReturnStatus.DISPUTED)
     for month in (2, 3):
-        make_return(late, _month(month), "99", user=editor)
+        make_kpi_return(late, _month(month), "99", user=editor)
     january = _draft(world, editor, _month(1))
     services.statement_approve(user=editor, statement=january, override_reason="Dispute still open")
     january.refresh_from_db()
@@ -145,10 +145,10 @@ def test_rule_kpi_target_in_force_statements_judge_each_month_against_its_own_ta
 ) -> None:
     """Rule KPI-TARGET-IN-FORCE: a failure threshold raised from March at an indicator review makes 92 a
     failure from March, while February's 92 stays "approaching target" (no points) with the old threshold."""
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi = make_kpi(world.ours, "T-1", severity_points=50)
     for month in (2, 3):
-        make_return(kpi, _month(month), "92", user=editor)
+        make_kpi_return(kpi, _month(month), "92", user=editor)
     review = performance_services.review_schedule(user=editor, kpi=kpi, due_on=_month(2))
     performance_services.review_record(
         user=editor,
@@ -170,7 +170,7 @@ def test_rule_pay_charge_in_force_a_variation_changes_the_charge_from_its_month_
 ) -> None:
     """Rule PAY-CHARGE-IN-FORCE: a change-control variation changes the monthly charge from a month; earlier
     months (and approved statements) keep theirs, and a change cannot reach back into a frozen month."""
-    mechanism = make_mechanism(world.ours)
+    mechanism = make_payment_mechanism(world.ours)
     services.statement_approve(user=editor, statement=_draft(world, editor, _month(1)))
     with pytest.raises(ValidationError) as caught:
         services.charge_change_add(
@@ -207,7 +207,7 @@ def test_rule_pay_ratchet_counts_consecutive_quarters_of_a_quarterly_kpi_and_thr
     """Rule PAY-RATCHET for a quarterly KPI: failing three quarters running (June, September, December) is a
     run of three, so a ratchet from the 3rd failure applies in December; rule PAY-THRESHOLD-SCOPE: with the
     free points covering monthly KPIs only, all of the quarterly KPI's points cost money."""
-    make_mechanism(
+    make_payment_mechanism(
         world.ours,
         effective_from=_month(4),
         ratchet_consecutive=3,
@@ -217,7 +217,7 @@ def test_rule_pay_ratchet_counts_consecutive_quarters_of_a_quarterly_kpi_and_thr
     )
     kpi = make_kpi(world.ours, "Q-1", frequency="quarterly", severity_points=30, first_period=_month(4))
     for start in (4, 7, 10):
-        make_return(kpi, _month(start), "80", user=editor)
+        make_kpi_return(kpi, _month(start), "80", user=editor)
     wanted = [_month(m) for m in (6, 9, 12)]
     computed = selectors.compute_months(world.ours, PaymentMechanism.objects.get(), wanted)
     assert [computed.figures[m].points for m in wanted] == [Decimal(30), Decimal(30), Decimal(60)]
@@ -233,7 +233,7 @@ def test_rule_pay_index_annual_the_charge_is_uprated_once_a_year_in_the_annivers
 ) -> None:
     """Rule PAY-INDEX-ANNUAL: a contract starting in January is uprated each January; June uses January's
     index value although later months' values are published."""
-    mechanism = make_mechanism(world.ours, indexed_share=Decimal("0.5"), index_base=Decimal("100"))
+    mechanism = make_payment_mechanism(world.ours, indexed_share=Decimal("0.5"), index_base=Decimal("100"))
     for month, value in ((1, "102"), (2, "103"), (6, "110")):
         IndexValue.objects.create(mechanism=mechanism, month=_month(month), value=Decimal(value))
     computed = selectors.compute_months(world.ours, selectors.mechanism_of(world.ours), [_month(6)])
@@ -248,7 +248,7 @@ def test_rule_pay_gainshare_baseline_a_four_month_year_cannot_show_a_full_year_s
     its first financial year, so the baseline is 4/12 of the annual £1.2m, uprated by the index like the
     charge (+5% on half the charge from December: x1.025): £410,000, and £400,000 of actual cost is a saving
     of £10,000, not £800,000."""
-    mechanism = make_mechanism(
+    mechanism = make_payment_mechanism(
         world.ours,
         effective_from=_month(12),
         gainshare_baseline_gbp=Decimal("1200000"),
@@ -274,10 +274,10 @@ def test_draft_is_worked_out_from_the_last_approved_months_stored_ratchet_state(
     """Item 11: approving a month stores every KPI's ratchet run; the next draft carries on from it instead
     of recomputing from the first month. Removing January's returns after approval would reset the run if
     the months were recomputed, but the draft keeps the ratchet the frozen months established."""
-    make_mechanism(world.ours, ratchet_consecutive=3, ratchet_multiplier=Decimal("1.5"))
+    make_payment_mechanism(world.ours, ratchet_consecutive=3, ratchet_multiplier=Decimal("1.5"))
     kpi = make_kpi(world.ours, "R-1", severity_points=40)
     for month in (1, 2, 3, 4):
-        make_return(kpi, _month(month), "80", user=editor)
+        make_kpi_return(kpi, _month(month), "80", user=editor)
     for month in (1, 2, 3):
         services.statement_approve(user=editor, statement=_draft(world, editor, _month(month)))
     march = PaymentStatement.objects.get(month=_month(3))
@@ -308,7 +308,7 @@ def test_rule_pay_rounding_page_approval_and_command_line_give_the_same_rounded_
 ) -> None:
     """Rule PAY-ROUNDING: one rounded statement from the engine is what the page shows, what approval
     freezes and what `forbetter payment statement` prints for the same inputs."""
-    mechanism = make_mechanism(
+    mechanism = make_payment_mechanism(
         world.ours,
         monthly_charge_gbp=Decimal("33333.33"),
         indexed_share=Decimal("0.3"),
@@ -317,7 +317,7 @@ def test_rule_pay_rounding_page_approval_and_command_line_give_the_same_rounded_
     )
     IndexValue.objects.create(mechanism=mechanism, month=_month(1), value=Decimal("112.4"))
     kpi = make_kpi(world.ours, "P-1", severity_points=121)
-    make_return(kpi, _month(1), "80", user=editor)
+    make_kpi_return(kpi, _month(1), "80", user=editor)
     statement = _draft(world, editor, _month(1))
     page = _view(world, statement).figures
     assert page is not None
@@ -382,10 +382,10 @@ def test_relief_corrected_or_withdrawn_with_reason_and_history_withdrawal_after_
     """Item 16: a relief's reason can be corrected (history keeps the old words and why); withdrawing it after
     its month is frozen leaves the frozen statement alone and deducts the excused failure as an adjustment in
     the next statement."""
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi = make_kpi(world.ours, "W-1", severity_points=120)
     for month in (1, 2):
-        make_return(kpi, _month(month), "80" if month == 1 else "99", user=editor)
+        make_kpi_return(kpi, _month(month), "80" if month == 1 else "99", user=editor)
     relief = services.relief_create(
         user=editor,
         partnership=world.ours,
@@ -425,9 +425,9 @@ def test_rule_pay_late_adjustment_finds_a_quarterly_kpi_validated_after_its_quar
     """Rule PAY-LATE-ADJUSTMENT for a quarterly KPI: the April-June return is assessed in June; validated
     after June's statement was approved, it is deducted in July as an adjustment for June (120 points: the
     DESIGN example's £312)."""
-    make_mechanism(world.ours, effective_from=_month(4))
+    make_payment_mechanism(world.ours, effective_from=_month(4))
     kpi = make_kpi(world.ours, "Q-1", frequency="quarterly", severity_points=120, first_period=_month(4))
-    record = make_return(kpi, _month(4), "80", user=editor, status=ReturnStatus.SUBMITTED)
+    record = make_kpi_return(kpi, _month(4), "80", user=editor, status=ReturnStatus.SUBMITTED)
     for month in (4, 5, 6):
         services.statement_approve(
             user=editor, statement=_draft(world, editor, _month(month)), override_reason="Awaiting Q1 return"

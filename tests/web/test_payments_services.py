@@ -15,7 +15,7 @@ from forbetter.payments import selectors, services
 from forbetter.payments.models import IndexValue, PaymentMechanism, PaymentStatement, StatementStatus
 from forbetter.performance.models import ReturnStatus
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, make_mechanism, make_return
+from tests.factories import make_kpi, make_kpi_return, make_payment_mechanism
 
 pytestmark = pytest.mark.django_db
 APRIL = dt.date(2024, 4, 1)
@@ -26,7 +26,7 @@ def _failing_kpis(world: World, editor: Any, points: tuple[int, ...], month: dt.
     kpis = []
     for index, severity in enumerate(points):
         kpi = make_kpi(world.ours, f"F-{index}", severity_points=severity)
-        make_return(kpi, month, "80", user=editor)
+        make_kpi_return(kpi, month, "80", user=editor)
         kpis.append(kpi)
     return kpis
 
@@ -40,12 +40,12 @@ def _statement(world: World, editor: Any, month: dt.date = APRIL) -> PaymentStat
 def test_design_example_of_312_pounds_through_the_apps_models(world: World, editor: Any) -> None:
     """DESIGN section 5: threshold 20, 21-100 x1.0, 101-200 x1.2, 201+ x1.5, £3 a point: 120 points cost
     80 x £3 + 20 x £3.60 = £312."""
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     _failing_kpis(world, editor, (50, 40, 30))
     passing = make_kpi(world.ours, "OK-1", severity_points=500)
-    make_return(passing, APRIL, "96", user=editor)  # met: earns nothing
+    make_kpi_return(passing, APRIL, "96", user=editor)  # met: earns nothing
     amber = make_kpi(world.ours, "AM-1", severity_points=500)
-    make_return(amber, APRIL, "92", user=editor)  # approaching target: earns nothing
+    make_kpi_return(amber, APRIL, "92", user=editor)  # approaching target: earns nothing
     view = selectors.statement_view(world.ours, _statement(world, editor))
     assert view.figures is not None
     assert view.figures.points == Decimal(120)
@@ -62,9 +62,9 @@ def test_design_example_of_312_pounds_through_the_apps_models(world: World, edit
 
 
 def test_only_validated_returns_count(world: World, editor: Any) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi = make_kpi(world.ours, "S-1", severity_points=100)
-    make_return(kpi, APRIL, "80", user=editor, status=ReturnStatus.SUBMITTED)
+    make_kpi_return(kpi, APRIL, "80", user=editor, status=ReturnStatus.SUBMITTED)
     statement = _statement(world, editor)
     view = selectors.statement_view(world.ours, statement)
     assert view.figures is not None
@@ -80,7 +80,7 @@ def test_only_validated_returns_count(world: World, editor: Any) -> None:
 
 
 def test_relief_excuses_a_failure_and_the_line_says_why(world: World, editor: Any) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi, _other = _failing_kpis(world, editor, (100, 30))
     services.relief_create(
         user=editor,
@@ -102,7 +102,7 @@ def test_relief_excuses_a_failure_and_the_line_says_why(world: World, editor: An
 
 
 def test_relief_is_refused_for_another_partnerships_kpi_or_a_frozen_month(world: World, editor: Any) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     (kpi,) = _failing_kpis(world, editor, (40,))
     with pytest.raises(ValidationError, match="Select a KPI of this partnership"):
         services.relief_create(
@@ -121,7 +121,7 @@ def test_relief_is_refused_for_another_partnerships_kpi_or_a_frozen_month(world:
 
 
 def test_ratchet_multiplies_points_of_a_kpi_failing_months_running(world: World, editor: Any) -> None:
-    make_mechanism(
+    make_payment_mechanism(
         world.ours,
         ratchet_consecutive=3,
         ratchet_multiplier=Decimal("1.5"),
@@ -129,7 +129,7 @@ def test_ratchet_multiplies_points_of_a_kpi_failing_months_running(world: World,
     )
     kpi = make_kpi(world.ours, "R-1", severity_points=40)
     for month in (1, 2, 3, 4):
-        make_return(kpi, dt.date(2024, month, 1), "80", user=editor)
+        make_kpi_return(kpi, dt.date(2024, month, 1), "80", user=editor)
     computation = selectors.compute_months(
         world.ours, PaymentMechanism.objects.get(), [dt.date(2024, m, 1) for m in (1, 2, 3, 4)]
     )
@@ -138,11 +138,11 @@ def test_ratchet_multiplies_points_of_a_kpi_failing_months_running(world: World,
 
 
 def test_quarterly_kpis_count_in_the_last_month_of_the_quarter(world: World, editor: Any) -> None:
-    make_mechanism(world.ours, effective_from=dt.date(2024, 4, 1))
+    make_payment_mechanism(world.ours, effective_from=dt.date(2024, 4, 1))
     kpi = make_kpi(
         world.ours, "Q-1", frequency="quarterly", severity_points=50, first_period=dt.date(2024, 4, 1)
     )
-    make_return(kpi, dt.date(2024, 4, 1), "80", user=editor)
+    make_kpi_return(kpi, dt.date(2024, 4, 1), "80", user=editor)
     computation = selectors.compute_months(
         world.ours, PaymentMechanism.objects.get(), [dt.date(2024, 4, 1), dt.date(2024, 6, 1)]
     )
@@ -151,7 +151,7 @@ def test_quarterly_kpis_count_in_the_last_month_of_the_quarter(world: World, edi
 
 
 def test_indexation_uprates_the_indexed_share(world: World, editor: Any) -> None:
-    mechanism = make_mechanism(
+    mechanism = make_payment_mechanism(
         world.ours,
         indexed_share=Decimal("0.3"),
         index_base=Decimal("108"),
@@ -165,7 +165,7 @@ def test_indexation_uprates_the_indexed_share(world: World, editor: Any) -> None
 
 
 def test_a_missing_index_value_is_explained_not_guessed(world: World, editor: Any) -> None:
-    make_mechanism(world.ours, indexed_share=Decimal("0.3"), index_base=Decimal("108"))
+    make_payment_mechanism(world.ours, indexed_share=Decimal("0.3"), index_base=Decimal("108"))
     statement = _statement(world, editor)
     view = selectors.statement_view(world.ours, statement)
     assert view.figures is None
@@ -178,7 +178,7 @@ def test_a_missing_index_value_is_explained_not_guessed(world: World, editor: An
 
 
 def test_a_frozen_statement_does_not_change_when_returns_change_afterwards(world: World, editor: Any) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     (kpi,) = _failing_kpis(world, editor, (120,))
     statement = services.statement_approve(user=editor, statement=_statement(world, editor))
     assert statement.status == StatementStatus.APPROVED
@@ -187,7 +187,7 @@ def test_a_frozen_statement_does_not_change_when_returns_change_afterwards(world
     record = kpi.returns.get()
     record.value = Decimal("99")  # corrected later: now met
     record.save()
-    make_return(make_kpi(world.ours, "NEW", severity_points=500), APRIL, "10", user=editor)
+    make_kpi_return(make_kpi(world.ours, "NEW", severity_points=500), APRIL, "10", user=editor)
     view = selectors.statement_view(world.ours, statement)
     assert view.figures is not None
     assert (view.figures.deduction_gbp, view.figures.payable_gbp) == (Decimal("312.00"), Decimal("99688.00"))
@@ -201,7 +201,7 @@ def test_a_frozen_statement_does_not_change_when_returns_change_afterwards(world
 def test_statements_are_for_ended_months_once_each_from_the_first_month(world: World, editor: Any) -> None:
     with pytest.raises(ValidationError, match="Set up the payment mechanism"):
         _statement(world, editor)
-    make_mechanism(world.ours, effective_from=dt.date(2024, 2, 1))
+    make_payment_mechanism(world.ours, effective_from=dt.date(2024, 2, 1))
     _statement(world, editor)
     for month, message in (
         (APRIL, "already a statement for April 2024"),

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,17 +18,11 @@ from forbetter.payments.models import PaymentMechanism, PaymentStatement, Relief
 from forbetter.performance import services as performance_services
 from forbetter.performance.models import ReturnStatus
 from tests.conftest import World
+from tests.factories import client_for, make_kpi, make_kpi_return, make_payment_mechanism
 from tests.web.edit_versions import opened_at
-from tests.web.performance_factories import make_kpi, make_mechanism, make_return
 
 pytestmark = pytest.mark.django_db
 APRIL = dt.date(2024, 4, 1)
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name: str, world: World, **kwargs: Any) -> str:
@@ -106,7 +99,7 @@ def test_bad_mechanisms_get_a_specific_message_and_nothing_is_saved(
 
 
 def test_relief_for_a_kpi_that_does_not_exist_is_refused(world: World, editor: User) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     page = (
         client_for(editor)
         .post(
@@ -120,9 +113,9 @@ def test_relief_for_a_kpi_that_does_not_exist_is_refused(world: World, editor: U
 
 
 def test_statement_is_drafted_approved_and_then_seen_by_the_partner(world: World, editor: User) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi = make_kpi(world.ours, severity_points=120)
-    make_return(kpi, APRIL, "80", user=editor)
+    make_kpi_return(kpi, APRIL, "80", user=editor)
     council, partner = client_for(editor), client_for(world.users[Role.PARTNER_USER])
     response = council.post(url("statements", world), {"month": "2024-04"})
     statement = PaymentStatement.objects.get()
@@ -145,7 +138,7 @@ def test_statement_is_drafted_approved_and_then_seen_by_the_partner(world: World
 
 
 def test_a_month_twice_gets_a_specific_message(world: World, editor: User) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     client = client_for(editor)
     client.post(url("statements", world), {"month": "2024-04"})
     page = client.post(url("statements", world), {"month": "2024-04"}).content.decode()
@@ -161,7 +154,7 @@ def _grow(world: World, editor: User, kpis: int, months: int, *, prefix: str) ->
     for index in range(kpis):
         kpi = make_kpi(world.ours, f"{prefix}-{index:02d}", severity_points=15)
         for offset in range(24):
-            make_return(kpi, dt.date(2024, 1, 1) + relativedelta(months=offset), "80", user=editor)
+            make_kpi_return(kpi, dt.date(2024, 1, 1) + relativedelta(months=offset), "80", user=editor)
     existing = set(PaymentStatement.objects.values_list("month", flat=True))
     added = 0
     for offset in range(24):
@@ -175,7 +168,7 @@ def _grow(world: World, editor: User, kpis: int, months: int, *, prefix: str) ->
 
 
 def test_statement_pages_run_a_fixed_number_of_queries(world: World, editor: User) -> None:
-    make_mechanism(world.ours, ratchet_consecutive=3, ratchet_multiplier=Decimal("1.5"))
+    make_payment_mechanism(world.ours, ratchet_consecutive=3, ratchet_multiplier=Decimal("1.5"))
     client = client_for(editor)
     _grow(world, editor, kpis=2, months=2, prefix="A")
     draft = PaymentStatement.objects.filter(status=StatementStatus.DRAFT).first()
@@ -211,9 +204,9 @@ def test_approving_with_returns_not_validated_asks_for_a_reason_and_the_statemen
     """Rule PAY-MISSING-RETURN on the page: the approve form asks for a reason when returns are pending;
     without one nothing is frozen and the message names the returns; with one, the statement shows who
     overrode, when and why."""
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi = make_kpi(world.ours, severity_points=120)
-    make_return(kpi, APRIL, "80", user=editor, status=ReturnStatus.DISPUTED)
+    make_kpi_return(kpi, APRIL, "80", user=editor, status=ReturnStatus.DISPUTED)
     statement = services.statement_create(
         user=editor, partnership=world.ours, month=APRIL, today=dt.date(2024, 6, 1)
     )
@@ -237,7 +230,7 @@ def test_approving_with_returns_not_validated_asks_for_a_reason_and_the_statemen
 
 
 def test_relief_page_corrects_the_reason_and_withdraws_with_history(world: World, editor: User) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi = make_kpi(world.ours, severity_points=50)
     relief = services.relief_create(
         user=editor, partnership=world.ours, kpi_id=kpi.pk, month=APRIL, reason="Storm", approved_on=APRIL
@@ -269,7 +262,7 @@ def test_relief_page_corrects_the_reason_and_withdraws_with_history(world: World
 def test_change_of_charge_page_saves_a_dated_change_and_refuses_a_frozen_month(
     world: World, editor: User
 ) -> None:
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     services.statement_approve(
         user=editor,
         statement=services.statement_create(
@@ -294,13 +287,13 @@ def test_statement_pages_keep_their_query_count_when_adjustments_are_pending(
 ) -> None:
     """Item 11: late failures are found in a fixed number of queries, so a pending adjustment does not add
     queries to the list or the draft page."""
-    make_mechanism(world.ours)
+    make_payment_mechanism(world.ours)
     kpi = make_kpi(world.ours, "L-1", severity_points=40)
-    record = make_return(kpi, dt.date(2024, 1, 1), "80", user=editor, status=ReturnStatus.DISPUTED)
+    record = make_kpi_return(kpi, dt.date(2024, 1, 1), "80", user=editor, status=ReturnStatus.DISPUTED)
     january = services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 1, 1))
     services.statement_approve(user=editor, statement=january, override_reason="Dispute open")
     february = services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 2, 1))
-    make_return(kpi, dt.date(2024, 2, 1), "99", user=editor)
+    make_kpi_return(kpi, dt.date(2024, 2, 1), "99", user=editor)
     client = client_for(editor)
     pages = [url("statements", world), url("statement", world, statement_pk=february.pk)]
     before = []

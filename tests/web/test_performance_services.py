@@ -20,7 +20,7 @@ from forbetter.performance import adapters, benchmarks, rules, selectors, servic
 from forbetter.performance.models import Kpi, KpiReturn, KpiState, ReturnStatus, ReviewOutcome
 from forbetter.performance.uploads import EvidenceFileError, check_evidence_file
 from tests.conftest import World
-from tests.web.performance_factories import make_kpi, make_return, pdf
+from tests.factories import make_kpi, make_kpi_return, pdf
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(dt.datetime(2024, 6, 5, 10))
@@ -363,8 +363,8 @@ def test_dashboard_status_share_met_and_trend_come_from_validated_values_only(
 ) -> None:
     kpi = make_kpi(world.ours)
     for month, value in ((1, "96"), (2, "92"), (3, "85")):
-        make_return(kpi, dt.date(2024, month, 1), value, user=editor)
-    make_return(kpi, dt.date(2024, 4, 1), "99", user=editor, status=ReturnStatus.SUBMITTED)
+        make_kpi_return(kpi, dt.date(2024, month, 1), value, user=editor)
+    make_kpi_return(kpi, dt.date(2024, 4, 1), "99", user=editor, status=ReturnStatus.SUBMITTED)
     row = selectors.dashboard(world.ours, today=dt.date(2024, 6, 1)).rows[0]
     assert row.status == Status.FAILED  # March's 85 is below the failure threshold of 90
     assert row.latest is not None
@@ -380,9 +380,9 @@ def test_annual_rating_proposal_per_kpi_from_the_contract_year(world: World, edi
     world.ours.save()
     good, poor = make_kpi(world.ours, "G-1"), make_kpi(world.ours, "P-1", published=True)
     for month in range(4, 13):
-        make_return(good, dt.date(2024, month, 1), "96", user=editor)
-        make_return(poor, dt.date(2024, month, 1), "96" if month < 7 else "80", user=editor)
-    make_return(good, dt.date(2024, 3, 1), "10", user=editor)  # before the contract year: not counted
+        make_kpi_return(good, dt.date(2024, month, 1), "96", user=editor)
+        make_kpi_return(poor, dt.date(2024, month, 1), "96" if month < 7 else "80", user=editor)
+    make_kpi_return(good, dt.date(2024, 3, 1), "10", user=editor)  # before the contract year: not counted
     years = selectors.rating_years(world.ours, today=dt.date(2025, 6, 1))
     assert [(y.number, y.start, y.end, y.complete) for y in years] == [
         (2, dt.date(2025, 4, 1), dt.date(2026, 3, 31), False),
@@ -407,7 +407,7 @@ CSV_OK = (
 
 def test_benchmark_import_and_the_partnerships_position(world: World, editor: Any) -> None:
     kpi = make_kpi(world.ours)
-    make_return(kpi, dt.date(2024, 1, 1), "85", user=editor)
+    make_kpi_return(kpi, dt.date(2024, 1, 1), "85", user=editor)
     batch = services.benchmark_import(user=editor, kpi=kpi, file_name="club.csv", text=CSV_OK)
     assert batch.row_count == 3
     assert batch.imported_by == editor
@@ -514,7 +514,7 @@ def test_rule_kpi_target_in_force_past_periods_keep_the_target_in_force_then(
     target of 95 in March and still shows as met after the target is raised to 97 from April)."""
     kpi = make_kpi(world.ours, "T-1", target=Decimal("95"), failure_threshold=Decimal("90"))
     for month in (2, 3, 4):
-        make_return(kpi, dt.date(2024, month, 1), "96", user=editor)
+        make_kpi_return(kpi, dt.date(2024, month, 1), "96", user=editor)
     review = services.review_schedule(user=editor, kpi=kpi, due_on=dt.date(2024, 3, 1))
     with pytest.raises(ValidationError) as caught:
         services.review_record(

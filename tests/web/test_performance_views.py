@@ -11,7 +11,6 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,7 +18,7 @@ from forbetter.accounts.models import Role, User
 from forbetter.performance import services
 from forbetter.performance.models import BenchmarkValue, Benefit, Kpi, KpiReturn, ReturnStatus
 from tests.conftest import World
-from tests.web.performance_factories import PDF, make_kpi, make_return, pdf
+from tests.factories import PDF, client_for, make_kpi, make_kpi_return, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db
 def media(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name: str, world: World, **kwargs: Any) -> str:
@@ -121,7 +114,7 @@ def test_kpi_page_shows_the_chart_with_target_lines_its_table_returns_and_histor
 ) -> None:
     kpi = make_kpi(world.ours)
     for month, value in ((1, "96"), (2, "85")):
-        make_return(kpi, dt.date(2024, month, 1), value, user=editor)
+        make_kpi_return(kpi, dt.date(2024, month, 1), value, user=editor)
     page = client_for(editor).get(url("kpi", world, kpi_pk=kpi.pk)).content.decode()
     assert "data:image/svg+xml;base64," in page
     assert "target met in 1, failed in 1" in page
@@ -199,7 +192,7 @@ def test_partner_user_of_another_partnership_cannot_see_or_submit(world: World) 
 
 def test_editor_validates_and_disputes_with_a_reason(world: World, editor: User) -> None:
     kpi = make_kpi(world.ours)
-    record = make_return(
+    record = make_kpi_return(
         kpi, dt.date(2024, 4, 1), "96", user=world.users[Role.PARTNER_USER], status="submitted"
     )
     client = client_for(editor)
@@ -221,7 +214,7 @@ def test_editor_validates_and_disputes_with_a_reason(world: World, editor: User)
 
 def test_a_viewer_cannot_validate(world: World) -> None:
     kpi = make_kpi(world.ours)
-    record = make_return(
+    record = make_kpi_return(
         kpi, dt.date(2024, 4, 1), "96", user=world.users[Role.PARTNER_USER], status="submitted"
     )
     response = client_for(world.users[Role.COUNCIL_VIEWER]).post(
@@ -234,8 +227,8 @@ def test_a_viewer_cannot_validate(world: World) -> None:
 
 def test_late_returns_can_be_listed(world: World, editor: User) -> None:
     kpi = make_kpi(world.ours)
-    make_return(kpi, dt.date(2024, 4, 1), "96", user=editor)
-    late = make_return(kpi, dt.date(2024, 5, 1), "96", user=editor)
+    make_kpi_return(kpi, dt.date(2024, 4, 1), "96", user=editor)
+    late = make_kpi_return(kpi, dt.date(2024, 5, 1), "96", user=editor)
     late.late = True
     late.save()
     page = client_for(editor).get(url("returns", world), {"status": "late"}).content.decode()
@@ -344,7 +337,7 @@ def _add_kpis(world: World, user: User, prefix: str, count: int, months: int) ->
     for index in range(count):
         kpi = make_kpi(world.ours, f"{prefix}-{index:02d}", first_period=dt.date(2020, 1, 1))
         for number, month in enumerate(_recent_months(months)):
-            make_return(kpi, month, "93" if number % 3 else "85", user=user)
+            make_kpi_return(kpi, month, "93" if number % 3 else "85", user=user)
 
 
 @pytest.mark.parametrize("name", ["dashboard", "returns", "ratings", "reviews"])
@@ -389,7 +382,7 @@ def test_benefits_register_runs_a_fixed_number_of_queries(world: World, editor: 
 
 
 def test_a_validated_value_can_only_be_disputed(world: World, editor: User) -> None:
-    record = make_return(make_kpi(world.ours), dt.date(2024, 4, 1), "96", user=editor)
+    record = make_kpi_return(make_kpi(world.ours), dt.date(2024, 4, 1), "96", user=editor)
     client = client_for(editor)
     page = client.get(url("return-review", world, return_pk=record.pk)).content.decode()
     assert "Validate: the value is right and counts" not in page
@@ -406,7 +399,7 @@ def test_text_blank_field_reads_not_given_never_the_word_none(world: World, edit
     """Rule TEXT-NO-RAW-VALUES (issue 9 item 6): an empty commentary is said in words, never as Python's
     None, so the page cannot read "Commentary None"."""
     kpi = make_kpi(world.ours)
-    record = make_return(kpi, dt.date(2024, 4, 1), "96.5", user=world.users[Role.PARTNER_USER])
+    record = make_kpi_return(kpi, dt.date(2024, 4, 1), "96.5", user=world.users[Role.PARTNER_USER])
     page = client_for(editor).get(url("return", world, return_pk=record.pk)).content.decode()
     commentary = page.split(">Commentary</dt>", 1)[1].split("</dd>", 1)[0]
     assert "Not given" in commentary

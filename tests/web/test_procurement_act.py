@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from forbetter.accounts.models import User
@@ -24,16 +23,10 @@ from forbetter.partnerships.procurement import act_applies, regime_error
 from forbetter.performance import adapters, rules, selectors, services
 from forbetter.performance.models import PublishedRating
 from tests.conftest import World
+from tests.factories import client_for, make_kpi, make_kpi_return
 from tests.web.edit_versions import opened_at
-from tests.web.performance_factories import make_kpi, make_return
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _under(partnership: Partnership, regime: str, **fields: object) -> Partnership:
@@ -166,9 +159,9 @@ def _rated_partnership(world: World, editor: User) -> tuple[Partnership, list]:
     amber, failing = make_kpi(world.ours, "AM-1", published=True), make_kpi(world.ours, "RD-1")
     for month in range(12):
         period = dt.date(2024, 4, 1).replace(year=2024 + (3 + month) // 12, month=(3 + month) % 12 + 1)
-        make_return(amber, period, "94.5", user=editor)  # just below the target of 95, every month
-        make_return(failing, period, "80", user=editor)  # far below, beyond the threshold of 90
-    make_return(amber, dt.date(2025, 4, 1), "99", user=editor)  # the year in progress
+        make_kpi_return(amber, period, "94.5", user=editor)  # just below the target of 95, every month
+        make_kpi_return(failing, period, "80", user=editor)  # far below, beyond the threshold of 90
+    make_kpi_return(amber, dt.date(2025, 4, 1), "99", user=editor)  # the year in progress
     return world.ours, [amber, failing]
 
 
@@ -319,8 +312,8 @@ def test_rule_kpi_rating_near_miss_a_kpi_without_a_threshold_just_below_target_i
     far = make_kpi(world.ours, "NT-2", failure_threshold=None)
     for month in range(12):
         period = dt.date(2024, 4, 1).replace(year=2024 + (3 + month) // 12, month=(3 + month) % 12 + 1)
-        make_return(near, period, "94.5", user=editor)
-        make_return(far, period, "80", user=editor)
+        make_kpi_return(near, period, "94.5", user=editor)
+        make_kpi_return(far, period, "80", user=editor)
     assert adapters.status_of(near, Decimal("94.5"), dt.date(2024, 4, 1)) == Status.FAILED
     years = selectors.rating_years(world.ours, today=dt.date(2025, 6, 1))
     ratings = selectors.annual_ratings(world.ours, year=years[1], years=years)

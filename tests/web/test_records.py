@@ -16,7 +16,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,20 +35,14 @@ from forbetter.partnerships.models import (
 from forbetter.risks import services as risk_services
 from forbetter.risks.models import OwnershipTrigger
 from tests.conftest import World
+from tests.factories import client_for, make_ownership_plan, make_risk
 from tests.web.edit_versions import opened_at
-from tests.web.test_risks_helpers import make_plan, make_risk
 
 pytestmark = pytest.mark.django_db
 
 PLAN_SECRET = "Step in if the partner is sold"
 TASK_SECRET = "Council suspects the partner will bid low"
 RISK_SECRET = "Our fallback is the in-house team of the county"
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _task(world: World, code: str) -> Task:
@@ -290,7 +283,7 @@ def test_history_values_are_formatted_for_people() -> None:
 
 def _confidential_world(world: World, editor: User) -> dict[str, object]:
     """Seed every kind of council-confidential content, with its history, on 'ours'."""
-    plan = make_plan(world.ours)
+    plan = make_ownership_plan(world.ours)
     plan_task = _task(world, "C-RM-2")
     services.evidence_link_add(user=editor, task=plan_task, record_key=_key(plan))
     services.task_update(
@@ -385,7 +378,7 @@ def test_council_only_notes_leave_no_trace_in_the_history_a_partner_sees(world: 
 def test_a_link_to_a_confidential_record_is_council_only_whatever_was_asked(
     world: World, editor: User
 ) -> None:
-    plan = make_plan(world.ours)
+    plan = make_ownership_plan(world.ours)
     link = services.evidence_link_add(user=editor, task=_task(world, "C-RM-2"), record_key=_key(plan))
     assert link.council_only
 
@@ -401,7 +394,7 @@ def test_forms_say_which_notes_the_partner_will_see(world: World, editor: User) 
     assert "partner users never do" in page
     page = client.get(reverse("risks:review-create", args=[world.ours.pk])).content.decode()
     assert "The partner will be able to read these notes" in page
-    make_plan(world.ours)
+    make_ownership_plan(world.ours)
     page = client.get(reverse("risks:ownership-plan-edit", args=[world.ours.pk])).content.decode()
     assert "partner users cannot see any of it" in page
 
@@ -422,7 +415,7 @@ def test_partner_sees_no_council_expected_retained_cost_where_the_monte_carlo_re
 
 
 def test_partner_cannot_reach_any_part_of_the_change_of_ownership_plan(world: World) -> None:
-    plan = make_plan(world.ours)
+    plan = make_ownership_plan(world.ours)
     trigger = OwnershipTrigger.objects.get(plan=plan)
     partner = client_for(world.users[Role.PARTNER_USER])
     pk = world.ours.pk
@@ -499,9 +492,9 @@ def test_history_of_an_upload_names_the_uploaded_file_not_its_storage_path(
 ) -> None:
     """A stored path such as 'kpi-evidence/1/3f2a….pdf' means nothing to a reader: say the file's name."""
     from forbetter.core.history import history_of
-    from tests.web.performance_factories import make_kpi, make_return
+    from tests.factories import make_kpi, make_kpi_return
 
-    record = make_return(make_kpi(world.ours), dt.date(2026, 1, 1), "96", user=editor)
+    record = make_kpi_return(make_kpi(world.ours), dt.date(2026, 1, 1), "96", user=editor)
     for stored, uploaded in (
         ("kpi-evidence/1/3f2a9c.pdf", "may.pdf"),
         ("kpi-evidence/1/77b0e1.pdf", "june.pdf"),

@@ -23,8 +23,8 @@ from forbetter.risks.models import (
     SimulationRun,
 )
 from tests.conftest import World
+from tests.factories import client_for, make_exit_analysis, make_finished_simulation_run, make_risk
 from tests.web.edit_versions import opened_at
-from tests.web.test_risks_helpers import client_for, make_exit_analysis, make_finished_run, make_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +224,7 @@ def test_using_a_run_links_the_register_and_never_applies_the_council_p80(world:
 
     case = business_case_create(user=editor, partnership=world.ours, title="Outline business case")
     version = case.versions.get()
-    run = make_finished_run(world.ours, editor)
+    run = make_finished_simulation_run(world.ours, editor)
     client = client_for(editor)
     url = reverse("risks:run-apply", args=[world.ours.pk, run.pk])
     form = client.get(url).content.decode()
@@ -245,7 +245,7 @@ def test_business_case_link_missing_is_explained_not_an_error(
     world: World, editor: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "business_case_link", lambda: None)
-    run = make_finished_run(world.ours, editor)
+    run = make_finished_simulation_run(world.ours, editor)
     client = client_for(editor)
     page = client.get(reverse("risks:run-apply", args=[world.ours.pk, run.pk])).content.decode()
     assert "The business case area is not available" in page
@@ -263,12 +263,12 @@ def test_run_list_query_count_does_not_grow(world: World, editor: User) -> None:
 
     client = client_for(editor)
     url = reverse("risks:runs", args=[world.ours.pk])
-    make_finished_run(world.ours, editor)
+    make_finished_simulation_run(world.ours, editor)
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for _ in range(5):
-        make_finished_run(world.ours, editor)
+        make_finished_simulation_run(world.ours, editor)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -390,7 +390,7 @@ def test_engine_error_on_stored_exit_inputs_is_shown_not_raised(
 
 
 def test_partner_user_cannot_read_runs_or_exit_costs(world: World, editor: User) -> None:
-    run = make_finished_run(world.ours, editor)
+    run = make_finished_simulation_run(world.ours, editor)
     make_exit_analysis(world.ours, editor)
     client = client_for(world.users[Role.PARTNER_USER])
     for url in (

@@ -17,9 +17,8 @@ from forbetter.risks import selectors, services
 from forbetter.risks.models import Risk, RiskAction, RiskCategory
 from forbetter.risks.reference import CATEGORY_DATA_VERSION, category_rows
 from tests.conftest import World
-from tests.factories import UserFactory
+from tests.factories import UserFactory, client_for, make_risk, risk_category, risk_post_data
 from tests.web.edit_versions import opened_at
-from tests.web.test_risks_helpers import category, client_for, make_risk, risk_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def _service_data(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "title": "Partner fails to meet winter service standards",
-        "category": category(),
+        "category": risk_category(),
         "description": "Gritting routes missed",
         "allocation": "partner",
         "transferability": "transferable",
@@ -268,7 +267,9 @@ def test_register_filters_on_the_server(world: World, editor: User) -> None:
     assert "Alpha council risk" not in _register(client, world.ours.pk, allocation="partner")
     assert "Beta partner risk" in _register(client, world.ours.pk, band="very-high")
     assert "Alpha council risk" not in _register(client, world.ours.pk, band="very-high")
-    assert "Gamma closed risk" in _register(client, world.ours.pk, category=str(category("technology").pk))
+    assert "Gamma closed risk" in _register(
+        client, world.ours.pk, category=str(risk_category("technology").pk)
+    )
     only_open = _register(client, world.ours.pk, status="open")
     assert "Gamma closed risk" not in only_open
     assert "Alpha council risk" in only_open

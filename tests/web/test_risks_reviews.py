@@ -22,14 +22,14 @@ from forbetter.risks.models import (
 )
 from forbetter.risks.services import ReviewEntry
 from tests.conftest import World
-from tests.web.edit_versions import opened_at
-from tests.web.test_risks_helpers import (
+from tests.factories import (
     client_for,
     make_exit_analysis,
-    make_finished_run,
-    make_plan,
+    make_finished_simulation_run,
+    make_ownership_plan,
     make_risk,
 )
+from tests.web.edit_versions import opened_at
 
 pytestmark = pytest.mark.django_db
 
@@ -218,13 +218,13 @@ def test_ownership_plan_is_written_then_given_triggers_actions_and_contacts(
 
 
 def test_unknown_plan_part_is_not_found(world: World, editor: User) -> None:
-    make_plan(world.ours)
+    make_ownership_plan(world.ours)
     response = client_for(editor).get(reverse("risks:plan-item-create", args=[world.ours.pk, "budgets"]))
     assert response.status_code == 404
 
 
 def test_plan_entry_of_another_plan_is_refused_by_the_service(world: World, editor: User) -> None:
-    ours, theirs = make_plan(world.ours), make_plan(world.theirs)
+    ours, theirs = make_ownership_plan(world.ours), make_ownership_plan(world.theirs)
     trigger = theirs.triggers.get()
     with pytest.raises(ValidationError):
         services.ownership_item_save(user=editor, plan=ours, kind="triggers", item=trigger, data={})
@@ -245,8 +245,8 @@ def test_risk_records_are_offered_as_evidence_for_the_risk_tasks(world: World, e
         notes="",
         entries=[ReviewEntry(risk, 3, 3)],
     )
-    make_plan(world.ours)
-    make_finished_run(world.ours, editor, risk)
+    make_ownership_plan(world.ours)
+    make_finished_simulation_run(world.ours, editor, risk)
     make_exit_analysis(world.ours, editor)
     kinds = {candidate.kind for candidate in candidates_for(world.ours)}
     assert {

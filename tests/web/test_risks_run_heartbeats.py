@@ -28,7 +28,7 @@ from forbetter.calc import risk as risk_engine
 from forbetter.risks import adapters, services
 from forbetter.risks.models import RunStatus, SimulationRun
 from tests.conftest import World
-from tests.web.test_risks_helpers import client_for, make_risk
+from tests.factories import client_for, make_risk
 
 pytestmark = pytest.mark.django_db
 
