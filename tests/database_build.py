@@ -35,12 +35,17 @@ UNCOMPARED_TABLES = {"django_migrations"}
 # Django's own auth migration gives this id the project's DEFAULT_AUTO_FIELD (bigint on PostgreSQL), the
 # model gives it the auth app's AutoField (integer); nothing of ours depends on it.
 UNCOMPARED_COLUMNS = {("auth_group_permissions", "id")}
+# The audit chain's field lists record each history table's columns as they were when the chain first saw
+# them: a migrated database also keeps the lists of tables a later migration widened (edit_version, say),
+# which a database built from today's models never had. Their columns are compared, their count is not.
+UNCOUNTED_TABLES = {"core_auditfieldlist"}
 
 
 def load_reference_data() -> None:
     """Load what a fresh database gets from the migrations' data steps, in the migrations' order."""
     from django.apps import apps
 
+    from forbetter.core.audit import link_existing_history
     from forbetter.framework.loader import ensure_framework
     from forbetter.risks.reference import load_risk_categories
 
@@ -49,6 +54,9 @@ def load_reference_data() -> None:
     load_risk_categories(apps)
     # A migration's models have no history, so a migrated database holds no history rows for the categories.
     apps.get_model("risks", "RiskCategory").history.all().delete()
+    # ... and the chain the audit migration starts over that (empty) history: no links, a genesis head.
+    apps.get_model("core", "AuditChainLink").objects.all().delete()
+    link_existing_history(apps, "default")
 
 
 def _reference_rows(label: str) -> list[dict[str, Any]]:
@@ -120,6 +128,8 @@ def describe_database() -> dict[str, Any]:
             )
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
             tables[table] = {"columns": columns, "constraints": constraints, "rows": cursor.fetchone()[0]}
+            if table in UNCOUNTED_TABLES:
+                tables[table]["rows"] = None
     reference = {label: _reference_rows(label) for label in NATURAL_KEYS}
     return json.loads(json.dumps({"tables": tables, "reference": reference}, default=str))
 
