@@ -3,6 +3,10 @@
 Reads a JSON file, writes JSON to stdout and exits 0; on bad input writes one line naming the field to
 stderr, nothing to stdout, and exits 2. The whole result is serialised before anything is written, so a
 run that fails never leaves half a JSON document behind. Limits on inputs are in docs/cli.md.
+
+``forbetter backup FILE`` and ``forbetter restore FILE [--replace]`` work on the database instead: they set
+Django up only when they run (the engine commands never import it) and do what ``manage.py backup`` and
+``manage.py restore`` do, printing a one-line summary, or one line on stderr and exit 2 when refused.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,6 +62,14 @@ def _build_parser() -> argparse.ArgumentParser:
     payment_sub = payment.add_subparsers(dest="subcommand", required=True, parser_class=_OneLineParser)
     statement = payment_sub.add_parser("statement", help="monthly payment statements")
     statement.add_argument("file", type=Path)
+
+    backup = sub.add_parser("backup", help="write the database and uploaded files to a new archive")
+    backup.add_argument("file", type=Path)
+    restore = sub.add_parser("restore", help="restore an archive written by `forbetter backup`")
+    restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "--replace", action="store_true", help="replace the data and files already there, all or nothing"
+    )
     return parser
 
 
@@ -135,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error, already written as one line (2)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    if args.command in DATABASE_COMMANDS:
+        return _database_command(args.command, args.file, replace=getattr(args, "replace", False))
     words = (args.command,) + ((args.subcommand,) if getattr(args, "subcommand", None) else ())
     options = {
         key: value
@@ -156,6 +171,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         _refuse(words, "file", _TOO_LARGE)
         return EXIT_BAD_INPUT
     sys.stdout.write(output)
+    return EXIT_OK
+
+
+DATABASE_COMMANDS = frozenset({"backup", "restore"})
+
+
+def _database_command(command: str, file: Path, *, replace: bool) -> int:
+    """Run ``manage.py backup`` or ``manage.py restore``, setting Django up only now."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forbetter.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    options = {"replace": True} if replace else {}
+    try:
+        django.setup()
+        call_command(command, str(file), **options)
+    except (CommandError, ImproperlyConfigured) as exc:
+        print(" ".join(f"forbetter {command}: {exc}".split()), file=sys.stderr)
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 
