@@ -44,7 +44,7 @@ import django
 from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import DatabaseError, IntegrityError, connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.duration import duration_iso_string
 
@@ -59,7 +59,8 @@ COPY_CHUNK_BYTES = 1024 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 REGENERATED = frozenset({"contenttypes.contenttype", "auth.permission"})
-"""Models ``migrate`` fills in every database with ids of its own: not copied; keys to them are natural keys."""
+"""Models ``migrate`` fills in every database with ids of its own: not copied; keys to them are written as
+natural keys."""
 
 REFERENCE_DATA = frozenset(
     {
@@ -217,7 +218,7 @@ def _dump_table(
     model: type[models.Model],
     alias: str,
     natural: dict[str, dict[Any, list[str]]],
-    member: IO[bytes],
+    member: _HashingWriter,
     file_names: set[str],
 ) -> int:
     fields = _columns(model)
@@ -312,7 +313,7 @@ def backup(path: Path, *, alias: str = "default") -> Summary:
                             "sha256": writer.sha256.hexdigest(),
                         }
                     )
-            files = []
+            files: list[dict[str, Any]] = []
             for relative, source in _media_files(media_root):
                 name = f"{MEDIA_FOLDER}{relative}"
                 with source.open("rb") as reader, archive.open(name, "w", force_zip64=True) as raw:
@@ -403,18 +404,24 @@ def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     return manifest
 
 
+_Shape = tuple[tuple[str, type], ...]
+
+
 def _check_manifest_shape(manifest: dict[str, Any]) -> None:
-    for key, kind in (("tables", list), ("files", list), ("migrations", list), ("data_sha256", str)):
+    top: _Shape = (("tables", list), ("files", list), ("migrations", list), ("data_sha256", str))
+    for key, kind in top:
         if not isinstance(manifest[key], kind):
             raise TypeError(f"{key} is not a {kind.__name__}")
+    table_shape: _Shape = (("model", str), ("member", str), ("columns", list), ("rows", int), ("sha256", str))
+    file_shape: _Shape = (("path", str), ("member", str), ("size", int), ("sha256", str))
     for table in manifest["tables"]:
-        for key, kind in (("model", str), ("member", str), ("columns", list), ("rows", int), ("sha256", str)):
+        for key, kind in table_shape:
             if not isinstance(table[key], kind):
                 raise TypeError(f"a table's {key} is not a {kind.__name__}")
         if table["member"] != f"{DATA_FOLDER}{table['model']}.jsonl":
             raise ValueError(f"table {table['model']} is stored under an unexpected name")
     for entry in manifest["files"]:
-        for key, kind in (("path", str), ("member", str), ("size", int), ("sha256", str)):
+        for key, kind in file_shape:
             if not isinstance(entry[key], kind):
                 raise TypeError(f"a file's {key} is not a {kind.__name__}")
         _safe_relative(entry["path"])
@@ -464,7 +471,7 @@ def _verify_archive(archive: zipfile.ZipFile, manifest: dict[str, Any], path: Pa
 
 
 def _check_schema(manifest: dict[str, Any], alias: str) -> list[type[models.Model]]:
-    """The backup's tables and migrations are exactly this database's; returns the models in manifest order."""
+    """The backup's tables and migrations are exactly this database's; the models in the manifest's order."""
     here = applied_migrations(alias)
     theirs = manifest["migrations"]
     if here != theirs:
@@ -549,10 +556,8 @@ def _load_table(
         else:
             converters.append(_converter(field, connection))
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     rows = 0
     batch: list[list[Any]] = []
     width = len(fields)
@@ -562,7 +567,10 @@ def _load_table(
             if not isinstance(values, list) or len(values) != width:
                 raise BackupError(f"the backup's table {table['model']} has a row of the wrong shape")
             batch.append(
-                [None if value is None else convert(value) for convert, value in zip(converters, values)]
+                [
+                    None if value is None else convert(value)
+                    for convert, value in zip(converters, values, strict=True)
+                ]
             )
             if len(batch) >= BATCH_ROWS:
                 cursor.executemany(sql, batch)
@@ -673,8 +681,8 @@ def restore(path: Path, *, replace: bool = False, alias: str = "default") -> Sum
             holding = tables_holding_data(alias)
             if holding:
                 raise BackupError(
-                    f"the database is not empty ({len(holding)} tables hold data, {holding[0]} first): restore "
-                    "into a freshly migrated database, or give --replace to replace everything in it"
+                    f"the database is not empty ({len(holding)} tables hold data, {holding[0]} first): "
+                    "restore into a freshly migrated database, or give --replace to replace everything in it"
                 )
             if _has_files(media_root):
                 raise BackupError(
@@ -695,7 +703,7 @@ def restore(path: Path, *, replace: bool = False, alias: str = "default") -> Sum
                     connection.ops.sql_flush(no_style(), tables, reset_sequences=False)
                 )
                 natural = _natural_ids(alias)
-                for table, model in zip(manifest["tables"], selected):
+                for table, model in zip(manifest["tables"], selected, strict=True):
                     loaded = _load_table(archive, table, model, alias, natural)
                     if loaded != table["rows"]:
                         raise BackupError(
@@ -715,8 +723,8 @@ def restore(path: Path, *, replace: bool = False, alias: str = "default") -> Sum
                     )
                     set_aside.rmdir()
                     media_root.rename(set_aside)
+                swapped = True  # from here on MEDIA_ROOT may hold the restored files
                 staging.rename(media_root)
-                swapped = True
         except BaseException:
             if swapped:
                 shutil.rmtree(media_root, ignore_errors=True)
