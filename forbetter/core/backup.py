@@ -14,7 +14,7 @@ translated back on restore. Values are written in a form that does not depend on
 A restore checks the whole archive before it changes anything, loads every table in one transaction, checks
 the foreign keys before committing, resets PostgreSQL's sequences, and puts the files in place by writing
 them to a new folder beside ``MEDIA_ROOT`` and swapping the two folders just before the commit. Decision
-record ``00XX-backup-and-restore.md``.
+record ``docs/decisions/00XX-backup-and-restore.md``.
 """
 
 from __future__ import annotations
@@ -521,12 +521,26 @@ def _check_schema(manifest: dict[str, Any], alias: str) -> list[type[models.Mode
     return [models_here[label] for label in labels]
 
 
+def is_reference_data(model: type[models.Model]) -> bool:
+    """A model data migrations fill, or the many-to-many table between two such models."""
+    meta = model._meta
+    if meta.label_lower in REFERENCE_DATA:
+        return True
+    if not meta.auto_created:
+        return False
+    targets = [field.related_model for field in meta.concrete_fields if field.is_relation]
+    return bool(targets) and all(
+        not isinstance(target, str) and target is not None and target._meta.label_lower in REFERENCE_DATA
+        for target in targets
+    )
+
+
 def tables_holding_data(alias: str = "default") -> list[str]:
     """Labels of the tables that hold rows, other than the reference data migrations load."""
     return [
         model._meta.label_lower
         for model in backed_up_models()
-        if model._meta.label_lower not in REFERENCE_DATA and model._base_manager.using(alias).exists()
+        if not is_reference_data(model) and model._base_manager.using(alias).exists()
     ]
 
 
