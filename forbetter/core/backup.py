@@ -43,6 +43,7 @@ from typing import IO, Any
 import django
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -597,16 +598,21 @@ def _load_table(
     batch: list[list[Any]] = []
     width = len(fields)
     with archive.open(table["member"]) as raw, connection.cursor() as cursor:
-        for line in io.TextIOWrapper(raw, encoding="utf-8"):
-            values = json.loads(line)
-            if not isinstance(values, list) or len(values) != width:
-                raise BackupError(f"the backup's table {table['model']} has a row of the wrong shape")
-            batch.append(
-                [
-                    None if value is None else convert(value)
-                    for convert, value in zip(converters, values, strict=True)
-                ]
-            )
+        for number, line in enumerate(io.TextIOWrapper(raw, encoding="utf-8"), start=1):
+            try:
+                values = json.loads(line)
+                if not isinstance(values, list) or len(values) != width:
+                    raise ValueError(f"it does not have the {width} columns the manifest names")
+                batch.append(
+                    [
+                        None if value is None else convert(value)
+                        for convert, value in zip(converters, values, strict=True)
+                    ]
+                )
+            except (ValueError, TypeError, ValidationError) as exc:
+                raise BackupError(
+                    f"the backup's table {table['model']} cannot be read at row {number}: {exc}"
+                ) from None
             if len(batch) >= BATCH_ROWS:
                 cursor.executemany(sql, batch)
                 rows += len(batch)
@@ -755,7 +761,7 @@ def restore(path: Path, *, replace: bool = False, alias: str = "default") -> Sum
             rows = 0
             with transaction.atomic(using=alias):
                 connection = connections[alias]
-                tables = [model._meta.db_table for model in backed_up_models()]
+                tables = [model._meta.db_table for model in selected]
                 connection.ops.execute_sql_flush(
                     connection.ops.sql_flush(no_style(), tables, reset_sequences=False)
                 )

@@ -54,7 +54,7 @@ def table_fingerprints() -> dict[str, tuple[int, str]]:
     from django.db import connection
 
     maps = _natural_key_maps()
-    by_table = {}
+    by_table: dict[str, Any] = {}
     for model in apps.get_models(include_auto_created=True):
         if model._meta.managed and not model._meta.proxy and not model._meta.swapped:
             by_table.setdefault(model._meta.db_table, model)
@@ -65,8 +65,7 @@ def table_fingerprints() -> dict[str, tuple[int, str]]:
         model = by_table[table]  # a KeyError here is a table no installed model owns: fail loudly
         fields = list(model._meta.concrete_fields)
         mapped = [
-            maps.get(field.related_model._meta.label_lower) if field.is_relation else None  # type: ignore[union-attr]
-            for field in fields
+            maps.get(field.related_model._meta.label_lower) if field.is_relation else None for field in fields
         ]
         digest = hashlib.sha256()
         rows = 0

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections
 from django.test import override_settings
 
@@ -101,6 +101,11 @@ def _restore(archive: Path, *extra: str) -> int:
     return main(["restore", str(archive), *extra])
 
 
+def _rename_a_partnership() -> None:
+    first = Partnership.objects.order_by("pk").values_list("pk", flat=True)[:1]
+    assert Partnership.objects.filter(pk__in=first).update(name="Renamed since") == 1
+
+
 def _leftovers(media_root: Path) -> list[str]:
     """Folders a restore writes beside MEDIA_ROOT while it works; none may be left behind."""
     return sorted(path.name for path in media_root.parent.iterdir() if path.name.startswith(".media-"))
@@ -154,7 +159,7 @@ def test_restore_refuses_a_database_that_is_not_empty_and_changes_nothing(
     demo_backup: DemoBackup, media_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _restore(demo_backup.archive) == 0
-    Partnership.objects.filter(pk=Partnership.objects.order_by("pk").first().pk).update(name="Renamed since")
+    _rename_a_partnership()
     now = snapshot(media_root)
     capsys.readouterr()
     assert _restore(demo_backup.archive) == 2
@@ -179,7 +184,7 @@ def test_restore_refuses_a_media_folder_that_holds_files(
 
 def test_replace_puts_back_exactly_the_backup(demo_backup: DemoBackup, media_root: Path) -> None:
     assert _restore(demo_backup.archive) == 0
-    Partnership.objects.filter(pk=Partnership.objects.order_by("pk").first().pk).update(name="Renamed since")
+    _rename_a_partnership()
     User.objects.create_user(email="new@example.test", password="a-long-enough-password")
     for path in media_root.rglob("*.pdf"):
         path.unlink()
@@ -197,7 +202,7 @@ def test_a_replace_that_fails_leaves_the_old_data_and_files(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert _restore(demo_backup.archive) == 0
-    Partnership.objects.filter(pk=Partnership.objects.order_by("pk").first().pk).update(name="Renamed since")
+    _rename_a_partnership()
     (media_root / "stray.txt").write_text("kept when the restore fails")
     now = snapshot(media_root)
 
@@ -347,6 +352,27 @@ def _escaping(path: str) -> Callable[[Path, Path], Path]:
     return damage
 
 
+def _consistent_but_unreadable_row(source: Path, target: Path) -> Path:
+    """A row that is not JSON, with every checksum recomputed to match: caught while loading, rolled back."""
+    import hashlib
+
+    member = "data/accounts.organisation.jsonl"
+    with zipfile.ZipFile(source) as archive:
+        broken = archive.read(member).replace(b"]\n", b"}\n", 1)
+
+    def edit(content: dict[str, Any]) -> None:
+        data_hash = hashlib.sha256()
+        for table in content["tables"]:
+            if table["member"] == member:
+                table["sha256"] = hashlib.sha256(broken).hexdigest()
+            data_hash.update(f"{table['member']}\0{table['sha256']}\n".encode())
+        content["data_sha256"] = data_hash.hexdigest()
+
+    return _rewrite(
+        source, target, change=lambda name, data: broken if name == member else data, manifest=edit
+    )
+
+
 def _other_migrations(source: Path, target: Path) -> Path:
     return _rewrite(
         source, target, manifest=lambda content: content["migrations"].append("core.9999_from_the_future")
@@ -373,6 +399,10 @@ DAMAGE: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "a file path with ..": (_escaping("../../escaped.txt"), "outside"),
     "an absolute file path": (_escaping("/tmp/forbetter-escaped.txt"), "outside|not a plain relative path"),
     "another version's migrations": (_other_migrations, "at a different version"),
+    "a row that is not JSON": (
+        _consistent_but_unreadable_row,
+        "accounts.organisation cannot be read at row 1",
+    ),
 }
 
 
@@ -410,6 +440,13 @@ def test_backup_refuses_to_overwrite_a_file(tmp_path: Path, capsys: pytest.Captu
     assert "already exists" in capsys.readouterr().err
     assert existing.read_bytes() == b"last week's backup"
     assert [path.name for path in tmp_path.iterdir()] == ["backup.zip"]
+
+
+@pytest.mark.django_db
+def test_manage_py_restore_refuses_with_exit_code_2(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="there is no such file") as refused:
+        call_command("restore", str(tmp_path / "missing.zip"))
+    assert refused.value.returncode == 2
 
 
 def test_importing_the_cli_does_not_import_django() -> None:
