@@ -593,26 +593,39 @@ def _load_table(
             converters.append(_converter(field, connection))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(field.column)) for field in fields)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    rows = 0
-    batch: list[list[Any]] = []
+    into = f"{quote(model._meta.db_table)} ({columns})"
     width = len(fields)
-    with archive.open(table["member"]) as raw, connection.cursor() as cursor:
-        for number, line in enumerate(io.TextIOWrapper(raw, encoding="utf-8"), start=1):
-            try:
-                values = json.loads(line)
-                if not isinstance(values, list) or len(values) != width:
-                    raise ValueError(f"it does not have the {width} columns the manifest names")
-                batch.append(
-                    [
+
+    def prepared_rows() -> Iterator[list[Any]]:
+        with archive.open(table["member"]) as raw:
+            for number, line in enumerate(io.TextIOWrapper(raw, encoding="utf-8"), start=1):
+                try:
+                    values = json.loads(line)
+                    if not isinstance(values, list) or len(values) != width:
+                        raise ValueError(f"it does not have the {width} columns the manifest names")
+                    yield [
                         None if value is None else convert(value)
                         for convert, value in zip(converters, values, strict=True)
                     ]
-                )
-            except (ValueError, TypeError, ValidationError) as exc:
-                raise BackupError(
-                    f"the backup's table {table['model']} cannot be read at row {number}: {exc}"
-                ) from None
+                except (ValueError, TypeError, ValidationError) as exc:
+                    raise BackupError(
+                        f"the backup's table {table['model']} cannot be read at row {number}: {exc}"
+                    ) from None
+
+    rows = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement: several times quicker than INSERTs, each of which
+            # waits for the server. Django's error wrapper makes a failure a DatabaseError like any other.
+            with connection.wrap_database_errors, cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                for row in prepared_rows():
+                    copy.write_row(row)
+                    rows += 1
+            return rows
+        sql = f"INSERT INTO {into} VALUES ({', '.join(['%s'] * width)})"
+        batch: list[list[Any]] = []
+        for row in prepared_rows():
+            batch.append(row)
             if len(batch) >= BATCH_ROWS:
                 cursor.executemany(sql, batch)
                 rows += len(batch)
