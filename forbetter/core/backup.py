@@ -6,10 +6,10 @@ database had, each table's columns, row count and SHA-256, and each file's size 
 table of every installed app, and ``media/<path>`` for every file under ``MEDIA_ROOT``.
 
 Tables are found from the installed apps, never listed by hand, so a new app or model is covered the day it
-is added. Content types and permissions are not copied: ``migrate`` creates them in every database, with ids
-of its own, so the foreign keys that point at them are written as natural keys (``["risks", "risk"]``) and
-translated back on restore. Values are written in a form that does not depend on the database vendor
-(decimals and dates as text), so a backup taken on SQLite restores on PostgreSQL and the other way round.
+is added. Content types and permissions are copied and restored with their ids like every other table
+(replacing the ones ``migrate`` made), so every key to them, and every audit hash over such a key, stays as
+it was. Values are written in a form that does not depend on the database vendor (decimals and dates as
+text), so a backup taken on SQLite restores on PostgreSQL and the other way round.
 
 A restore checks the whole archive before it changes anything, loads every table in one transaction, checks
 the foreign keys before committing, resets PostgreSQL's sequences, and puts the files in place by writing
@@ -59,12 +59,10 @@ BATCH_ROWS = 2000
 COPY_CHUNK_BYTES = 1024 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
-REGENERATED = frozenset({"contenttypes.contenttype", "auth.permission"})
-"""Models ``migrate`` fills in every database with ids of its own: not copied; keys to them are written as
-natural keys."""
-
 REFERENCE_DATA = frozenset(
     {
+        "contenttypes.contenttype",
+        "auth.permission",
         "framework.frameworkversion",
         "framework.stage",
         "framework.theme",
@@ -118,7 +116,7 @@ def backed_up_models() -> list[type[models.Model]]:
     chosen: dict[str, type[models.Model]] = {}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if meta.proxy or not meta.managed or meta.swapped or meta.label_lower in REGENERATED:
+        if meta.proxy or not meta.managed or meta.swapped:
             continue
         chosen.setdefault(meta.db_table, model)
     return sorted(chosen.values(), key=lambda model: model._meta.label_lower)
@@ -126,27 +124,6 @@ def backed_up_models() -> list[type[models.Model]]:
 
 def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return list(model._meta.concrete_fields)
-
-
-def _natural_target(field: models.Field[Any, Any]) -> str | None:
-    """The label of a regenerated model this column points at (content type, permission), if any."""
-    related = field.related_model if field.is_relation else None
-    if related is None or isinstance(related, str):
-        return None
-    label = related._meta.label_lower
-    return label if label in REGENERATED else None
-
-
-def _natural_keys_by_id(alias: str) -> dict[str, dict[Any, list[str]]]:
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    content_types = {ct.pk: list(ct.natural_key()) for ct in ContentType.objects.using(alias).all()}
-    permissions = {
-        permission.pk: list(permission.natural_key())
-        for permission in Permission.objects.using(alias).select_related("content_type")
-    }
-    return {"contenttypes.contenttype": content_types, "auth.permission": permissions}
 
 
 def applied_migrations(alias: str = "default") -> list[str]:
@@ -239,7 +216,6 @@ def _snapshot(alias: str) -> Iterator[None]:
 def _dump_table(
     model: type[models.Model],
     alias: str,
-    natural: dict[str, dict[Any, list[str]]],
     member: _HashingWriter,
     file_names: set[str],
 ) -> int:
@@ -247,8 +223,7 @@ def _dump_table(
     encoders: list[Callable[[Any], Any] | None] = []
     file_columns = []
     for index, field in enumerate(fields):
-        target = _natural_target(field)
-        encoders.append(_encoder(field) if target is None else natural[target].__getitem__)
+        encoders.append(_encoder(field))
         if isinstance(field, models.FileField):
             file_columns.append(index)
     converted = [index for index, encoder in enumerate(encoders) if encoder is not None]
@@ -318,13 +293,12 @@ def backup(path: Path, *, alias: str = "default") -> Summary:
         referenced: set[str] = set()
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             with _snapshot(alias):
-                natural = _natural_keys_by_id(alias)
                 migrations_applied = applied_migrations(alias)
                 for model in backed_up_models():
                     name = f"{DATA_FOLDER}{model._meta.label_lower}.jsonl"
                     with archive.open(name, "w", force_zip64=True) as raw:
                         writer = _HashingWriter(raw)
-                        rows = _dump_table(model, alias, natural, writer, referenced)
+                        rows = _dump_table(model, alias, writer, referenced)
                     tables.append(
                         {
                             "model": model._meta.label_lower,
@@ -549,52 +523,15 @@ def tables_holding_data(alias: str = "default") -> list[str]:
     ]
 
 
-def _natural_ids(alias: str) -> dict[str, Callable[[Any], Any]]:
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    content_types = {tuple(ct.natural_key()): ct.pk for ct in ContentType.objects.using(alias).all()}
-    permissions = {
-        tuple(permission.natural_key()): permission.pk
-        for permission in Permission.objects.using(alias).select_related("content_type")
-    }
-
-    def content_type(key: Any) -> Any:
-        natural_key = tuple(key)
-        if natural_key not in content_types:
-            app_label, model = natural_key
-            created, _ = ContentType.objects.using(alias).get_or_create(app_label=app_label, model=model)
-            content_types[natural_key] = created.pk
-        return content_types[natural_key]
-
-    def permission(key: Any) -> Any:
-        try:
-            return permissions[tuple(key)]
-        except KeyError:
-            raise BackupError(
-                f"the backup names permission {'.'.join(key)}, which this database lacks"
-            ) from None
-
-    return {"contenttypes.contenttype": content_type, "auth.permission": permission}
-
-
 def _load_table(
     archive: zipfile.ZipFile,
     table: dict[str, Any],
     model: type[models.Model],
     alias: str,
-    natural: dict[str, Callable[[Any], Any]],
 ) -> int:
     connection = connections[alias]
     fields = _columns(model)
-    converters: list[Callable[[Any], Any]] = []
-    for field in fields:
-        target = _natural_target(field)
-        if target is not None:
-            lookup = natural[target]
-            converters.append(lookup)
-        else:
-            converters.append(_converter(field, connection))
+    converters = [_converter(field, connection) for field in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(field.column)) for field in fields)
     into = f"{quote(model._meta.db_table)} ({columns})"
@@ -782,9 +719,8 @@ def restore(path: Path, *, replace: bool = False, alias: str = "default") -> Sum
                 connection.ops.execute_sql_flush(
                     connection.ops.sql_flush(no_style(), tables, reset_sequences=False)
                 )
-                natural = _natural_ids(alias)
                 for table, model in zip(manifest["tables"], selected, strict=True):
-                    loaded = _load_table(archive, table, model, alias, natural)
+                    loaded = _load_table(archive, table, model, alias)
                     if loaded != table["rows"]:
                         raise BackupError(
                             f"the backup is damaged: {table['model']} has {loaded} rows, its manifest says "
@@ -814,6 +750,9 @@ def restore(path: Path, *, replace: bool = False, alias: str = "default") -> Sum
             raise
         if set_aside is not None:
             shutil.rmtree(set_aside, ignore_errors=True)
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # the ids this process cached may name other types now
     return Summary(
         path=path,
         tables=len(selected),

@@ -1,8 +1,9 @@
 """A fingerprint of a whole ForBetter database and media folder, compared before a backup and after a restore.
 
 Per table: the row count and a SHA-256 of every row read through the ORM in primary-key order (so the same
-data gives the same fingerprint on SQLite and PostgreSQL); keys to content types and permissions, whose ids
-differ between databases, are replaced by their natural keys. Per file under MEDIA_ROOT: its SHA-256.
+data gives the same fingerprint on SQLite and PostgreSQL); keys to content types and permissions are also
+compared by their natural keys, so a restore that kept the ids but changed what they name is caught. Per file
+under MEDIA_ROOT: its SHA-256.
 
 It reads the database itself rather than the backup's own files, so a value the backup writes wrongly shows
 up as a difference. Run as ``python -m tests.data.backup_snapshot`` it prints the fingerprint of the database
@@ -19,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-SKIPPED_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission"})
+SKIPPED_TABLES = frozenset({"django_migrations"})
 
 
 def _natural_key_maps() -> dict[str, dict[Any, tuple[str, ...]]]:
@@ -49,7 +50,7 @@ def _plain(value: Any) -> Any:
 
 
 def table_fingerprints() -> dict[str, tuple[int, str]]:
-    """{db_table: (rows, sha256)} for every table the database holds, except the ones migrate fills."""
+    """{db_table: (rows, sha256)} for every table the database holds, except Django's migration record."""
     from django.apps import apps
     from django.db import connection
 
