@@ -4,8 +4,10 @@ Reads a JSON file, writes JSON to stdout and exits 0; on bad input writes one li
 stderr, nothing to stdout, and exits 2. The whole result is serialised before anything is written, so a
 run that fails never leaves half a JSON document behind. Limits on inputs are in docs/cli.md.
 
-``forbetter verify-audit`` is the one command that reads the app's database; it sets Django up only when it
-runs, so the engine commands never load Django.
+Three commands work on the app's database instead, and set Django up only when they run (the engine
+commands never load it): ``forbetter verify-audit`` checks the audit chain; ``forbetter backup FILE`` and
+``forbetter restore FILE [--replace]`` do what ``manage.py backup`` and ``manage.py restore`` do, printing a
+one-line summary, or one line on stderr and exit 2 when refused.
 """
 
 from __future__ import annotations
@@ -78,6 +80,14 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="HASH",
         type=_head_hash,
         help="a chain head hash recorded earlier: the chain must still contain it",
+    )
+
+    backup = sub.add_parser("backup", help="write the database and uploaded files to a new archive")
+    backup.add_argument("file", type=Path)
+    restore = sub.add_parser("restore", help="restore an archive written by `forbetter backup`")
+    restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "--replace", action="store_true", help="replace the data and files already there, all or nothing"
     )
     return parser
 
@@ -185,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     if args.command == "verify-audit":
         return _verify_audit(args.expect_head)
+    if args.command in DATABASE_COMMANDS:
+        return _database_command(args.command, args.file, replace=getattr(args, "replace", False))
     words = (args.command,) + ((args.subcommand,) if getattr(args, "subcommand", None) else ())
     options = {
         key: value
@@ -206,6 +218,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         _refuse(words, "file", _TOO_LARGE)
         return EXIT_BAD_INPUT
     sys.stdout.write(output)
+    return EXIT_OK
+
+
+DATABASE_COMMANDS = frozenset({"backup", "restore"})
+
+
+def _database_command(command: str, file: Path, *, replace: bool) -> int:
+    """Run ``manage.py backup`` or ``manage.py restore``, setting Django up only now."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forbetter.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    options = {"replace": True} if replace else {}
+    try:
+        django.setup()
+        call_command(command, str(file), **options)
+    except (CommandError, ImproperlyConfigured) as exc:
+        print(" ".join(f"forbetter {command}: {exc}".split()), file=sys.stderr)
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 
