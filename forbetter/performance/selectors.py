@@ -148,9 +148,9 @@ def dashboard(
         )
     )
     statuses: Counter[Status] = Counter(
-        adapters.kpi_statuses(kpi, [kpi.latest_value], periods=[kpi.latest_period])[0]  # type: ignore[attr-defined]
+        adapters.kpi_statuses(kpi, [kpi.latest_value], periods=[kpi.latest_period])[0]
         for kpi in kpis
-        if kpi.latest_value is not None  # type: ignore[attr-defined]
+        if kpi.latest_value is not None
     )
     page = Paginator(kpis, settings.PAGE_SIZE).get_page(page_number)
     shown: list[Kpi] = list(page.object_list)
@@ -181,8 +181,8 @@ def dashboard(
         rows=rows,
         window_from=since,
         publication=rules.publication_check(partnership, published=published),
-        awaiting=sum(kpi.awaiting for kpi in kpis),  # type: ignore[attr-defined]
-        late=sum(kpi.late_count for kpi in kpis),  # type: ignore[attr-defined]
+        awaiting=sum(kpi.awaiting for kpi in kpis),
+        late=sum(kpi.late_count for kpi in kpis),
         page=page,
         statuses=dict(statuses),
     )
