@@ -254,7 +254,8 @@ def _report(
         f"idle machine would take. Budget: {budget:.0f} ms and no more queries big than small."
     )
     print(
-        f"{'page':32} {'small ms':>9} {'big ms':>8} {'big spread':>12} {'big work':>9} {'budget':>7} "
+        f"{'page':32} {'small ms':>9} {'big ms':>8} {'big spread':>12} {'small work':>10} {'big work':>9} "
+        f"{'budget':>7} "
         f"{'small q':>8} {'big q':>6}  meets (elapsed / work)"
     )
     rows = []
@@ -263,6 +264,7 @@ def _report(
         big_times = times["big"][page]
         small_ms, big_ms = statistics.median(small_times) * 1000, statistics.median(big_times) * 1000
         work_ms = statistics.median(works["big"][page]) * 1000
+        small_work_ms = statistics.median(works["small"][page]) * 1000
         fastest, slowest = min(big_times) * 1000, max(big_times) * 1000
         spreads.append(slowest / max(fastest, 1e-9))
         (small_q, small_status), (big_q, big_status) = last["small"][page], last["big"][page]
@@ -273,7 +275,8 @@ def _report(
         )
         verdict = f"{'yes' if meets else 'no'} / {'yes' if meets_work else 'no'}"
         print(
-            f"{page:32} {small_ms:9.1f} {big_ms:8.1f} {f'({fastest:.0f}-{slowest:.0f})':>12} {work_ms:9.1f} "
+            f"{page:32} {small_ms:9.1f} {big_ms:8.1f} {f'({fastest:.0f}-{slowest:.0f})':>12} "
+            f"{small_work_ms:10.1f} {work_ms:9.1f} "
             f"{budget:7.0f} {small_q:8d} {big_q:6d}  {verdict}{'  ' + ', '.join(notes) if notes else ''}"
         )
         rows.append(
@@ -283,6 +286,7 @@ def _report(
                 "big_ms": round(big_ms, 1),
                 "big_fastest_ms": round(fastest, 1),
                 "big_slowest_ms": round(slowest, 1),
+                "small_work_ms": round(small_work_ms, 1),
                 "big_work_ms": round(work_ms, 1),
                 "small_queries": small_q,
                 "big_queries": big_q,
