@@ -9,6 +9,8 @@ loading, not through the services one row at a time:
   (what ``bulk_create`` sends, without a model instance per row). No signal runs, so django-simple-history
   writes no row for them: a return's history starts at its
   first edit. A million creation rows would double the database and show nothing a reader needs.
+- a payment statement for every month of KPI values (40,000): approved and frozen with the figures the
+  statements pages work out, except the last three months, which are drafts (see ``_statements``).
 
 The figures are fictional and spread by a seeded random generator, so two builds are identical.
 """
