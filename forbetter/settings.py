@@ -183,6 +183,13 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+# PostgreSQL compiles a query to machine code (JIT) when the planner's cost estimate is high. The pages run
+# short queries whose estimates can be high all the same: the statements pages' check for late failures
+# (correlated subqueries over a partnership's returns) was estimated at 1.5 million, and compiling it took
+# 1.8 s at the large demo's volume for a query that then ran in 25 ms. Connections turn JIT off.
+POSTGRES_OPTIONS = {"options": "-c jit=off"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {**POSTGRES_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A Monte Carlo run's worker writes a heartbeat after each chunk of iterations; a running run whose heartbeat

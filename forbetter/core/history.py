@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.fields.files import FieldFile
@@ -159,19 +161,46 @@ def history_of(
     ``hidden_fields`` are left out entirely (a change to only those fields leaves no entry), so a page a
     partner user reads never hints at a council-only note.
     """
+    records = list(_history_rows(instance)[: limit + 1])
+    return _entries(
+        instance, records[:limit], records[limit] if len(records) > limit else None, hidden_fields
+    )
+
+
+def history_page(instance: models.Model, page_number: Any, *, hidden_fields: Collection[str] = ()) -> Page:
+    """A page of the record's history, newest first (``settings.PAGE_SIZE`` changes a page), whose
+    ``object_list`` is the entries: however long the history, a page reads its changes, the one change
+    before them (to say what the oldest on the page changed) and their related names, in a fixed number of
+    queries. The count is of recorded changes; a change only to fields a page leaves out shows no entry.
+    """
+    rows = _history_rows(instance)
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(page_number)
+    start, size = max(page.start_index() - 1, 0), page.paginator.per_page
+    records = list(rows[start : start + size + 1])
+    page.object_list = _entries(
+        instance, records[:size], records[size] if len(records) > size else None, hidden_fields
+    )
+    return page
+
+
+def _history_rows(instance: models.Model) -> Any:
+    return instance.history.select_related("history_user").order_by("-history_date", "-history_id")  # type: ignore[attr-defined]
+
+
+def _entries(
+    instance: models.Model, records: list[Any], before: Any, hidden_fields: Collection[str]
+) -> list[HistoryEntry]:
+    """Entries for ``records`` (newest first); ``before`` is the record just older than the last of them,
+    if any, against which the last one's changes are worked out."""
     model = type(instance)
     m2m_names = [f.name for f in getattr(instance.history.model, "_history_m2m_fields", [])]  # type: ignore[attr-defined]
-    records = list(
-        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[  # type: ignore[attr-defined]
-            : limit + 1
-        ]
-    )
-    m2m_rows = _m2m_rows(records, m2m_names)
+    compared = [*records, before] if before is not None else records
+    m2m_rows = _m2m_rows(compared, m2m_names)
     fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "attname")}
     hidden = HIDDEN_FIELDS | set(hidden_fields)
     pairs = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
+    for index, record in enumerate(records):
+        previous = compared[index + 1] if index + 1 < len(compared) else None
         delta = None
         if previous is not None and record.history_type == "~":
             # Many-to-many changes are compared from the prefetched rows: one query per field for the

@@ -9,6 +9,8 @@ loading, not through the services one row at a time:
   (what ``bulk_create`` sends, without a model instance per row). No signal runs, so django-simple-history
   writes no row for them: a return's history starts at its
   first edit. A million creation rows would double the database and show nothing a reader needs.
+- a payment statement for every month of KPI values (40,000): approved and frozen with the figures the
+  statements pages work out, except the last three months, which are drafts (see ``_statements``).
 
 The figures are fictional and spread by a seeded random generator, so two builds are identical.
 """
@@ -29,11 +31,21 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from forbetter.accounts.models import Organisation
+from forbetter.calc import payment as engine
 from forbetter.framework.loader import load_framework
 from forbetter.framework.models import Action
 from forbetter.partnerships.models import Partnership, Stage, Task, Vehicle
-from forbetter.payments.models import DeductionBand, PaymentMechanism
+from forbetter.payments import selectors as payment_selectors
+from forbetter.payments.models import (
+    DeductionBand,
+    PaymentMechanism,
+    PaymentStatement,
+    RatchetRun,
+    StatementItem,
+    StatementStatus,
+)
 from forbetter.performance.models import Kpi, KpiReturn, KpiType, ReturnStatus
+from forbetter.performance.periods import parse_month
 from forbetter.risks.models import (
     ActionStatus,
     Allocation,
@@ -49,6 +61,8 @@ from .people import seed_people
 
 NAME_PREFIX = "Big demo partnership"
 BATCH = 5_000
+STATEMENT_DRAFTS = 3  # the last months' statements are drafts; the two newest wait for validated returns
+NOON = dt.time(12)
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,14 @@ def build(
         _kpi_values(volume, partnerships, editor, partner_user, today, rng)
         timings["kpi_values_s"] = time.perf_counter() - part
         say(f"{volume.kpi_values:,} KPI values in {timings['kpi_values_s']:.1f} s")
+
+        part = time.perf_counter()
+        approved, drafts = _statements(volume, partnerships, editor, today, say)
+        timings["statements_s"] = time.perf_counter() - part
+        say(
+            f"{approved:,} approved and {drafts:,} draft payment statements "
+            f"in {timings['statements_s']:.1f} s"
+        )
     timings["total_s"] = time.perf_counter() - started
     return timings
 
@@ -324,6 +346,114 @@ def _kpi_values(
             cursor.executemany(sql, batch)
 
 
+def _statements(
+    volume: Volume,
+    partnerships: list[Partnership],
+    editor: Any,
+    today: dt.date,
+    say: Callable[[str], None],
+) -> tuple[int, int]:
+    """A payment statement for every month of KPI values: approved and frozen up to the last few months,
+    drafts for those (the last two wait for returns to be validated). Each partnership's approved figures
+    come from one run of the engine over all its months (the statements pages' own computation), and the
+    ratchet state is stored with the last approved month only, so a draft carries on from there as it does
+    after an approval. Statements get a history row each; their frozen failing KPIs and ratchet rows are
+    bulk inserted without history (like the KPI values): they never change after approval."""
+    first_period = today.replace(day=1) - relativedelta(months=volume.months)
+    periods = [first_period + relativedelta(months=step) for step in range(volume.months)]
+    drafts = min(STATEMENT_DRAFTS, len(periods))
+    frozen_months, draft_months = periods[: len(periods) - drafts], periods[len(periods) - drafts :]
+    statements: list[PaymentStatement] = []
+    items: list[tuple[int, dt.date, payment_selectors.Item]] = []
+    runs: list[tuple[int, dt.date, int, engine.RunState]] = []
+    for done, partnership in enumerate(partnerships, start=1):
+        if done % 25 == 0:
+            say(f"  statements worked out for {done} of {len(partnerships)} partnerships")
+        mechanism = payment_selectors.mechanism_of(partnership)
+        computed = payment_selectors.compute_months(partnership, mechanism, frozen_months, from_start=True)
+        if computed.error:
+            raise RuntimeError(f"{partnership}: {computed.error}")
+        for month in frozen_months:
+            figures = computed.figures[month]
+            approved_at = timezone.make_aware(
+                dt.datetime.combine(month + relativedelta(months=1, days=19), NOON)
+            )
+            statements.append(
+                PaymentStatement(
+                    partnership=partnership,
+                    month=month,
+                    status=StatementStatus.APPROVED,
+                    charge_gbp=figures.charge_gbp,
+                    points=figures.points,
+                    relieved_points=figures.relieved_points,
+                    deduction_before_cap_gbp=figures.deduction_before_cap_gbp,
+                    deduction_gbp=figures.deduction_gbp,
+                    capped=figures.capped,
+                    adjustment_total_gbp=figures.adjustment_total_gbp,
+                    payable_gbp=figures.payable_gbp,
+                    lines=list(figures.lines),
+                    created_by=editor,
+                    approved_by=editor,
+                    approved_at=approved_at,
+                    runs_stored=month == frozen_months[-1],
+                )
+            )
+            items += [
+                (partnership.pk, month, item)
+                for item in payment_selectors.failure_items(computed.inputs[month])
+            ]
+        if frozen_months:
+            last = computed.runs[frozen_months[-1]]
+            runs += [(partnership.pk, frozen_months[-1], kpi_id, state) for kpi_id, state in last.items()]
+        statements += [
+            PaymentStatement(partnership=partnership, month=month, created_by=editor)
+            for month in draft_months
+        ]
+    bulk_create_with_history(
+        statements,
+        PaymentStatement,
+        batch_size=BATCH,
+        default_user=editor,
+        default_change_reason="Created in bulk for the large demo",
+    )
+    ids = {
+        (partnership_id, month): pk
+        for pk, partnership_id, month in PaymentStatement.objects.filter(
+            partnership__in=partnerships
+        ).values_list("pk", "partnership_id", "month")
+    }
+    StatementItem.objects.bulk_create(
+        (
+            StatementItem(
+                statement_id=ids[(partnership_id, month)],
+                kpi_id=item.kpi_id,
+                kpi_label=item.label,
+                value=item.value,
+                target=item.target,
+                points=item.points,
+                relieved=item.relieved,
+                relief_reason=item.reason,
+                deemed=item.deemed,
+            )
+            for partnership_id, month, item in items
+        ),
+        batch_size=BATCH,
+    )
+    RatchetRun.objects.bulk_create(
+        (
+            RatchetRun(
+                statement_id=ids[(partnership_id, month)],
+                kpi_id=kpi_id,
+                run=state.run,
+                last_period=parse_month(state.last_period),
+            )
+            for partnership_id, month, kpi_id, state in runs
+        ),
+        batch_size=BATCH,
+    )
+    return len(frozen_months) * len(partnerships), len(draft_months) * len(partnerships)
+
+
 def _returns(
     kpi_ids: list[int],
     months: int,
@@ -336,10 +466,17 @@ def _returns(
     """One parameter tuple per return, in the column order of ``_kpi_values``' INSERT."""
     periods = [first_period + relativedelta(months=step) for step in range(months)]
     due = [period + relativedelta(months=1) + dt.timedelta(days=9) for period in periods]
-    stamp = connection.ops.adapt_datetimefield_value(now)
+
+    def stamp(day: dt.date) -> Any:
+        return connection.ops.adapt_datetimefield_value(timezone.make_aware(dt.datetime.combine(day, NOON)))
+
+    # Submitted two days before the due date and validated three days after it (never after now), so a
+    # month's returns are all validated before its statement is approved, as in practice.
+    submitted = [stamp(min(day - dt.timedelta(days=2), now.date())) for day in due]
+    reviewed = [stamp(min(day + dt.timedelta(days=3), now.date())) for day in due]
     for kpi_id in kpi_ids:
         for step, period in enumerate(periods):
-            reviewed = step < months - 2
+            validated = step < months - 2
             yield (
                 kpi_id,
                 period,
@@ -349,12 +486,12 @@ def _returns(
                 "",
                 "",
                 "",
-                ReturnStatus.VALIDATED.value if reviewed else ReturnStatus.SUBMITTED.value,
+                ReturnStatus.VALIDATED.value if validated else ReturnStatus.SUBMITTED.value,
                 due[step],
                 False,
                 partner_user_id,
-                stamp,
-                editor_id if reviewed else None,
-                stamp if reviewed else None,
+                submitted[step],
+                editor_id if validated else None,
+                reviewed[step] if validated else None,
                 "",
             )

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from forbetter.accounts.permissions import can_create_partnership, can_edit, can_see_confidential
-from forbetter.core.history import history_of
+from forbetter.core.history import history_of, history_page
 from forbetter.partnerships import lifecycle, selectors, services
 from forbetter.partnerships.evidence import candidates_for
 from forbetter.partnerships.forms import (
@@ -396,8 +396,14 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
+    page_obj = history_page(partnership, request.GET.get("page"))
     return partnership_page(
-        request, "partnerships/history.html", partnership, "history", history=history_of(partnership)
+        request,
+        "partnerships/history.html",
+        partnership,
+        "history",
+        history=page_obj.object_list,
+        page_obj=page_obj,
     )
 
 

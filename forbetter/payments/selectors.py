@@ -356,7 +356,8 @@ def late_failures(partnership: Partnership, kpis: Sequence[Kpi]) -> list[LateFai
     return late
 
 
-def _items(month_input: MonthInput | None) -> list[Item]:
+def failure_items(month_input: MonthInput | None) -> list[Item]:
+    """The failing KPIs of a computed month as a statement lists them (approval freezes these)."""
     if month_input is None:
         return []
     return [
@@ -450,7 +451,7 @@ def statement_view(partnership: Partnership, statement: PaymentStatement) -> Sta
         return _frozen(statement)
     mechanism = mechanism_of(partnership)
     computation = compute_months(partnership, mechanism, [statement.month])
-    items = _items(computation.inputs.get(statement.month))
+    items = failure_items(computation.inputs.get(statement.month))
     month_input = computation.inputs.get(statement.month)
     if month_input is not None and mechanism is not None and mechanism.missing_return_rule == "fail":
         items += [

@@ -7,14 +7,28 @@ Statuses, shares met, ratings and benchmark positions all come from the engine t
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 
 from forbetter.calc.performance import RatingCounts
 from forbetter.core.charts import Chart, line_chart
@@ -64,26 +78,31 @@ class KpiRow:
 
 @dataclass
 class Dashboard:
+    """A page of the dashboard's rows; the counts are over every KPI in use, not only this page's."""
+
     rows: list[KpiRow]
     window_from: dt.date
     publication: rules.PublicationCheck
     awaiting: int
     late: int
+    page: Page
+    statuses: dict[Status, int] = field(default_factory=dict)
 
-    def count(self, status: Status) -> int:
-        return sum(1 for row in self.rows if row.status == status)
+    @property
+    def in_use(self) -> int:
+        return self.page.paginator.count
 
     @property
     def met(self) -> int:
-        return self.count(Status.MET)
+        return self.statuses.get(Status.MET, 0)
 
     @property
     def approaching(self) -> int:
-        return self.count(Status.APPROACHING)
+        return self.statuses.get(Status.APPROACHING, 0)
 
     @property
     def failed(self) -> int:
-        return self.count(Status.FAILED)
+        return self.statuses.get(Status.FAILED, 0)
 
 
 def _validated_since(since: dt.date) -> Prefetch[Any]:
@@ -96,39 +115,65 @@ def _validated_since(since: dt.date) -> Prefetch[Any]:
     )
 
 
-def dashboard(partnership: Partnership, *, today: dt.date | None = None) -> Dashboard:
-    """Status, trend and share met of every KPI in use, over the last twelve months (three queries)."""
+def _count_per_kpi(returns: QuerySet[KpiReturn]) -> Coalesce:
+    """How many of ``returns`` (filtered on ``kpi=OuterRef("pk")``) each KPI has, as a subquery on the
+    returns' KPI index: no join of every return with its KPI and no grouping of the join."""
+    counted = returns.order_by().values("kpi").annotate(count=Count("pk")).values("count")[:1]
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def dashboard(
+    partnership: Partnership, *, today: dt.date | None = None, page_number: str | int | None = None
+) -> Dashboard:
+    """Status, trend and share met of a page of the KPIs in use, over the last twelve months (four
+    queries whatever the number of KPIs and returns).
+
+    Every KPI in use is read once, one row each, with its latest validated value in the window and its
+    counts of returns awaiting validation and late, as subqueries: the summary counts cover them all. Only
+    the page's KPIs read their twelve months of values for the trend and the share met.
+    """
     today = today or dt.date.today()
     since = today.replace(day=1) - relativedelta(months=TREND_MONTHS)
+    recent = KpiReturn.objects.filter(kpi=OuterRef("pk"), period__gte=since)
+    latest = recent.filter(status=ReturnStatus.VALIDATED).order_by("-period")
+    awaiting = KpiReturn.objects.filter(kpi=OuterRef("pk"), status=ReturnStatus.SUBMITTED)
     kpis = list(
         kpis_of(partnership)
         .filter(state=KpiState.ACTIVE)
         .annotate(
-            awaiting=Count("returns", filter=Q(returns__status=ReturnStatus.SUBMITTED)),
-            late_count=Count("returns", filter=Q(returns__late=True, returns__period__gte=since)),
+            awaiting=_count_per_kpi(awaiting),
+            late_count=_count_per_kpi(recent.filter(late=True)),
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_period=Subquery(latest.values("period")[:1]),
         )
-        .prefetch_related(_validated_since(since))
     )
+    statuses: Counter[Status] = Counter(
+        adapters.kpi_statuses(kpi, [kpi.latest_value], periods=[kpi.latest_period])[0]
+        for kpi in kpis
+        if kpi.latest_value is not None
+    )
+    page = Paginator(kpis, settings.PAGE_SIZE).get_page(page_number)
+    shown: list[Kpi] = list(page.object_list)
+    prefetch_related_objects(shown, _validated_since(since))
     rows = []
-    for kpi in kpis:
+    for kpi in shown:
         returns: list[KpiReturn] = kpi.recent_validated  # type: ignore[attr-defined]
         values = [r.value for r in returns]
-        statuses = adapters.return_statuses(kpi, returns)
-        latest = returns[-1] if returns else None
+        assessed = adapters.return_statuses(kpi, returns)
+        last = returns[-1] if returns else None
+        target = target_in_force(kpi, last.period if last else today).target
         rows.append(
             KpiRow(
                 kpi=kpi,
-                latest=latest,
-                status=statuses[-1] if statuses else None,
-                target=target_in_force(kpi, latest.period if latest else today).target,
-                met=sum(1 for s in statuses if s == Status.MET),
-                assessed=len(statuses),
-                share_met=adapters.share_met(statuses),
-                trend=sparkline(
-                    values, target=target_in_force(kpi, latest.period if latest else today).target
-                ),
+                latest=last,
+                status=assessed[-1] if assessed else None,
+                target=target,
+                met=sum(1 for s in assessed if s == Status.MET),
+                assessed=len(assessed),
+                share_met=adapters.share_met(assessed),
+                trend=sparkline(values, target=target),
                 trend_values=values,
-                awaiting=kpi.awaiting,
+                awaiting=kpi.awaiting,  # type: ignore[attr-defined]
             )
         )
     published = sum(1 for kpi in kpis if kpi.published)
@@ -136,8 +181,10 @@ def dashboard(partnership: Partnership, *, today: dt.date | None = None) -> Dash
         rows=rows,
         window_from=since,
         publication=rules.publication_check(partnership, published=published),
-        awaiting=sum(row.awaiting for row in rows),
+        awaiting=sum(kpi.awaiting for kpi in kpis),
         late=sum(kpi.late_count for kpi in kpis),
+        page=page,
+        statuses=dict(statuses),
     )
 
 

@@ -36,7 +36,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         partnership,
         SECTION,
         area="dashboard",
-        board=selectors.dashboard(partnership),
+        board=selectors.dashboard(partnership, page_number=request.GET.get("page")),
     )
 
 

@@ -15,7 +15,7 @@ from forbetter.core.history import history_of
 from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.view_helpers import (
     apply_errors,
-    paginate,
+    paginate_by_keys,
     partnership_page,
     require_edit,
     visible_partnership,
@@ -41,7 +41,7 @@ def returns(request: HttpRequest, pk: int) -> HttpResponse:
         SECTION,
         area="returns",
         form=form,
-        page_obj=paginate(request, selectors.returns_for(partnership, status=status)),
+        page_obj=paginate_by_keys(request, selectors.returns_for(partnership, status=status)),
         can_submit=can_submit_partner_returns(request.user),
     )
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
@@ -35,6 +37,8 @@ from forbetter.risks.views import (
 
 REFRESH_SECONDS = 10
 TORNADO_BARS = 15
+INPUTS_PAGE = "inputs_page"
+TORNADO_PAGE = "tornado_page"
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -116,13 +120,28 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
         if auto_refresh:
             response["Refresh"] = str(REFRESH_SECONDS)
         return response
-    return page(request, "risks/run_results.html", partnership, "simulations", run=run, **run_results(run))
+    return page(
+        request,
+        "risks/run_results.html",
+        partnership,
+        "simulations",
+        run=run,
+        **run_results(run),
+        inputs_page=_table_page(request, selectors.simulation_inputs(run), INPUTS_PAGE),
+        tornado_page=_table_page(request, selectors.simulation_tornado(run), TORNADO_PAGE),
+        tables_open=INPUTS_PAGE in request.GET or TORNADO_PAGE in request.GET,
+    )
+
+
+def _table_page(request: HttpRequest, rows: Any, param: str) -> Page:
+    """One page of one of the results page's two tables, each paged by its own query parameter, so a run
+    over thousands of risks reads and shows a page of each (DESIGN section 7)."""
+    return Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def run_results(run: SimulationRun) -> dict[str, Any]:
     """The results page's charts and sentences, every figure from the stored results of the engine."""
     key = ["run", run.pk, str(run.finished_at)]
-    inputs = {row.pk: row for row in run.inputs.all()}
     council_p80 = float(run.council_p80_gbp)
     p_values = [
         ("P10", run.p10_gbp, "10%"),
@@ -157,7 +176,7 @@ def run_results(run: SimulationRun) -> dict[str, Any]:
             else "No totals were recorded."
         ),
     )
-    bars = list(run.tornado.all())[:TORNADO_BARS]
+    bars = list(selectors.simulation_tornado(run)[:TORNADO_BARS])
     labels = [f"{bar.input.reference} {bar.input.title[:40]}" for bar in bars]
     strongest = bars[0] if bars else None
     tornado = charts.tornado_chart(
@@ -185,14 +204,12 @@ def run_results(run: SimulationRun) -> dict[str, Any]:
         abs(float(run.mean_gbp) / float(run.analytic_mean_gbp) - 1) if float(run.analytic_mean_gbp) else 0.0
     )
     return {
-        "inputs": list(inputs.values()),
         "p_values": p_values,
         "charts": [s_curve, histogram, tornado, split],
         "s_curve": s_curve,
         "histogram": histogram,
         "tornado": tornado,
         "split": split,
-        "tornado_all": list(run.tornado.all()),
         "mean_difference": difference,
         "business_case_available": services.business_case_link() is not None,
     }

@@ -34,6 +34,7 @@ from forbetter.risks.models import (
     RiskReview,
     RiskReviewItem,
     RiskStatus,
+    SimulationInput,
     SimulationRun,
     SimulationTornadoBar,
 )
@@ -445,14 +446,34 @@ def simulation_runs(partnership: Partnership) -> QuerySet[SimulationRun]:
 
 
 def simulation_run_detail(partnership: Partnership, run_pk: int) -> SimulationRun:
+    """The run with the number of risks it simulated (``input_count``); its inputs and tornado are read a
+    page at a time (:func:`simulation_inputs`, :func:`simulation_tornado`), never all at once."""
     return (
         SimulationRun.objects.select_related("requested_by", "partnership")
-        .prefetch_related(
-            "inputs",
-            Prefetch("tornado", queryset=SimulationTornadoBar.objects.select_related("input")),
+        .annotate(
+            input_count=Coalesce(
+                Subquery(
+                    SimulationInput.objects.filter(run=OuterRef("pk"))
+                    .order_by()
+                    .values("run")
+                    .annotate(count=Count("pk"))
+                    .values("count")[:1]
+                ),
+                Value(0),
+            )
         )
         .get(partnership=partnership, pk=run_pk)
     )
+
+
+def simulation_inputs(run: SimulationRun) -> QuerySet[SimulationInput]:
+    """The risks a run simulated, in the order they were copied (the register's order)."""
+    return SimulationInput.objects.filter(run=run).order_by("pk")
+
+
+def simulation_tornado(run: SimulationRun) -> QuerySet[SimulationTornadoBar]:
+    """Every risk's rank correlation with the run's total, strongest first, with the risk it is about."""
+    return SimulationTornadoBar.objects.filter(run=run).select_related("input").order_by("rank", "pk")
 
 
 def latest_finished_run(partnership: Partnership) -> SimulationRun | None:

@@ -100,6 +100,13 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag(takes_context=True)
+def query_with_page(context: dict[str, Any], number: int, param: str = "page") -> str:
+    """The current query string with the page parameter ``param`` set to ``number``: a page showing two
+    paged tables names each table's page differently (``inputs_page``, ``tornado_page``)."""
+    return query_with(context, **{param or "page": number})
+
+
 @register.filter
 def page_window(page: Any) -> list[int | None]:
     """The page numbers a GOV.UK pagination shows: the first, the last and two either side of the current
