@@ -309,7 +309,7 @@ def test_kpi_returns_list_reads_a_fixed_number_of_queries_and_pages_by_keys(
     def add(months: range) -> None:
         for step in months:
             for kpi in kpis:
-                make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+                make_kpi_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
 
     add(range(1))
     few, _page = _queries(client, url)
@@ -337,7 +337,7 @@ def test_kpi_returns_list_reads_only_the_partnerships_returns_through_indexes(
         pytest.skip("reads SQLite's query plan")
     kpi = make_kpi(world.ours, first_period=dt.date(2020, 1, 1))
     for step in range(3):
-        make_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
+        make_kpi_return(kpi, dt.date(2020, 1, 1) + relativedelta(months=step), "96", user=editor)
     client = client_for(editor)
     url = reverse("performance:returns", args=[world.ours.pk])
     client.get(url)
@@ -367,10 +367,10 @@ def test_kpi_dashboard_shows_a_page_of_kpis_and_counts_them_all_in_fixed_queries
 
     def kpi_with_returns(number: int) -> None:
         kpi = make_kpi(world.ours, reference=f"K-{number:02d}", first_period=dt.date(2020, 1, 1))
-        make_return(kpi, today - relativedelta(months=2), "96", user=editor)  # met (target 95)
+        make_kpi_return(kpi, today - relativedelta(months=2), "96", user=editor)  # met (target 95)
         # Latest validated value: failed (below 90) for odd references, met for even ones.
-        make_return(kpi, today - relativedelta(months=1), "80" if number % 2 else "97", user=editor)
-        make_return(kpi, today, "99", user=editor, status="submitted")
+        make_kpi_return(kpi, today - relativedelta(months=1), "80" if number % 2 else "97", user=editor)
+        make_kpi_return(kpi, today, "99", user=editor, status="submitted")
 
     for number in (1, 2):
         kpi_with_returns(number)
@@ -442,7 +442,7 @@ def test_statements_pages_read_a_fixed_number_of_queries_however_many_months(
             prefix=prefix,
         )
         partnership = Partnership.objects.get(name=partnership_name(0, prefix))
-        client = _client(User.objects.get(email="editor@ashcombe.example"))
+        client = client_for(User.objects.get(email="editor@ashcombe.example"))
         url = reverse("payments:statements", args=[partnership.pk])
         statements = PaymentStatement.objects.filter(partnership=partnership)
         draft = statements.filter(status="draft").order_by("month").first()
