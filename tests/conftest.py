@@ -37,6 +37,27 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         load_reference_data()
 
 
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django empties every table after this test (a transactional test does)."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(names)
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a transactional test has emptied the database, put the reference data back (the framework,
+    service areas, risk categories, the audit chain's start), as the tests that follow expect it."""
+    yield
+    if _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference_data()
+
+
 @pytest.fixture
 def framework(db: None) -> None:
     """The framework fixture: two queries when it is there, a reload after a transactional test's flush."""

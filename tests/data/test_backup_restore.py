@@ -35,6 +35,7 @@ from forbetter.core.backup import MANIFEST, backup, tables_holding_data
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import KpiReturn
 from tests.data.backup_snapshot import snapshot
+from tests.database_build import load_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,8 +52,10 @@ class DemoBackup:
 
 
 def _wipe(media_root: Path) -> None:
-    """Empty every table (migrate's content types and permissions come back with new ids) and the files."""
+    """Empty every table (migrate's content types and permissions come back with new ids) and the files,
+    then put back the reference data a freshly migrated database holds, as the tests after these expect."""
     call_command("flush", interactive=False, verbosity=0)
+    load_reference_data()
     shutil.rmtree(media_root, ignore_errors=True)
 
 

@@ -29,7 +29,12 @@ PRODUCTION_VARIABLES = (
 
 
 def run(arguments: list[str], **overrides: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION_VARIABLES}
+    # Set by the browser tests in this process (Playwright runs an event loop); never in a deployment.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in PRODUCTION_VARIABLES and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env |= PRODUCTION | overrides
     return subprocess.run(
         [sys.executable, *arguments], cwd=ROOT, env=env, capture_output=True, text=True, check=False
