@@ -14,7 +14,7 @@ from django.db import transaction
 from forbetter.accounts.models import Organisation, OrganisationKind, Role, User
 from forbetter.framework.loader import ensure_framework
 from forbetter.partnerships.models import Partnership
-from tests.database_build import load_reference_data
+from tests.database_build import load_reference_data, record_migrations_as_applied
 from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory
 
 
@@ -34,6 +34,7 @@ class World:
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """The test database, built from the models, with the reference data the data migrations load."""
     with django_db_blocker.unblock():
+        record_migrations_as_applied()
         load_reference_data()
 
 
@@ -51,7 +52,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     """After a transactional test has emptied the database, put the reference data back (the framework,
     service areas, risk categories, the audit chain's start), as the tests that follow expect it."""
     yield
-    if _flushes_the_database(item):
+    if nextitem is not None and _flushes_the_database(item):  # after the last test the database is gone
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
