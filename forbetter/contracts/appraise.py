@@ -24,6 +24,7 @@ from forbetter.calc import appraisal
 from forbetter.calc.errors import InputError
 from forbetter.calc.limits import MAX_RISKS
 from forbetter.calc.risk import QuantifiedRisk
+from forbetter.contracts.json_shapes import checked_list, checked_object
 
 _CASE_KEYS = ("discount", "deflator", "options", "risks", "risk_sensitivity")
 _OPTION_KEYS = ("name", "years", "lines", "optimism_bias", "risk_bearer", "risk_overrides")
@@ -61,25 +62,6 @@ def _at(prefix: str, renames: Mapping[str, str] | None = None) -> Iterator[None]
         raise InputError(f"{prefix}.{field}" if prefix else field, error.message) from None
 
 
-def _object(value: Any, *, field: str, keys: tuple[str, ...], required: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InputError(field, f"must be an object with {', '.join(required)}, got {type(value).__name__}")
-    for key in value:
-        if key not in keys:
-            where = f"{field}.{key}" if field != "file" else str(key)
-            raise InputError(where, f"unknown field; expected one of {', '.join(keys)}")
-    for key in required:
-        if key not in value:
-            raise InputError(f"{field}.{key}" if field != "file" else key, "is required")
-    return value
-
-
-def _list(value: Any, *, field: str, what: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise InputError(field, f"must be a list of {what}, got {type(value).__name__}")
-    return value
-
-
 def _discount(value: Any) -> tuple[appraisal.Schedule, str]:
     """The engine's schedule and the field to blame if it is refused."""
     if isinstance(value, str):
@@ -91,13 +73,13 @@ def _discount(value: Any) -> tuple[appraisal.Schedule, str]:
             )
         return value, "discount"
     if isinstance(value, dict):
-        rate = _object(value, field="discount", keys=("rate",), required=("rate",))["rate"]
+        rate = checked_object(value, field="discount", keys=("rate",), required=("rate",))["rate"]
         return rate, "discount.rate"
     raise InputError("discount", f'must be "standard" or {{"rate": 0.035}}, got {type(value).__name__}')
 
 
 def _line(value: Any, *, field: str) -> appraisal.CashflowLine:
-    line = _object(value, field=field, keys=_LINE_KEYS, required=_REQUIRED_LINE_KEYS)
+    line = checked_object(value, field=field, keys=_LINE_KEYS, required=_REQUIRED_LINE_KEYS)
     with _at(field, renames={"prices_risk": "risk"}):
         return appraisal.CashflowLine(
             label=line["label"],
@@ -133,7 +115,7 @@ def _bounds(adjustment: dict[str, Any], *, field: str) -> tuple[Any, Any]:
 
 
 def _optimism_bias(value: Any, *, field: str) -> appraisal.OptimismBiasAdjustment:
-    adjustment = _object(value, field=field, keys=_OPTIMISM_BIAS_KEYS, required=("applies_to",))
+    adjustment = checked_object(value, field=field, keys=_OPTIMISM_BIAS_KEYS, required=("applies_to",))
     upper, lower = _bounds(adjustment, field=field)
     with _at(field):
         return appraisal.OptimismBiasAdjustment(
@@ -148,12 +130,12 @@ def _register(value: Any) -> list[tuple[QuantifiedRisk, str | None, int | None, 
     """The case's risks: each as the engine's risk with its category and the years it falls in."""
     risks = []
     seen: set[str] = set()
-    items = _list(value, field="risks", what="quantified risks")
+    items = checked_list(value, field="risks", what="quantified risks")
     if len(items) > MAX_RISKS:
         raise InputError("risks", f"has {len(items):,} risks, more than the limit of {MAX_RISKS:,}")
     for i, item in enumerate(items):
         field = f"risks[{i}]"
-        risk = _object(item, field=field, keys=_RISK_KEYS, required=_REQUIRED_RISK_KEYS)
+        risk = checked_object(item, field=field, keys=_RISK_KEYS, required=_REQUIRED_RISK_KEYS)
         with _at(field, renames=_RISK_FIELDS):
             quantified = QuantifiedRisk(
                 id=risk["id"],
@@ -190,10 +172,10 @@ def _retained(
     by_risk: dict[str, dict[str, Any]] = {}
     by_category: dict[str, dict[str, Any]] = {}
     for k, item in enumerate(
-        _list(option.get("risk_overrides", []), field=f"{field}.risk_overrides", what="overrides")
+        checked_list(option.get("risk_overrides", []), field=f"{field}.risk_overrides", what="overrides")
     ):
         where = f"{field}.risk_overrides[{k}]"
-        override = _object(item, field=where, keys=_OVERRIDE_KEYS, required=("council_share",))
+        override = checked_object(item, field=where, keys=_OVERRIDE_KEYS, required=("council_share",))
         if ("risk" in override) == ("category" in override):
             raise InputError(where, "must name either a risk or a category, not both or neither")
         if "risk" in override:
@@ -238,8 +220,8 @@ def _option(
     field: str,
     register: list[tuple[QuantifiedRisk, str | None, int | None, int | None]] | None,
 ) -> tuple[appraisal.Option, list[appraisal.RetainedRisk], appraisal.RiskAdjustment | None]:
-    option = _object(value, field=field, keys=_OPTION_KEYS, required=("name", "years", "lines"))
-    raw_lines = _list(option["lines"], field=f"{field}.lines", what="cost and benefit lines")
+    option = checked_object(value, field=field, keys=_OPTION_KEYS, required=("name", "years", "lines"))
+    raw_lines = checked_list(option["lines"], field=f"{field}.lines", what="cost and benefit lines")
     lines = [_line(line, field=f"{field}.lines[{j}]") for j, line in enumerate(raw_lines)]
     adjustment = None
     if option.get("optimism_bias") is not None:
@@ -266,7 +248,7 @@ def _option(
 
 
 def _sensitivity(value: Any) -> dict[str, Any]:
-    chosen = _object(value or {}, field="risk_sensitivity", keys=_SENSITIVITY_KEYS, required=())
+    chosen = checked_object(value or {}, field="risk_sensitivity", keys=_SENSITIVITY_KEYS, required=())
     return {
         "percentile": chosen.get("percentile", appraisal.DEFAULT_PERCENTILE),
         "iterations": chosen.get("iterations", appraisal.DEFAULT_ITERATIONS),
@@ -335,13 +317,13 @@ def _option_output(result: appraisal.OptionAppraisal) -> dict[str, Any]:
 
 def run(payload: Any) -> dict[str, Any]:
     """Appraise the options of one business case; see docs/cli.md for the input and output."""
-    case = _object(payload, field="file", keys=_CASE_KEYS, required=("discount", "options"))
+    case = checked_object(payload, field="file", keys=_CASE_KEYS, required=("discount", "options"))
     schedule, schedule_field = _discount(case["discount"])
     register = _register(case["risks"]) if case.get("risks") is not None else None
     if register is None and case.get("risk_sensitivity") is not None:
         raise InputError("risk_sensitivity", 'needs the case\'s risks: list them in "risks"')
     sensitivity = _sensitivity(case.get("risk_sensitivity"))
-    raw_options = _list(case["options"], field="options", what="options")
+    raw_options = checked_list(case["options"], field="options", what="options")
     built = [
         _option(option, field=f"options[{i}]", register=register) for i, option in enumerate(raw_options)
     ]

@@ -25,6 +25,7 @@ from typing import Any
 
 from forbetter.calc import evaluation
 from forbetter.calc.errors import InputError
+from forbetter.contracts.json_shapes import checked_list, checked_object
 
 _TENDER_KEYS = (
     "price_weight",
@@ -41,45 +42,28 @@ _BID_KEYS = ("bidder", "price", "scores")
 _ENGINE_TO_CONTRACT = re.compile(r"\b(price|should_cost)_gbp\b")
 
 
-def _object(value: Any, *, field: str, keys: tuple[str, ...], required: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InputError(field, f"must be an object with {', '.join(required)}; got {type(value).__name__}")
-    for key in value:
-        if key not in keys:
-            where = f"{field}.{key}" if field != "file" else str(key)
-            raise InputError(where, f"unknown field; expected one of {', '.join(keys)}")
-    for key in required:
-        if key not in value:
-            raise InputError(f"{field}.{key}" if field != "file" else key, "is required")
-    return value
-
-
-def _list(value: Any, *, field: str, what: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise InputError(field, f"must be a list of {what}; got {type(value).__name__}")
-    return value
-
-
 def _criteria(value: Any) -> list[evaluation.Criterion]:
-    items = _list(value, field="criteria", what="quality criteria")
+    items = checked_list(value, field="criteria", what="quality criteria")
     if len(items) > evaluation.MAX_CRITERIA:
         raise InputError(
             "criteria", f"has {len(items):,} criteria, more than the limit of {evaluation.MAX_CRITERIA:,}"
         )
     criteria = []
     for k, item in enumerate(items):
-        criterion = _object(item, field=f"criteria[{k}]", keys=_CRITERION_KEYS, required=_CRITERION_KEYS)
+        criterion = checked_object(
+            item, field=f"criteria[{k}]", keys=_CRITERION_KEYS, required=_CRITERION_KEYS
+        )
         criteria.append(evaluation.Criterion(id=criterion["id"], weight=criterion["weight"]))
     return criteria
 
 
 def _bids(value: Any) -> list[evaluation.Bid]:
-    items = _list(value, field="bids", what="bids")
+    items = checked_list(value, field="bids", what="bids")
     if len(items) > evaluation.MAX_BIDS:
         raise InputError("bids", f"has {len(items):,} bids, more than the limit of {evaluation.MAX_BIDS:,}")
     bids = []
     for i, item in enumerate(items):
-        bid = _object(item, field=f"bids[{i}]", keys=_BID_KEYS, required=_BID_KEYS)
+        bid = checked_object(item, field=f"bids[{i}]", keys=_BID_KEYS, required=_BID_KEYS)
         scores = bid["scores"]
         if not isinstance(scores, dict):
             raise InputError(
@@ -162,7 +146,7 @@ def _output(result: evaluation.Evaluation) -> dict[str, Any]:
 
 def run(payload: Any) -> dict[str, Any]:
     """Evaluate one tender; see docs/cli.md for the input and output."""
-    tender = _object(
+    tender = checked_object(
         payload,
         field="file",
         keys=_TENDER_KEYS,

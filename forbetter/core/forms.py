@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import models
 
 from forbetter.core.versioning import add_version_field, expect_version, move_version_error
 
@@ -324,6 +325,43 @@ def _choices(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
     return list(field.choices)  # type: ignore[arg-type]
 
 
+MAX_RECORD_ID = 2**63 - 1
+"""The largest id a database row can have: a posted choice beyond it names no record."""
+
+
+def _names_no_record(field: forms.ModelChoiceField, value: Any) -> bool:
+    """Whether a posted choice cannot be a record's id, so the database need not be asked (a number too
+    large for SQLite's integers would otherwise stop the query with an error)."""
+    queryset = field.queryset
+    if field.to_field_name is not None or queryset is None:
+        return False
+    if not isinstance(queryset.model._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField):
+        return False
+    text = str(value).strip()
+    return not (text.isascii() and text.isdigit() and int(text) <= MAX_RECORD_ID)
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """A choice of one record that refuses, as an invalid choice, a value that cannot be a record's id."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and _names_no_record(self, value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several records that refuses, as invalid, values that cannot be records' ids."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if _names_no_record(self, item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
 def _upgrade(name: str, field: forms.Field) -> None:
     """Give a field the vocabulary's reading of input (rules INPUT-*), whichever app's form it is in.
 
@@ -336,6 +374,10 @@ def _upgrade(name: str, field: forms.Field) -> None:
         field.__class__ = MoneyField if name.endswith("_gbp") else NumberField
     elif type(field) is forms.IntegerField:
         field.__class__ = WholeNumberField
+    elif type(field) is forms.ModelChoiceField:
+        field.__class__ = RecordChoiceField
+    elif type(field) is forms.ModelMultipleChoiceField:
+        field.__class__ = RecordsChoiceField
     if isinstance(field, NumberField | WholeNumberField) and isinstance(field.widget, forms.NumberInput):
         attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
         field.widget = NumericInput(attrs=attrs)

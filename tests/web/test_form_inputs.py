@@ -202,6 +202,23 @@ def test_a_share_above_one_is_a_message_not_a_server_error(world: World) -> None
     assert "for example 0.3 for 30% of the monthly charge" in form.errors["cap"][0]
 
 
+@pytest.mark.parametrize("posted", ["99999999999999999999", "-1", "1e3", "٣", " 12x"])
+def test_a_choice_that_cannot_be_a_records_id_is_a_message_not_a_server_error(
+    world: World, posted: str
+) -> None:
+    """The regression the walk in test_no_server_errors found: a council id too large for SQLite's integers
+    stopped the query with OverflowError; every record choice now refuses it as an invalid choice."""
+    from forbetter.partnerships.forms import PartnershipForm
+    from forbetter.risks.forms import RiskForm
+
+    form = PartnershipForm(data={"councils": [posted]})
+    form.is_valid()
+    assert "councils" in form.errors
+    risk_form = RiskForm(data={"category": posted}, partnership=world.ours)
+    risk_form.is_valid()
+    assert "category" in risk_form.errors
+
+
 def test_rule_input_radios_never_offer_or_preselect_the_blank_choice(world: World) -> None:
     """Rule INPUT-NO-BLANK-RADIO: a radio button labelled "---------" is meaningless and, pre-selected, it
     saves "nothing chosen" without the user choosing it."""
