@@ -31,11 +31,33 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """The test database, built from the models, with the reference data the data migrations load."""
     with django_db_blocker.unblock():
         record_migrations_as_applied()
         load_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    """On PostgreSQL, end any other session still connected to the test database (a server thread of a
+    browser test, say) so that it can be dropped; say which, so a leak is seen rather than hidden."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 80), pg_terminate_backend(pid)"
+            " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        ended = cursor.fetchall()
+    if ended:
+        import warnings
+
+        warnings.warn(f"ended {len(ended)} session(s) left on the test database: {ended}", stacklevel=1)
 
 
 def _flushes_the_database(item: pytest.Item) -> bool:
