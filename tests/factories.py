@@ -198,6 +198,25 @@ def make_risk(partnership: Partnership, *, quantified: bool = True, **fields: An
     return Risk.objects.create(partnership=partnership, number=number, **values)
 
 
+def risk_service_data(**changes: Any) -> dict[str, Any]:
+    """A valid risk as the risk services take it, with ``changes`` applied."""
+    data: dict[str, Any] = {
+        "title": "Partner fails to meet winter service standards",
+        "category": risk_category(),
+        "description": "Gritting routes missed",
+        "allocation": "partner",
+        "transferability": "transferable",
+        "inherent_likelihood": 4,
+        "inherent_impact": 4,
+        "residual_likelihood": 2,
+        "residual_impact": 3,
+        "review_frequency": "quarterly",
+        "status": "open",
+    }
+    data.update(changes)
+    return data
+
+
 def risk_post_data(**changes: Any) -> dict[str, Any]:
     """A valid POST for the risk form, with changes."""
     data: dict[str, Any] = {

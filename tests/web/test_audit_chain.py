@@ -27,30 +27,12 @@ from forbetter.partnerships import services as partnership_services
 from forbetter.risks import services as risk_services
 from forbetter.risks.models import Risk
 from tests.conftest import World
-from tests.factories import make_risk, risk_category
+from tests.factories import make_risk, risk_service_data
 
 pytestmark = pytest.mark.django_db
 
 Capture = Callable[..., AbstractContextManager[Any]]
 HistoricalRisk = Risk.history.model  # type: ignore[attr-defined]
-
-
-def _risk_data(**changes: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "title": "Partner fails to meet winter service standards",
-        "category": risk_category(),
-        "description": "Gritting routes missed",
-        "allocation": "partner",
-        "transferability": "transferable",
-        "inherent_likelihood": 4,
-        "inherent_impact": 4,
-        "residual_likelihood": 2,
-        "residual_impact": 3,
-        "review_frequency": "quarterly",
-        "status": "open",
-    }
-    data.update(changes)
-    return data
 
 
 @pytest.fixture
@@ -59,7 +41,7 @@ def edited_risk(world: World, django_capture_on_commit_callbacks: Capture) -> Ri
     is extended as it is after every real commit)."""
     editor = world.users[Role.COUNCIL_EDITOR]
     with django_capture_on_commit_callbacks(execute=True):
-        risk = risk_services.risk_create(user=editor, partnership=world.ours, data=_risk_data())
+        risk = risk_services.risk_create(user=editor, partnership=world.ours, data=risk_service_data())
     with django_capture_on_commit_callbacks(execute=True):
         risk_services.risk_update(user=editor, risk=risk, data={"title": "Winter standards missed"})
     return risk
@@ -453,7 +435,7 @@ def test_concurrent_writers_never_fork_the_chain(world: World) -> None:
 def test_a_committed_service_edit_is_chained_without_any_help(world: World) -> None:
     audit.extend_chain()  # the world's own writes, committed one by one, are already chained
     risk = risk_services.risk_create(
-        user=world.users[Role.COUNCIL_EDITOR], partnership=world.ours, data=_risk_data()
+        user=world.users[Role.COUNCIL_EDITOR], partnership=world.ours, data=risk_service_data()
     )
     report = audit.verify_audit()
     assert report.problems == []

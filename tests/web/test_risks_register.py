@@ -17,28 +17,17 @@ from forbetter.risks import selectors, services
 from forbetter.risks.models import Risk, RiskAction, RiskCategory
 from forbetter.risks.reference import CATEGORY_DATA_VERSION, category_rows
 from tests.conftest import World
-from tests.factories import UserFactory, client_for, make_risk, risk_category, risk_post_data
+from tests.factories import (
+    UserFactory,
+    client_for,
+    make_risk,
+    risk_category,
+    risk_post_data,
+    risk_service_data,
+)
 from tests.web.edit_versions import opened_at
 
 pytestmark = pytest.mark.django_db
-
-
-def _service_data(**changes: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "title": "Partner fails to meet winter service standards",
-        "category": risk_category(),
-        "description": "Gritting routes missed",
-        "allocation": "partner",
-        "transferability": "transferable",
-        "inherent_likelihood": 4,
-        "inherent_impact": 4,
-        "residual_likelihood": 2,
-        "residual_impact": 3,
-        "review_frequency": "quarterly",
-        "status": "open",
-    }
-    data.update(changes)
-    return data
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -68,16 +57,16 @@ def test_categories_are_the_ocds_codelist_plus_the_ssp_categories_loaded_by_migr
 
 
 def test_risks_are_numbered_within_their_partnership(world: World, editor: User) -> None:
-    first = services.risk_create(user=editor, partnership=world.ours, data=_service_data())
-    second = services.risk_create(user=editor, partnership=world.ours, data=_service_data())
-    other = services.risk_create(user=editor, partnership=world.theirs, data=_service_data())
+    first = services.risk_create(user=editor, partnership=world.ours, data=risk_service_data())
+    second = services.risk_create(user=editor, partnership=world.ours, data=risk_service_data())
+    other = services.risk_create(user=editor, partnership=world.theirs, data=risk_service_data())
     assert (first.reference, second.reference, other.reference) == ("R001", "R002", "R001")
 
 
 def test_first_review_defaults_to_one_period_from_today(world: World, editor: User) -> None:
     today = dt.date(2026, 1, 31)
     risk = services.risk_create(
-        user=editor, partnership=world.ours, data=_service_data(review_frequency="quarterly"), today=today
+        user=editor, partnership=world.ours, data=risk_service_data(review_frequency="quarterly"), today=today
     )
     assert risk.next_review_on == dt.date(2026, 4, 30)
 
@@ -86,14 +75,16 @@ def test_values_that_no_longer_apply_are_not_stored(world: World, editor: User) 
     risk = services.risk_create(
         user=editor,
         partnership=world.ours,
-        data=_service_data(allocation="partner", council_share=Decimal("0.4"), actual_cost_gbp=Decimal(5)),
+        data=risk_service_data(
+            allocation="partner", council_share=Decimal("0.4"), actual_cost_gbp=Decimal(5)
+        ),
     )
     assert risk.council_share is None
     assert risk.actual_cost_gbp is None
 
 
 def test_services_refuse_bad_data_and_save_nothing(world: World, editor: User) -> None:
-    bad = _service_data(allocation="shared", probability=Decimal("1.5"))
+    bad = risk_service_data(allocation="shared", probability=Decimal("1.5"))
     with pytest.raises(ValidationError) as raised:
         services.risk_create(user=editor, partnership=world.ours, data=bad)
     assert set(raised.value.message_dict) >= {"council_share", "probability"}
@@ -103,22 +94,24 @@ def test_services_refuse_bad_data_and_save_nothing(world: World, editor: User) -
 def test_only_editors_change_the_register(world: World) -> None:
     with pytest.raises(PermissionDenied):
         services.risk_create(
-            user=world.users[Role.COUNCIL_VIEWER], partnership=world.ours, data=_service_data()
+            user=world.users[Role.COUNCIL_VIEWER], partnership=world.ours, data=risk_service_data()
         )
 
 
 def test_owner_must_belong_to_the_partnership(world: World, editor: User) -> None:
     stranger = UserFactory(organisation=world.council_b)
     with pytest.raises(ValidationError) as raised:
-        services.risk_create(user=editor, partnership=world.ours, data=_service_data(owner=stranger))
+        services.risk_create(user=editor, partnership=world.ours, data=risk_service_data(owner=stranger))
     assert "owner" in raised.value.message_dict
     partner_staff = world.users[Role.PARTNER_USER]
-    risk = services.risk_create(user=editor, partnership=world.ours, data=_service_data(owner=partner_staff))
+    risk = services.risk_create(
+        user=editor, partnership=world.ours, data=risk_service_data(owner=partner_staff)
+    )
     assert risk.owner == partner_staff
 
 
 def test_update_records_history_with_the_user(world: World, editor: User) -> None:
-    risk = services.risk_create(user=editor, partnership=world.ours, data=_service_data())
+    risk = services.risk_create(user=editor, partnership=world.ours, data=risk_service_data())
     services.risk_update(user=editor, risk=risk, data={"residual_likelihood": 1})
     latest = risk.history.latest()
     assert latest.history_user == editor
