@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "forbetter.risks",
     "forbetter.performance",
     "forbetter.payments",
+    "forbetter.procurement",
     "forbetter.demo",
 ]
 

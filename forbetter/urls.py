@@ -11,6 +11,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.risks.urls")),
     path("partnerships/", include("forbetter.performance.urls")),
     path("partnerships/", include("forbetter.payments.urls")),
+    path("partnerships/", include("forbetter.procurement.urls")),
     path("framework/", framework, name="framework"),
 ]
 

@@ -69,8 +69,16 @@ COUNCIL_ONLY_MODELS = frozenset(
 )
 
 
+# Apps every record of which is council-confidential (the procurement area: bidders, prices, evaluations).
+COUNCIL_ONLY_APPS = frozenset({"procurement"})
+
+
 def is_council_only(candidate: EvidenceCandidate) -> bool:
-    return candidate.council_only or candidate.model_label in COUNCIL_ONLY_MODELS
+    return (
+        candidate.council_only
+        or candidate.model_label in COUNCIL_ONLY_MODELS
+        or candidate.model_label.split(".")[0] in COUNCIL_ONLY_APPS
+    )
 
 
 def matching_candidates(candidates: list[EvidenceCandidate], kinds: list[str]) -> list[EvidenceCandidate]:
