@@ -1,3 +1,2 @@
-"""The procurement area's competition part: the procurement plan, milestones, notices and standstill; the
-conflicts-of-interest register; bidders, rounds and competitive pressure; bidder meetings and heads-of-
-service briefings."""
+"""The procurement area's competition part: the overview, the procurement plan (procedure, milestones,
+notices, standstill), the conflicts-of-interest register, and bidders and rounds with competitive pressure."""
