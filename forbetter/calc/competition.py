@@ -75,9 +75,7 @@ def _bidders(count: int) -> str:
 
 def _sentence(count: RoundCount, level: PressureLevel) -> str:
     took = (
-        "No bidder is taking part"
-        if count.taking_part == 0
-        else f"{_bidders(count.taking_part)} taking part"
+        "No bidder is taking part" if count.taking_part == 0 else f"{_bidders(count.taking_part)} taking part"
     )
     withdrew = f" ({_bidders(count.withdrew)} withdrew)" if count.withdrew else ""
     if level is PressureLevel.ALARM:

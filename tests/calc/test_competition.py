@@ -53,7 +53,9 @@ def test_rounds_in_order_with_sentences() -> None:
 def test_withdrawn_bidders_are_named_but_not_counted() -> None:
     (only,) = competitive_pressure([RoundCount(3, "Final tenders", 1, withdrew=1)])
     assert only.level is PressureLevel.ALARM
-    assert only.sentence.startswith("Round 3: 1 bidder taking part (1 bidder withdrew); there is no competition")
+    assert only.sentence.startswith(
+        "Round 3: 1 bidder taking part (1 bidder withdrew); there is no competition"
+    )
 
 
 def test_no_bidder_at_all() -> None:
