@@ -165,7 +165,8 @@ def test_standstill_end_before_start_is_refused_on_the_page(act: Partnership, ed
 def test_plan_page_saves_and_shows_the_default(act: Partnership, editor: User) -> None:
     client = client_for(editor)
     form = client.get(reverse("procurement:plan-edit", args=[act.pk])).content.decode()
-    assert "8 working days" in form and "bank holidays are not counted in" in form
+    assert "8 working days" in form
+    assert "bank holidays are not counted in" in form
     assert Procedure.PCR_DIALOGUE.value not in form  # only the Act's procedures are offered
     response = client.post(
         reverse("procurement:plan-edit", args=[act.pk]),
@@ -214,7 +215,8 @@ def test_milestones_overdue_and_next_due(act: Partnership, editor: User) -> None
         )
     summary = selectors.timetable_summary(act, TODAY)
     assert (summary.milestones, summary.done, summary.overdue) == (4, 1, 1)
-    assert summary.next_due is not None and summary.next_due.name == "Next"
+    assert summary.next_due is not None
+    assert summary.next_due.name == "Next"
 
 
 def test_milestone_remove_asks_first(act: Partnership, editor: User) -> None:
@@ -284,7 +286,8 @@ def test_planned_notice_past_its_date_is_flagged(act: Partnership, editor: User)
     summary = selectors.timetable_summary(act, TODAY)
     assert (summary.notices_published, summary.notices_planned, summary.notices_overdue) == (1, 1, 1)
     page = client_for(editor).get(reverse("procurement:plan", args=[act.pk])).content.decode()
-    assert "Overdue" in page and "R1" in page
+    assert "Overdue" in page
+    assert "R1" in page
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -576,7 +579,8 @@ def test_flags_before_tender_and_not_reviewed(act: Partnership, editor: User) ->
         1,
     )
     page = client_for(editor).get(reverse("procurement:conflicts", args=[act.pk])).content.decode()
-    assert "Not assessed before the tender notice" in page and "Not reviewed in 6 months" in page
+    assert "Not assessed before the tender notice" in page
+    assert "Not reviewed in 6 months" in page
 
 
 def test_viewer_cannot_change_through_services(act: Partnership, world: World) -> None:
@@ -668,7 +672,8 @@ def test_demo_conflicts_and_notices(seeded_demo: None) -> None:
     )
     assert (published, planned) == ({"UK2", "UK3", "UK4"}, {"UK6", "UK7"})
     plan = ProcurementPlan.objects.get(partnership=partnership)
-    assert plan.procedure == Procedure.ACT_COMPETITIVE_FLEXIBLE and plan.standstill_ends_on
+    assert plan.procedure == Procedure.ACT_COMPETITIVE_FLEXIBLE
+    assert plan.standstill_ends_on
     assert 6 <= Milestone.objects.filter(partnership=partnership).count() <= 8
     summary = selectors.conflict_summary(partnership, TODAY)
     assert (summary.awaiting_assessment, summary.not_assessed_before_tender) == (1, 0)

@@ -33,7 +33,7 @@ class _ServiceChecked:
 def _offer_only(field: forms.Field, allowed: list[tuple[str, str]], empty: str) -> None:
     """Show only the choices the regime allows, while accepting any known value so that one the regime
     refuses gets the service's message naming the regime rather than "not a valid choice"."""
-    field.widget.choices = [("", empty), *allowed]  # type: ignore[attr-defined]
+    field.widget.choices = [("", empty), *allowed]
 
 
 class PlanForm(_ServiceChecked, GovukFormMixin, forms.ModelForm):
@@ -238,7 +238,7 @@ def _people(field: forms.Field, partnership: Partnership, what: str) -> None:
     field.error_messages["invalid_choice"] = (
         f"Choose the {what} from the users of this partnership's councils"
     )
-    field.label_from_instance = lambda user: f"{user.get_full_name() or user.email} ({user.organisation})"  # type: ignore[method-assign]
+    field.label_from_instance = lambda user: f"{user.get_full_name() or user.email} ({user.organisation})"  # type: ignore[method-assign,assignment]
 
 
 class ConflictDeclareForm(_ServiceChecked, GovukFormMixin, forms.ModelForm):

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -119,12 +119,16 @@ def regime_problem(partnership: Partnership) -> str:
 
 def procedures_for(partnership: Partnership) -> list[tuple[str, str]]:
     """The procedures the partnership's regime allows, as choices (none when no regime is recorded)."""
-    allowed = {ACT: ACT_PROCEDURES, REGULATIONS: PCR_PROCEDURES}.get(regime_of(partnership) or "", set())
+    allowed: frozenset[str] = {ACT: ACT_PROCEDURES, REGULATIONS: PCR_PROCEDURES}.get(
+        regime_of(partnership) or "", frozenset()
+    )
     return [(value, label) for value, label in Procedure.choices if value in allowed]
 
 
 def notice_types_for(partnership: Partnership) -> list[tuple[str, str]]:
-    allowed = {ACT: ACT_NOTICES, REGULATIONS: PCR_NOTICES}.get(regime_of(partnership) or "", set())
+    allowed: frozenset[str] = {ACT: ACT_NOTICES, REGULATIONS: PCR_NOTICES}.get(
+        regime_of(partnership) or "", frozenset()
+    )
     return [(value, label) for value, label in NoticeType.choices if value in allowed]
 
 
@@ -196,8 +200,8 @@ def _check(errors: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
-def _future(value: dt.date | None, today: dt.date) -> bool:
-    return value is not None and value > today
+def _future(value: Any, today: dt.date) -> TypeGuard[dt.date]:
+    return isinstance(value, dt.date) and value > today
 
 
 def council_people(partnership: Partnership) -> QuerySet[User]:
@@ -453,7 +457,7 @@ def round_save(
         raise ValidationError("That round belongs to another partnership")
     errors: dict[str, str] = {}
     number = data.get("number")
-    same = DialogueRound.objects.filter(partnership=partnership, number=number)
+    same = DialogueRound.objects.filter(partnership=partnership, number=number or 0)
     if dialogue_round is not None:
         same = same.exclude(pk=dialogue_round.pk)
     if number is not None and number < 1:
@@ -514,7 +518,6 @@ def entry_errors(
             RoundEntry.objects.filter(
                 round__partnership_id=dialogue_round.partnership_id, outcome=RoundOutcome.PREFERRED
             )
-            .exclude(pk=entry.pk if entry is not None else None)
             .exclude(bidder=bidder)
             .select_related("bidder", "round")
             .first()
