@@ -89,7 +89,7 @@ def test_editor_works_through_the_competition_pages(page: Any, world: World) -> 
     assert_accessible(page)
     page.get_by_label("Standstill ends on").fill("")
     page.get_by_role("button", name="Save the plan").click()
-    expect(page.get_by_text("to 19 March 2026 (8 days)")).to_be_visible()
+    expect(page.get_by_text("to 19 March 2026 (8 working days)")).to_be_visible()
 
     page.get_by_role("link", name="Bidders and rounds").click()
     expect(page.get_by_role("heading", name="Bidders and rounds")).to_be_visible()
