@@ -620,6 +620,41 @@ def test_council_user_added_to_a_council_may_declare(act: Partnership, world: Wo
     assert declare(act, editor, newcomer, None).person == newcomer
 
 
+def _add_records(partnership: Partnership, editor: User, start: int, count: int) -> None:
+    for n in range(start, start + count):
+        who = bidder(partnership, editor, f"Bidder {n}")
+        round_ = a_round(partnership, editor, n)
+        enter(round_, editor, who)
+        services.milestone_save(
+            user=editor, partnership=partnership, data={"name": f"M{n}", "planned_on": TODAY}
+        )
+        notice(partnership, editor)
+        declare(partnership, editor, editor, who)
+
+
+def test_pages_take_a_fixed_number_of_queries(act: Partnership, editor: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(editor)
+    urls = [
+        reverse(f"procurement:{name}", args=[act.pk]) for name in ("overview", "plan", "rounds", "conflicts")
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    _add_records(act, editor, 1, 2)
+    few = counts()
+    _add_records(act, editor, 3, 6)
+    assert counts() == few
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The demo and every page for each council role (the demo last: it stays for the rest of the module)
 
@@ -677,3 +712,15 @@ def test_demo_conflicts_and_notices(seeded_demo: None) -> None:
     assert 6 <= Milestone.objects.filter(partnership=partnership).count() <= 8
     summary = selectors.conflict_summary(partnership, TODAY)
     assert (summary.awaiting_assessment, summary.not_assessed_before_tender) == (1, 0)
+
+
+def test_demo_task_p_vfm_1_cites_the_rounds(seeded_demo: None) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from forbetter.demo.partnerships import PROCUREMENT
+    from forbetter.partnerships.models import EvidenceLink
+
+    partnership = Partnership.objects.get(name=PROCUREMENT)
+    task = partnership.tasks.get(action__code="P-VFM-1")
+    cited = EvidenceLink.objects.filter(task=task, content_type=ContentType.objects.get_for_model(DialogueRound))
+    assert sorted(DialogueRound.objects.get(pk=link.object_id).number for link in cited) == [1, 2]
