@@ -722,5 +722,7 @@ def test_demo_task_p_vfm_1_cites_the_rounds(seeded_demo: None) -> None:
 
     partnership = Partnership.objects.get(name=PROCUREMENT)
     task = partnership.tasks.get(action__code="P-VFM-1")
-    cited = EvidenceLink.objects.filter(task=task, content_type=ContentType.objects.get_for_model(DialogueRound))
+    cited = EvidenceLink.objects.filter(
+        task=task, content_type=ContentType.objects.get_for_model(DialogueRound)
+    )
     assert sorted(DialogueRound.objects.get(pk=link.object_id).number for link in cited) == [1, 2]
