@@ -374,6 +374,26 @@ def test_deselecting_a_bidder_who_is_in_a_later_round_is_refused(act: Partnershi
     assert RoundEntry.objects.get(pk=entry.pk).outcome == RoundOutcome.TAKING_PART
 
 
+def test_an_entry_taken_out_frees_the_bidder_for_correction(act: Partnership, editor: User) -> None:
+    first, second = a_round(act, editor, 1), a_round(act, editor, 2)
+    who = bidder(act, editor)
+    entry = enter(first, editor, who)
+    later = enter(second, editor, who)
+    url = reverse("procurement:round-entry-remove", args=[act.pk, second.pk, later.pk])
+    client = client_for(editor)
+    assert client.post(url, {}).status_code == 200  # asks first
+    assert RoundEntry.objects.filter(pk=later.pk).exists()
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert not RoundEntry.objects.filter(pk=later.pk).exists()
+    services.entry_save(
+        user=editor,
+        dialogue_round=first,
+        entry=entry,
+        data={"outcome": "withdrew", "reason": "Left the market"},
+    )
+    assert RoundEntry.objects.get(pk=entry.pk).outcome == RoundOutcome.WITHDREW
+
+
 def test_at_most_one_preferred_bidder(act: Partnership, editor: User) -> None:
     first = a_round(act, editor, 1)
     one, two = bidder(act, editor, "One Ltd"), bidder(act, editor, "Two Ltd")

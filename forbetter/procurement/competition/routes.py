@@ -71,6 +71,7 @@ ROUTES: tuple[Route, ...] = (
     form("round-edit", kwargs=_round),
     form("round-entry-create", kwargs=_round),
     form("round-entry-edit", kwargs=_entry),
+    confirm("round-entry-remove", kwargs=_entry),
     page("conflicts", reads=COUNCIL),
     form("conflict-declare"),
     form("conflict-assess", kwargs=_conflict),

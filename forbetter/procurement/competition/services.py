@@ -510,8 +510,8 @@ def entry_errors(
         later = others.filter(round__number__gt=dialogue_round.number).order_by("round__number").first()
         if later is not None:
             errors["outcome"] = (
-                f"{bidder} takes part in round {later.round.number}, a later round: remove it from that "
-                "round before recording it as deselected or withdrawn here"
+                f"{bidder} takes part in round {later.round.number}, a later round: take it out of that "
+                "round first if it was in fact deselected or withdrew here"
             )
     if outcome == RoundOutcome.PREFERRED:
         preferred = (
@@ -559,6 +559,13 @@ def entry_save(
     entry.full_clean(validate_constraints=False)
     _save(entry, user)
     return entry
+
+
+@transaction.atomic
+def entry_remove(*, user: Any, entry: RoundEntry) -> None:
+    """Take a bidder out of a round (an entry made by mistake); the history keeps it."""
+    _require_editor(user)
+    _delete(entry, user, "Taken out of the round")
 
 
 # ------------------------------------------------------------------------------------------------------

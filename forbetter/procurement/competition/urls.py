@@ -25,6 +25,11 @@ urlpatterns: list[URLPattern] = [
     path(f"{P}/rounds/<int:round_pk>/", views.round_form, name="round-edit"),
     path(f"{P}/rounds/<int:round_pk>/entries/add/", views.entry_form, name="round-entry-create"),
     path(f"{P}/rounds/<int:round_pk>/entries/<int:entry_pk>/", views.entry_form, name="round-entry-edit"),
+    path(
+        f"{P}/rounds/<int:round_pk>/entries/<int:entry_pk>/remove/",
+        views.entry_remove,
+        name="round-entry-remove",
+    ),
     path(f"{P}/conflicts/", views.conflicts, name="conflicts"),
     path(f"{P}/conflicts/declare/", views.conflict_declare, name="conflict-declare"),
     path(f"{P}/conflicts/<int:conflict_pk>/assess/", views.conflict_assess, name="conflict-assess"),

@@ -303,6 +303,26 @@ def entry_form(request: HttpRequest, pk: int, round_pk: int, entry_pk: int | Non
     )
 
 
+def entry_remove(request: HttpRequest, pk: int, round_pk: int, entry_pk: int) -> HttpResponse:
+    """Ask, saying what will happen, then take the bidder out of the round."""
+    partnership = editable_partnership(request, pk)
+    dialogue_round = get_object_or_404(DialogueRound, partnership=partnership, pk=round_pk)
+    entry = get_object_or_404(RoundEntry.objects.select_related("bidder"), round=dialogue_round, pk=entry_pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.entry_remove(user=request.user, entry=entry)
+        messages.success(request, f"{entry.bidder} taken out of round {dialogue_round.number}")
+        return redirect("procurement:rounds", pk=partnership.pk)
+    return page(
+        request,
+        "procurement/competition/entry_remove.html",
+        partnership,
+        "rounds",
+        entry=entry,
+        dialogue_round=dialogue_round,
+        unconfirmed=request.method == "POST",
+    )
+
+
 # ------------------------------------------------------------------------------------------------------
 # Conflicts of interest
 # ------------------------------------------------------------------------------------------------------
