@@ -144,7 +144,7 @@ def seed_partnerships(people: dict[str, Any], *, today: dt.date | None = None) -
         PROCUREMENT,
         {
             "description": "A shared back office for the county and the district: revenues and benefits, "
-            "procurement and property, procured by competitive dialogue.",
+            "procurement and property, procured by the competitive flexible procedure with dialogue rounds.",
             "councils": [people["Ashcombe County Council"], people["Marlcaster District Council"]],
             "vehicle": Vehicle.CONTRACT,
             "service_names": ["Revenues and benefits", "Procurement", "Property and estates"],

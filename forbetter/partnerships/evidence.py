@@ -53,6 +53,7 @@ EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
     "payment_mechanism": ("payments.paymentmechanism",),
     "payment_statement": ("payments.paymentstatement",),
     "responsibility": ("payments.responsibility",),
+    "procurement_round": ("procurement.dialogueround", "procurement.procurementplan"),
 }
 
 # Records whose own pages are council-confidential (the business case and its service baselines, Monte

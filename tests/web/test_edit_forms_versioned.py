@@ -78,6 +78,23 @@ EDIT_PAGES: dict[str, list[Callable[[Any], str]]] = {
     ],
     "appraisal.ServiceBaseline": [lambda b: reverse("appraisal:baseline", args=[b.partnership_id, b.pk])],
     "appraisal.BaselineMeasure": [],  # measures are only added and removed, never edited in place
+    # procurement: competition
+    "procurement.ProcurementPlan": [
+        lambda plan: reverse("procurement:plan-edit", args=[plan.partnership_id])
+    ],
+    "procurement.Milestone": [lambda m: reverse("procurement:milestone-edit", args=[m.partnership_id, m.pk])],
+    "procurement.ProcurementNotice": [
+        lambda n: reverse("procurement:notice-edit", args=[n.partnership_id, n.pk])
+    ],
+    "procurement.Bidder": [lambda b: reverse("procurement:bidder-edit", args=[b.partnership_id, b.pk])],
+    "procurement.DialogueRound": [lambda r: reverse("procurement:round-edit", args=[r.partnership_id, r.pk])],
+    "procurement.RoundEntry": [
+        lambda e: reverse("procurement:round-entry-edit", args=[e.round.partnership_id, e.round_id, e.pk])
+    ],
+    "procurement.ConflictDeclaration": [
+        lambda c: reverse("procurement:conflict-assess", args=[c.partnership_id, c.pk]),
+        lambda c: reverse("procurement:conflict-review", args=[c.partnership_id, c.pk]),
+    ],
 }
 
 # Plain (not model) forms that edit a saved record: each is given the record as ``version_record``, so it
