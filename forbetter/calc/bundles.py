@@ -124,7 +124,8 @@ def analyse_bundle(
         raise InputError("lots", "each lot may appear once in a bundle")
     if not isinstance(cross_subsidy_threshold, Decimal) or not 0 < cross_subsidy_threshold < 1:
         raise InputError(
-            "cross_subsidy_threshold", f"must be a fraction above 0 and below 1; got {cross_subsidy_threshold}"
+            "cross_subsidy_threshold",
+            f"must be a fraction above 0 and below 1; got {cross_subsidy_threshold}",
         )
     claimed = None
     if claimed_synergy_gbp is not None:

@@ -97,7 +97,10 @@ def score_cells(
     moderation = {(m.bid_id, m.criterion_id): m for m in moderated}
     return {
         (bid.pk, criterion.pk): ScoreCell(
-            bid, criterion, tuple(by_key.get((bid.pk, criterion.pk), ())), moderation.get((bid.pk, criterion.pk))
+            bid,
+            criterion,
+            tuple(by_key.get((bid.pk, criterion.pk), ())),
+            moderation.get((bid.pk, criterion.pk)),
         )
         for bid in bids
         for criterion in criteria
@@ -121,7 +124,9 @@ def _run(
                 scores[criterion.name] = [engine_score(cell.moderated.score)]
             else:
                 scores[criterion.name] = [engine_score(s.score) for s in cell.originals]
-        engine_bids.append(engine.Bid(bidder=bid.bidder.name, price_gbp=Fraction(bid.price_gbp), scores=scores))  # type: ignore[arg-type]
+        engine_bids.append(
+            engine.Bid(bidder=bid.bidder.name, price_gbp=Fraction(bid.price_gbp), scores=scores)
+        )  # type: ignore[arg-type]
     return engine.evaluate_tender(
         bids=engine_bids,
         criteria=[engine.Criterion(c.name, Fraction(c.weight)) for c in criteria],  # type: ignore[arg-type]
@@ -156,12 +161,18 @@ def compute(
     ]
     if missing:
         shown = "; ".join(missing[:5]) + ("; …" if len(missing) > 5 else "")
-        return Computed(None, None, f"Not every bid is scored on every criterion yet (no scores for {shown}).", cells)
+        return Computed(
+            None, None, f"Not every bid is scored on every criterion yet (no scores for {shown}).", cells
+        )
     try:
-        originals = _run(evaluation, bids, criteria, cells, moderated=False) if all(
-            c.originals for c in cells.values()
-        ) else None
+        originals = (
+            _run(evaluation, bids, criteria, cells, moderated=False)
+            if all(c.originals for c in cells.values())
+            else None
+        )
         result = _run(evaluation, bids, criteria, cells, moderated=True)
     except InputError as error:
-        return Computed(None, None, f"The evaluation cannot be computed: {error.message} ({error.field}).", cells)
+        return Computed(
+            None, None, f"The evaluation cannot be computed: {error.message} ({error.field}).", cells
+        )
     return Computed(result, originals, "", cells)

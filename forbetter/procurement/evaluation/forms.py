@@ -70,7 +70,13 @@ class LotForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
 class BundleForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Bundle
-        fields: ClassVar[list[str]] = ["bidder", "name", "claimed_synergy_gbp", "cross_subsidy_threshold", "notes"]
+        fields: ClassVar[list[str]] = [
+            "bidder",
+            "name",
+            "claimed_synergy_gbp",
+            "cross_subsidy_threshold",
+            "notes",
+        ]
         labels: ClassVar[dict[str, str]] = {
             "name": "Bundle name",
             "claimed_synergy_gbp": "Synergy the bidder claims (optional)",
@@ -80,7 +86,10 @@ class BundleForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
             "bidder": {"required": "Select the bidder", "invalid_choice": "Select a bidder from the list"},
             "name": {"required": "Enter the bundle's name"},
-            "claimed_synergy_gbp": {**_money("claimed synergy"), "min_value": "The claimed synergy cannot be negative"},
+            "claimed_synergy_gbp": {
+                **_money("claimed synergy"),
+                "min_value": "The claimed synergy cannot be negative",
+            },
             "cross_subsidy_threshold": _fraction("cross-subsidy threshold", "0.01", "0.99"),
         }
 
@@ -110,7 +119,9 @@ class LotPriceForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
         fields["bidder"].queryset = Bidder.objects.filter(partnership=partnership).order_by("name")
         fields["lot"].queryset = Lot.objects.filter(partnership=partnership).order_by("name")
         fields["bundle"].queryset = Bundle.objects.filter(partnership=partnership).select_related("bidder")
-        fields["bundle"].help_text = "Leave empty for the lot's stand-alone price; choose one of the bidder's bundles for its price inside that bundle."
+        fields[
+            "bundle"
+        ].help_text = "Leave empty for the lot's stand-alone price; choose one of the bidder's bundles for its price inside that bundle."
         fields["bundle"].empty_label = "None: the lot priced alone"
         fields["price_gbp"].help_text = MONEY_HINT
 
@@ -261,9 +272,9 @@ class ModerationForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, scale_max: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _score_field(self, scale_max)
-        self.fields["reason"].help_text = (
-            "Why the agreed score differs from, or confirms, the evaluators' scores."
-        )
+        self.fields[
+            "reason"
+        ].help_text = "Why the agreed score differs from, or confirms, the evaluators' scores."
 
 
 ZERO = Decimal(0)

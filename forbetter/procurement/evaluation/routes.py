@@ -57,7 +57,10 @@ def _criterion(partnership: Any) -> Mapping[str, object]:
 
 def _bid(partnership: Any) -> Mapping[str, object]:
     found = _evaluation(partnership)
-    return {**found, "bid_pk": first_pk(TenderBid.objects.filter(evaluation_id=found["evaluation_pk"]), "bid")}
+    return {
+        **found,
+        "bid_pk": first_pk(TenderBid.objects.filter(evaluation_id=found["evaluation_pk"]), "bid"),
+    }
 
 
 ROUTES: tuple[Route, ...] = (
@@ -92,14 +95,18 @@ def evaluations(partnership: Any) -> Iterator[EvidenceCandidate]:
         partnership=partnership, state__in=(EvaluationState.SCORES_LOCKED, EvaluationState.COMPLETE)
     ).order_by("pk"):
         yield EvidenceCandidate(
-            record=evaluation, label=f"{evaluation.name} ({evaluation.get_state_display()})", kind="Bid evaluation"
+            record=evaluation,
+            label=f"{evaluation.name} ({evaluation.get_state_display()})",
+            kind="Bid evaluation",
         )
 
 
 def bundles(partnership: Any) -> Iterator[EvidenceCandidate]:
     """P-VFM-3: the bundles bidders proposed, each assessed against its lots' stand-alone prices."""
     for bundle in Bundle.objects.filter(partnership=partnership).select_related("bidder").order_by("pk"):
-        yield EvidenceCandidate(record=bundle, label=f"Bundle “{bundle.name}” from {bundle.bidder}", kind="Bundle")
+        yield EvidenceCandidate(
+            record=bundle, label=f"Bundle “{bundle.name}” from {bundle.bidder}", kind="Bundle"
+        )
 
 
 EVIDENCE: tuple[Callable[[Any], Iterable[Any]], ...] = (evaluations, bundles)
@@ -118,10 +125,14 @@ def examples(partnership: Any, user: Any, today: dt.date | None = None) -> None:
     bundle, _ = Bundle.objects.get_or_create(partnership=partnership, bidder=bidder, name="Example bundle")
     if not LotPrice.objects.filter(bidder=bidder, lot=lot, bundle__isnull=True).exists():
         LotPrice.objects.create(bidder=bidder, lot=lot, price_gbp=Decimal(1_000_000))
-    LotPrice.objects.get_or_create(bidder=bidder, lot=lot, bundle=bundle, defaults={"price_gbp": Decimal(900_000)})
+    LotPrice.objects.get_or_create(
+        bidder=bidder, lot=lot, bundle=bundle, defaults={"price_gbp": Decimal(900_000)}
+    )
     evaluation, created = Evaluation.objects.get_or_create(
         partnership=partnership, name="Example evaluation", defaults={"price_weight": Decimal("0.4")}
     )
     if created:
         EvaluationCriterion.objects.create(evaluation=evaluation, name="Quality", weight=Decimal(1))
-        TenderBid.objects.create(evaluation=evaluation, bidder=bidder, price_gbp=Decimal(1_000_000), received_on=today)
+        TenderBid.objects.create(
+            evaluation=evaluation, bidder=bidder, price_gbp=Decimal(1_000_000), received_on=today
+        )

@@ -78,7 +78,9 @@ def bundle_rows(partnership: Partnership, page_bundles: Any) -> list[BundleRow]:
 def bidders_in_competition(partnership: Partnership) -> QuerySet[Bidder]:
     """The partnership's bidders not deselected and not withdrawn in any round."""
     out = RoundEntry.objects.filter(bidder__partnership=partnership, outcome__in=OUT_OF_COMPETITION)
-    return Bidder.objects.filter(partnership=partnership).exclude(pk__in=out.values("bidder")).order_by("name")
+    return (
+        Bidder.objects.filter(partnership=partnership).exclude(pk__in=out.values("bidder")).order_by("name")
+    )
 
 
 def evaluations(partnership: Partnership) -> QuerySet[Evaluation]:
@@ -140,7 +142,11 @@ def barring_conflicts(evaluation: Evaluation, user: Any) -> dict[int, ConflictDe
 
 def computed(evaluation: Evaluation) -> adapters.Computed:
     return adapters.compute(
-        evaluation, bids(evaluation), criteria(evaluation), all_scores(evaluation), moderated_scores(evaluation)
+        evaluation,
+        bids(evaluation),
+        criteria(evaluation),
+        all_scores(evaluation),
+        moderated_scores(evaluation),
     )
 
 
@@ -162,7 +168,9 @@ def business_case_should_cost(partnership: Partnership) -> BusinessCaseCost | No
     frozen version of the partnership's business cases (frozen figures are the ones approved), its SSP
     option, else its preferred option. None if the partnership has no frozen version."""
     version = (
-        BusinessCaseVersion.objects.filter(business_case__partnership=partnership, status=VersionStatus.FROZEN)
+        BusinessCaseVersion.objects.filter(
+            business_case__partnership=partnership, status=VersionStatus.FROZEN
+        )
         .select_related("business_case", "frozen_result")
         .order_by("-frozen_at", "-pk")
         .first()
@@ -170,7 +178,9 @@ def business_case_should_cost(partnership: Partnership) -> BusinessCaseCost | No
     if version is None or not hasattr(version, "frozen_result"):
         return None
     frozen = version.frozen_result
-    options = list(FrozenOptionResult.objects.filter(result=frozen).select_related("option").order_by("order"))
+    options = list(
+        FrozenOptionResult.objects.filter(result=frozen).select_related("option").order_by("order")
+    )
     chosen = next((o for o in options if o.option.kind == OptionKind.SSP), None)
     why = "its strategic partnership (SSP) option"
     if chosen is None:

@@ -107,7 +107,9 @@ def bundle_save(
     bundle = bundle or Bundle(partnership=partnership)
     if bundle.pk is not None and bundle.bidder_id != bidder.pk and bundle.prices.exists():
         raise ValidationError(
-            {"bidder": "This bundle already has lot prices from its bidder: add a new bundle for another bidder"}
+            {
+                "bidder": "This bundle already has lot prices from its bidder: add a new bundle for another bidder"
+            }
         )
     if Bundle.objects.filter(bidder=bidder, name=data.get("name")).exclude(pk=bundle.pk).exists():
         raise ValidationError({"name": f"{bidder} already has a bundle called “{data.get('name')}”"})
@@ -132,7 +134,9 @@ def lot_price_save(
     amount = data.get("price_gbp")
     if amount is None or amount <= 0:
         raise ValidationError({"price_gbp": "The price must be more than £0 a year"})
-    same = LotPrice.objects.filter(bidder=bidder, lot=lot, bundle=bundle).exclude(pk=price.pk if price else None)
+    same = LotPrice.objects.filter(bidder=bidder, lot=lot, bundle=bundle).exclude(
+        pk=price.pk if price else None
+    )
     if same.exists():
         where = f"in “{bundle.name}”" if bundle else "alone"
         raise ValidationError({"lot": f"{bidder} already has a price for {lot} {where}: change that one"})
@@ -266,9 +270,7 @@ def weights_problem(criteria: list[EvaluationCriterion]) -> str:
         return "Add at least one quality criterion before bids are opened"
     total = sum((c.weight for c in criteria), Decimal(0))
     if total != 1:
-        return (
-            f"The criteria's weights sum to {percent(total)}: they must sum to 100% before bids are opened"
-        )
+        return f"The criteria's weights sum to {percent(total)}: they must sum to 100% before bids are opened"
     return ""
 
 

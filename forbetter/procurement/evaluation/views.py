@@ -8,8 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
@@ -75,7 +75,9 @@ def lot_form(request: HttpRequest, pk: int, lot_pk: int | None = None) -> HttpRe
         success=f"Lot {'saved' if lot else 'added'}",
     ):
         return redirect("procurement:bundles", pk=partnership.pk)
-    return _form_page(request, partnership, BUNDLES, form, "Change the lot" if lot else "Add a lot", "Save the lot")
+    return _form_page(
+        request, partnership, BUNDLES, form, "Change the lot" if lot else "Add a lot", "Save the lot"
+    )
 
 
 def bundle_form(request: HttpRequest, pk: int, bundle_pk: int | None = None) -> HttpResponse:
@@ -85,7 +87,9 @@ def bundle_form(request: HttpRequest, pk: int, bundle_pk: int | None = None) -> 
     if save_form(
         request,
         form,
-        lambda data: services.bundle_save(user=request.user, partnership=partnership, bundle=bundle, data=data),
+        lambda data: services.bundle_save(
+            user=request.user, partnership=partnership, bundle=bundle, data=data
+        ),
         success=f"Bundle {'saved' if bundle else 'added'}",
     ):
         return redirect("procurement:bundles", pk=partnership.pk)
@@ -103,14 +107,14 @@ def bundle_form(request: HttpRequest, pk: int, bundle_pk: int | None = None) -> 
 
 def lot_price_form(request: HttpRequest, pk: int, price_pk: int | None = None) -> HttpResponse:
     partnership = editable_partnership(request, pk)
-    price = (
-        get_object_or_404(LotPrice, bidder__partnership=partnership, pk=price_pk) if price_pk else None
-    )
+    price = get_object_or_404(LotPrice, bidder__partnership=partnership, pk=price_pk) if price_pk else None
     form = LotPriceForm(request.POST or None, instance=price, partnership=partnership)
     if save_form(
         request,
         form,
-        lambda data: services.lot_price_save(user=request.user, partnership=partnership, price=price, data=data),
+        lambda data: services.lot_price_save(
+            user=request.user, partnership=partnership, price=price, data=data
+        ),
         success=f"Price {'saved' if price else 'added'}",
     ):
         return redirect("procurement:bundles", pk=partnership.pk)
@@ -170,7 +174,9 @@ def evaluation_form(request: HttpRequest, pk: int, evaluation_pk: int | None = N
         form,
         lambda data: saved.setdefault(
             "e",
-            services.evaluation_save(user=request.user, partnership=partnership, evaluation=evaluation, data=data),
+            services.evaluation_save(
+                user=request.user, partnership=partnership, evaluation=evaluation, data=data
+            ),
         ),
         success=f"Evaluation {'saved' if evaluation else 'added'}",
     ):
@@ -221,7 +227,9 @@ def should_cost(request: HttpRequest, pk: int, evaluation_pk: int) -> HttpRespon
         if evaluation.should_cost_source != ShouldCostSource.NONE
         else ShouldCostSource.TYPED,
         "should_cost_gbp": evaluation.should_cost_gbp,
-        "basis": evaluation.should_cost_basis if evaluation.should_cost_source == ShouldCostSource.TYPED else "",
+        "basis": evaluation.should_cost_basis
+        if evaluation.should_cost_source == ShouldCostSource.TYPED
+        else "",
     }
     form = ShouldCostForm(request.POST or None, initial=initial, version_record=evaluation)
     if save_form(
@@ -355,7 +363,9 @@ def scoring(request: HttpRequest, pk: int, evaluation_pk: int) -> HttpResponse:
     )
 
 
-def score_form(request: HttpRequest, pk: int, evaluation_pk: int, bid_pk: int, criterion_pk: int) -> HttpResponse:
+def score_form(
+    request: HttpRequest, pk: int, evaluation_pk: int, bid_pk: int, criterion_pk: int
+) -> HttpResponse:
     partnership = editable_partnership(request, pk)
     evaluation = selectors.evaluation(partnership, evaluation_pk)
     bid = selectors.bid(evaluation, bid_pk)
@@ -395,9 +405,7 @@ def moderation(request: HttpRequest, pk: int, evaluation_pk: int) -> HttpRespons
     context: dict[str, Any] = {"evaluation": evaluation}
     if evaluation.scores_locked:
         computed = selectors.computed(evaluation)
-        flags = (
-            {(f.bidder, f.criterion): f for f in computed.originals.flags} if computed.originals else {}
-        )
+        flags = {(f.bidder, f.criterion): f for f in computed.originals.flags} if computed.originals else {}
         rows = []
         for cell in computed.cells.values():
             values = [s.score for s in cell.originals]

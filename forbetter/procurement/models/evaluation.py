@@ -160,7 +160,9 @@ class Evaluation(VersionedModel):
         "the rest.",
         **FRACTION,  # type: ignore[arg-type]
     )
-    price_method = models.CharField(max_length=20, choices=PriceMethod.choices, default=PriceMethod.LOWEST_RATIO)
+    price_method = models.CharField(
+        max_length=20, choices=PriceMethod.choices, default=PriceMethod.LOWEST_RATIO
+    )
     scale_max = models.PositiveSmallIntegerField(
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
