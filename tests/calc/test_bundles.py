@@ -63,7 +63,8 @@ def test_a_bundle_dearer_than_its_lots_has_negative_synergy() -> None:
 
 def test_a_lot_not_priced_alone_leaves_the_synergy_unknown() -> None:
     result = analyse_bundle([LotPrice("A", D(600), None), LotPrice("B", D(500), D(800))])
-    assert result.standalone_sum_gbp is None and result.synergy_gbp is None
+    assert result.standalone_sum_gbp is None
+    assert result.synergy_gbp is None
     assert result.unpriced_lots == ("A",)
     assert "did not price A alone" in result.explanation
     assert result.cross_subsidised_lots == ("B",)

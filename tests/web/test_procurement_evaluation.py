@@ -159,7 +159,8 @@ def test_adapter_feeds_the_engine_the_records_and_moderation_replaces_the_mean(w
         today=TODAY,
     )
     moderated = selectors.computed(Evaluation.objects.get(pk=evaluation.pk))
-    assert moderated.result is not None and moderated.originals is not None
+    assert moderated.result is not None
+    assert moderated.originals is not None
     b = next(r for r in moderated.result.bids if r.bidder == "B")
     assert b.criteria[1].evaluator_scores == (3,)  # the moderated score replaces the evaluators' [0, 4]
     assert b.quality_score == pytest.approx(
@@ -408,7 +409,8 @@ def test_the_states_run_from_set_up_to_complete(world: World) -> None:
         score(editor, 3)
     services.evaluation_advance(user=editor, evaluation=evaluation, today=TODAY)
     evaluation.refresh_from_db()
-    assert evaluation.state == EvaluationState.BIDS_OPENED and evaluation.bids_opened_on == TODAY
+    assert evaluation.state == EvaluationState.BIDS_OPENED
+    assert evaluation.bids_opened_on == TODAY
     with pytest.raises(ValidationError, match="the bids are fixed"):
         services.bid_save(
             user=editor,
@@ -489,10 +491,12 @@ def test_an_evaluator_sees_only_their_own_scores_before_the_lock(world: World) -
     # nobody's scores are on the moderation page or the report before the lock
     for name in ("evaluation-moderation", "evaluation-report"):
         response = client_for(editor).get(_url(name, evaluation))
-        assert "row_page" not in response.context and "result" not in response.context
+        assert "row_page" not in response.context
+        assert "result" not in response.context
     # a score form opens the user's own score only
     form = client_for(second).get(_url("evaluation-score", evaluation, bid.pk, criterion.pk)).context["form"]
-    assert form.instance.evaluator == second and form.instance.score == 4
+    assert form.instance.evaluator == second
+    assert form.instance.score == 4
 
 
 def test_a_stale_score_edit_is_refused(world: World) -> None:
@@ -527,7 +531,8 @@ def test_pages_post_and_redirect_for_an_editor(world: World) -> None:
         },
     )
     evaluation = Evaluation.objects.get(partnership=world.ours)
-    assert response.status_code == 302 and response["Location"] == _url("evaluation", evaluation)
+    assert response.status_code == 302
+    assert response["Location"] == _url("evaluation", evaluation)
     assert (
         client.post(
             _url("evaluation-criterion-add", evaluation), {"name": "Method", "weight": "1"}
@@ -597,7 +602,8 @@ def test_bundles_page_shows_synergy_claim_and_cross_subsidy(world: World) -> Non
     page = response.content.decode()
     assert response.status_code == 200
     (row,) = response.context["rows"]
-    assert row.result.synergy_gbp == Decimal(350) and row.result.cross_subsidised_lots == ("L2",)
+    assert row.result.synergy_gbp == Decimal(350)
+    assert row.result.cross_subsidised_lots == ("L2",)
     assert "£350 (17.5%)" in page  # synergy in money and as a share of the £2,000 stand-alone sum
     assert "The bidder claims £400, £50 more than its prices show." in page
     assert "L2: £700 a year in the bundle, 30% below its stand-alone price of £1,000." in page
@@ -683,7 +689,8 @@ def test_demo_report_winner_sensitivity_spread_flag_and_should_cost(seeded_demo:
     editor = User.objects.get(email="editor@ashcombe.example")
     response = client_for(editor).get(_url("evaluation-report", evaluation))
     result = response.context["result"]
-    assert result.winner == "Corvane Partnerships plc" and not result.tied
+    assert result.winner == "Corvane Partnerships plc"
+    assert not result.tied
     (switch,) = result.sensitivity.switching_price_weights
     assert 0.5 < switch < 0.6
     page = response.content.decode()
@@ -730,7 +737,8 @@ def test_should_cost_taken_from_the_business_case_says_which_figure_and_version(
     partnership = Partnership.objects.get(name=INITIATION)
     offered = selectors.business_case_should_cost(partnership)
     assert offered is not None
-    assert "strategic partnership (SSP) option" in offered.basis and str(offered.version) in offered.basis
+    assert "strategic partnership (SSP) option" in offered.basis
+    assert str(offered.version) in offered.basis
     editor = User.objects.get(email="editor@ashcombe.example")
     evaluation = services.evaluation_save(
         user=editor,
@@ -742,7 +750,8 @@ def test_should_cost_taken_from_the_business_case_says_which_figure_and_version(
     )
     assert response.status_code == 302
     evaluation.refresh_from_db()
-    assert evaluation.should_cost_gbp == offered.amount_gbp and evaluation.should_cost_basis == offered.basis
+    assert evaluation.should_cost_gbp == offered.amount_gbp
+    assert evaluation.should_cost_basis == offered.basis
     assert evaluation.should_cost_source == "business_case"
     # the procurement partnership has no frozen version: the choice is refused with a message
     procurement = _demo_evaluation()

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from forbetter.calc import bundles as bundle_engine
 from forbetter.calc import evaluation as engine
@@ -124,9 +125,8 @@ def _run(
                 scores[criterion.name] = [engine_score(cell.moderated.score)]
             else:
                 scores[criterion.name] = [engine_score(s.score) for s in cell.originals]
-        engine_bids.append(
-            engine.Bid(bidder=bid.bidder.name, price_gbp=Fraction(bid.price_gbp), scores=scores)
-        )  # type: ignore[arg-type]
+        price: Any = Fraction(bid.price_gbp)  # the engine takes exact fractions as well as floats
+        engine_bids.append(engine.Bid(bidder=bid.bidder.name, price_gbp=price, scores=scores))
     return engine.evaluate_tender(
         bids=engine_bids,
         criteria=[engine.Criterion(c.name, Fraction(c.weight)) for c in criteria],  # type: ignore[arg-type]

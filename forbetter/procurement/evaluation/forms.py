@@ -119,9 +119,10 @@ class LotPriceForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
         fields["bidder"].queryset = Bidder.objects.filter(partnership=partnership).order_by("name")
         fields["lot"].queryset = Lot.objects.filter(partnership=partnership).order_by("name")
         fields["bundle"].queryset = Bundle.objects.filter(partnership=partnership).select_related("bidder")
-        fields[
-            "bundle"
-        ].help_text = "Leave empty for the lot's stand-alone price; choose one of the bidder's bundles for its price inside that bundle."
+        fields["bundle"].help_text = (
+            "Leave empty for the lot's stand-alone price; choose one of the bidder's bundles for its price "
+            "inside that bundle."
+        )
         fields["bundle"].empty_label = "None: the lot priced alone"
         fields["price_gbp"].help_text = MONEY_HINT
 

@@ -24,7 +24,7 @@ from forbetter.procurement.models import (
 COUNCIL = Who.COUNCIL
 
 
-def _evaluation(partnership: Any) -> dict[str, object]:
+def _evaluation(partnership: Any) -> dict[str, int]:
     return {"evaluation_pk": first_pk(Evaluation.objects.filter(partnership=partnership), "evaluation")}
 
 

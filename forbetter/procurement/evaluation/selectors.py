@@ -131,7 +131,7 @@ def moderated_scores(evaluation: Evaluation) -> list[ModeratedScore]:
 
 def barring_conflicts(evaluation: Evaluation, user: Any) -> dict[int, ConflictDeclaration]:
     """The user's declarations that bar them from scoring a bidder, by bidder pk."""
-    found = {}
+    found: dict[int, ConflictDeclaration] = {}
     for declaration in ConflictDeclaration.objects.filter(
         partnership_id=evaluation.partnership_id, person=user, bidder__isnull=False
     ).order_by("pk"):

@@ -52,7 +52,7 @@ from forbetter.procurement.models import (
     TenderBid,
 )
 
-FIXED_SETTINGS = ("price_weight", "price_method", "scale_max")
+FIXED_SETTINGS = {"price_weight": "price weight", "price_method": "price method", "scale_max": "scale"}
 
 
 def _require_editor(user: Any) -> None:
@@ -85,7 +85,7 @@ def _day(value: dt.date) -> str:
 def lot_save(*, user: Any, partnership: Partnership, data: Mapping[str, Any], lot: Lot | None = None) -> Lot:
     _require_editor(user)
     lot = lot or Lot(partnership=partnership)
-    if Lot.objects.filter(partnership=partnership, name=data.get("name")).exclude(pk=lot.pk).exists():
+    if Lot.objects.filter(partnership=partnership, name=data.get("name")).exclude(pk=lot.pk or 0).exists():
         raise ValidationError({"name": f"There is already a lot called “{data.get('name')}”"})
     _set(lot, data, ("name", "services"))
     _save(lot, user, "Lot added" if lot.pk is None else "")
@@ -108,10 +108,11 @@ def bundle_save(
     if bundle.pk is not None and bundle.bidder_id != bidder.pk and bundle.prices.exists():
         raise ValidationError(
             {
-                "bidder": "This bundle already has lot prices from its bidder: add a new bundle for another bidder"
+                "bidder": "This bundle already has lot prices from its bidder: add a new bundle for another "
+                "bidder"
             }
         )
-    if Bundle.objects.filter(bidder=bidder, name=data.get("name")).exclude(pk=bundle.pk).exists():
+    if Bundle.objects.filter(bidder=bidder, name=data.get("name")).exclude(pk=bundle.pk or 0).exists():
         raise ValidationError({"name": f"{bidder} already has a bundle called “{data.get('name')}”"})
     _set(bundle, data, ("bidder", "name", "claimed_synergy_gbp", "cross_subsidy_threshold", "notes"))
     _save(bundle, user, "Bundle added" if bundle.pk is None else "")
@@ -134,9 +135,7 @@ def lot_price_save(
     amount = data.get("price_gbp")
     if amount is None or amount <= 0:
         raise ValidationError({"price_gbp": "The price must be more than £0 a year"})
-    same = LotPrice.objects.filter(bidder=bidder, lot=lot, bundle=bundle).exclude(
-        pk=price.pk if price else None
-    )
+    same = LotPrice.objects.filter(bidder=bidder, lot=lot, bundle=bundle).exclude(pk=price.pk if price else 0)
     if same.exists():
         where = f"in “{bundle.name}”" if bundle else "alone"
         raise ValidationError({"lot": f"{bidder} already has a price for {lot} {where}: change that one"})
@@ -162,8 +161,8 @@ def evaluation_save(
         raise ValidationError({"round": "Select a round of this partnership"})
     if evaluation.pk is not None and evaluation.criteria_fixed:
         changed = {
-            key: f"{evaluation._meta.get_field(key).verbose_name}"
-            for key in FIXED_SETTINGS
+            key: label
+            for key, label in FIXED_SETTINGS.items()
             if key in data and data[key] != getattr(evaluation, key)
         }
         if changed:
@@ -232,7 +231,7 @@ def criterion_save(
     if evaluation.criteria_fixed:
         raise ValidationError(_fixed_message(evaluation, "the criteria and their weights are"))
     criterion = criterion or EvaluationCriterion(evaluation=evaluation)
-    if evaluation.criteria.filter(name=data.get("name")).exclude(pk=criterion.pk).exists():
+    if evaluation.criteria.filter(name=data.get("name")).exclude(pk=criterion.pk or 0).exists():
         raise ValidationError({"name": f"There is already a criterion called “{data.get('name')}”"})
     _set(criterion, data, ("name", "weight", "description"))
     _save(criterion, user, "Criterion added" if criterion.pk is None else "")
@@ -253,10 +252,13 @@ def bid_save(
     amount = data.get("price_gbp")
     if amount is None or amount <= 0:
         raise ValidationError({"price_gbp": "The bid's price must be more than £0 a year"})
-    if evaluation.bids.filter(bidder=bidder).exclude(pk=bid.pk if bid else None).exists():
+    if evaluation.bids.filter(bidder=bidder).exclude(pk=bid.pk if bid else 0).exists():
         raise ValidationError({"bidder": f"{bidder} already has a bid in this evaluation"})
+    received_on = data.get("received_on")
+    if received_on is None:
+        raise ValidationError({"received_on": "Enter the date the bid was received"})
     bid = bid or TenderBid(evaluation=evaluation)
-    bid.bidder, bid.price_gbp, bid.received_on = bidder, amount, data.get("received_on")
+    bid.bidder, bid.price_gbp, bid.received_on = bidder, amount, received_on
     _save(bid, user, "Bid recorded" if bid.pk is None else "")
     return bid
 
@@ -276,11 +278,12 @@ def weights_problem(criteria: list[EvaluationCriterion]) -> str:
 
 def next_step(evaluation: Evaluation) -> str:
     """The next step's words, or "" when the evaluation is complete."""
-    return {
+    steps: dict[str, str] = {
         EvaluationState.SET_UP: "Open the bids",
         EvaluationState.BIDS_OPENED: "Lock the scores",
         EvaluationState.SCORES_LOCKED: "Mark moderation complete",
-    }.get(evaluation.state, "")
+    }
+    return steps.get(str(evaluation.state), "")
 
 
 @transaction.atomic
@@ -343,8 +346,8 @@ def scoring_problem(evaluation: Evaluation, user: Any, bid: TenderBid) -> str:
         return "Bids are not opened yet: scoring starts when they are"
     if evaluation.scores_locked:
         return (
-            f"Scores were locked on {_day(evaluation.scores_locked_on or dt.date.today())}: nobody can change "
-            "them (differences are settled at moderation)"
+            f"Scores were locked on {_day(evaluation.scores_locked_on or dt.date.today())}: nobody can "
+            "change them (differences are settled at moderation)"
         )
     declaration = barring_declaration(evaluation, user, bid.bidder)
     if declaration is not None:

@@ -4,6 +4,7 @@ come from :mod:`selectors`, writes go through :mod:`services`, figures from the 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -182,7 +183,8 @@ def evaluation_form(request: HttpRequest, pk: int, evaluation_pk: int | None = N
     ):
         return redirect("procurement:evaluation", pk=partnership.pk, evaluation_pk=saved["e"].pk)
     intro = (
-        "Bids are opened: the price weight, price method and scale are fixed, and a change to them is refused."
+        "Bids are opened: the price weight, price method and scale are fixed, and a change to them is "
+        "refused."
         if evaluation is not None and evaluation.criteria_fixed
         else "The price weight and method, and the scale, are fixed when bids are opened."
     )
@@ -410,7 +412,7 @@ def moderation(request: HttpRequest, pk: int, evaluation_pk: int) -> HttpRespons
         for cell in computed.cells.values():
             values = [s.score for s in cell.originals]
             spread = (max(values) - min(values)) / evaluation.scale_max if values else None
-            mean = sum(values) / len(values) if values else None
+            mean: Decimal | None = sum(values, Decimal(0)) / len(values) if values else None
             rows.append(
                 {
                     "cell": cell,
