@@ -3,7 +3,6 @@ services' (:mod:`forbetter.procurement.evaluation.services`), which put their me
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
@@ -277,5 +276,3 @@ class ModerationForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
             "reason"
         ].help_text = "Why the agreed score differs from, or confirms, the evaluators' scores."
 
-
-ZERO = Decimal(0)
