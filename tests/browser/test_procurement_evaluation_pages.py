@@ -133,5 +133,6 @@ def test_set_up_scoring_moderation_report_and_bundles(
 
     page.get_by_role("link", name="Report").click()
     text = page.locator("main").inner_text()
-    assert "Highest total" in text and "How the winner depends on the price weight" in text
+    assert "Highest total" in text
+    assert "How the winner depends on the price weight" in text
     assert_accessible(page)

@@ -275,4 +275,3 @@ class ModerationForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
         self.fields[
             "reason"
         ].help_text = "Why the agreed score differs from, or confirms, the evaluators' scores."
-
