@@ -392,6 +392,63 @@ def test_moderation_needs_a_reason(world: World) -> None:
     assert not ModeratedScore.objects.exists()
 
 
+def test_settings_out_of_range_are_refused_on_their_fields(world: World) -> None:
+    client = client_for(world.users[Role.COUNCIL_EDITOR])
+    response = client.post(
+        reverse("procurement:evaluation-add", args=[world.ours.pk]),
+        {
+            "name": "x",
+            "price_weight": "5",
+            "price_method": "zzz",
+            "scale_max": "0",
+            "spread_threshold": "-1",
+            "abnormally_low_threshold": "0",
+        },
+    )
+    assert response.context["form"].errors == {
+        "price_weight": ["The price weight must be a fraction from 0 to 1, like 0.4 for 40%"],
+        "price_method": ["Select the price method from the list"],
+        "scale_max": ["The highest score must be from 1 to 100"],
+        "spread_threshold": ["The spread threshold must be a fraction from 0 to 1, like 0.4 for 40%"],
+        "abnormally_low_threshold": [
+            "The abnormally low threshold must be a fraction from 0.01 to 1, like 0.4 for 40%"
+        ],
+    }
+    response = client.post(
+        reverse("procurement:bundle-add", args=[world.ours.pk]),
+        {"name": "x", "claimed_synergy_gbp": "-5", "cross_subsidy_threshold": "2"},
+    )
+    assert response.context["form"].errors == {
+        "bidder": ["Select the bidder"],
+        "claimed_synergy_gbp": ["The claimed synergy cannot be negative"],
+        "cross_subsidy_threshold": [
+            "The cross-subsidy threshold must be a fraction from 0.01 to 0.99, like 0.4 for 40%"
+        ],
+    }
+    assert not Evaluation.objects.exists()
+
+
+def test_a_typed_should_cost_needs_an_amount_and_its_source(world: World) -> None:
+    evaluation = _set_up(world)
+    editor = world.users[Role.COUNCIL_EDITOR]
+    with pytest.raises(ValidationError) as no_amount:
+        services.should_cost_set(
+            user=editor, evaluation=evaluation, data={"source": "typed", "basis": "Model"}
+        )
+    assert (
+        no_amount.value.error_dict["should_cost_gbp"][0].message
+        == "Enter the should-cost, more than £0 a year"
+    )
+    with pytest.raises(ValidationError) as no_basis:
+        services.should_cost_set(
+            user=editor,
+            evaluation=evaluation,
+            data={"source": "typed", "should_cost_gbp": Decimal(5), "basis": " "},
+        )
+    assert no_basis.value.error_dict["basis"][0].message == "Say where the should-cost comes from"
+    assert Evaluation.objects.get(pk=evaluation.pk).should_cost_gbp is None
+
+
 # ----------------------------------------------------------------------------------------- states
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from forbetter.core.forms import DateInput, GovukFormMixin
 from forbetter.partnerships.models import Partnership
@@ -30,7 +32,7 @@ def _money(label: str) -> dict[str, str]:
     return {
         "required": f"Enter the {label}",
         "invalid": f"The {label} must be a number of pounds, like 1250000",
-        "min_value": f"The {label} must be more than £0",
+        "min_value": f"The {label} must be more than £0 a year",
         "max_digits": f"The {label} is too large",
         "max_decimal_places": f"The {label} can have at most 2 decimal places (pence)",
     }
@@ -38,18 +40,39 @@ def _money(label: str) -> dict[str, str]:
 
 def _fraction(label: str, low: str = "0", high: str = "1") -> dict[str, str]:
     message = f"The {label} must be a fraction from {low} to {high}, like 0.4 for 40%"
+    # a validator's message is %-formatted with its limit, so its literal % is doubled
     return {
         "required": f"Enter the {label}",
         "invalid": message,
-        "min_value": message,
-        "max_value": message,
+        "min_value": message.replace("%", "%%"),
+        "max_value": message.replace("%", "%%"),
         "max_digits": message,
         "max_decimal_places": f"The {label} can have at most 4 decimal places",
     }
 
 
 class _NoModelClean:
-    """The services check the whole record (with messages naming the field); the form checks its fields."""
+    """The services check the whole record (with messages naming the field); the form checks its fields,
+    each against its model field's limits, with the form's own messages (``min_value``, ``max_value``)."""
+
+    fields: dict[str, forms.Field]
+    _meta: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                continue
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            for validator in model_field.validators:
+                if (
+                    isinstance(validator, MinValueValidator | MaxValueValidator)
+                    and validator not in field.validators
+                ):
+                    field.validators.append(validator)
 
     def _post_clean(self) -> None:
         pass
@@ -147,7 +170,10 @@ class EvaluationForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
             "name": {"required": "Enter the evaluation's name"},
             "round": {"invalid_choice": "Select a round from the list"},
             "price_weight": _fraction("price weight"),
-            "price_method": {"required": "Select the price method"},
+            "price_method": {
+                "required": "Select the price method",
+                "invalid_choice": "Select the price method from the list",
+            },
             "scale_max": {
                 "required": "Enter the highest score on the scale",
                 "invalid": "The highest score must be a whole number, like 4",
@@ -245,6 +271,10 @@ def _score_field(form: forms.ModelForm, scale_max: int) -> None:
     score.error_messages["invalid"] = f"Enter a score from 0 to {scale_max}, like 3 or 2.5"
     score.error_messages["max_decimal_places"] = "A score can have at most 2 decimal places"
     score.error_messages["max_digits"] = f"Enter a score from 0 to {scale_max} (the scale)"
+    score.error_messages["min_value"] = score.error_messages["max_value"] = (
+        f"Enter a score from 0 to {scale_max} (the scale)"
+    )
+    score.validators.append(MaxValueValidator(scale_max))
 
 
 class ScoreForm(_NoModelClean, GovukFormMixin, forms.ModelForm):
