@@ -734,6 +734,29 @@ def test_pages_are_council_only(world: World) -> None:
         assert client.get(reverse("procurement:evaluations", args=[world.ours.pk])).status_code == 200
 
 
+def test_every_form_page_answers_garbage_without_a_server_error(world: World) -> None:
+    """Each of the part's form pages, on the permission matrix's example records, answers a post of text in
+    every field it names (and an empty post) with a page or a redirect."""
+    from forbetter.core.areas import Kind
+    from forbetter.procurement.evaluation.routes import ROUTES, examples
+
+    editor = world.users[Role.COUNCIL_EDITOR]
+    examples(world.ours, editor, TODAY)
+    client = client_for(editor)
+    garbage = "1e400 ;£-NaN\u0000<script>"
+    for route in ROUTES:
+        kwargs = {"pk": world.ours.pk, **(route.kwargs(world.ours) if route.kwargs else {})}
+        url = reverse(f"procurement:{route.name}", kwargs=kwargs)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if route.kind != Kind.PAGE or route.writes is None:
+            continue
+        form = response.context.get("form")
+        names = list(form.fields) if form is not None else []
+        for data in ({}, dict.fromkeys(names, garbage)):
+            assert client.post(url, data).status_code in (200, 302), (url, data)
+
+
 # ----------------------------------------------------------------------------------------- the demo
 
 
@@ -827,3 +850,16 @@ def test_demo_evidence_offers_the_evaluation_and_bundles(seeded_demo: None) -> N
     evaluation = _demo_evaluation()
     assert [c.record for c in evaluations(evaluation.partnership)] == [evaluation]
     assert len(list(bundles(evaluation.partnership))) == 2
+
+
+def test_demo_seed_is_idempotent(seeded_demo: None) -> None:
+    from forbetter.demo import procurement_evaluation
+
+    counts = [m.objects.count() for m in (Lot, LotPrice, Evaluation, EvaluatorScore, ModeratedScore)]
+    procurement_evaluation.seed(
+        {u.email: u for u in User.objects.all()}, {p.name: p for p in Partnership.objects.all()}
+    )
+    assert [m.objects.count() for m in (Lot, LotPrice, Evaluation, EvaluatorScore, ModeratedScore)] == counts
+    assert counts[2] == 1
+    assert counts[3] == 5 * 4 + 5 * 3
+    assert counts[4] == 2
