@@ -809,6 +809,19 @@ def test_demo_bundles_flag_meridians_cross_subsidised_property_lot(seeded_demo: 
         "Corvane Partnerships plc": (),
         "Meridian Public Services Ltd": ("Property and estates",),
     }
+    comparison = response.context["comparison"]
+    assert [b.name for b in comparison.bidders] == [
+        "Corvane Partnerships plc",
+        "Meridian Public Services Ltd",
+    ]
+    lowest = {lot.name: [c.lowest for c in cells] for lot, cells in comparison.rows}
+    assert lowest == {
+        "Procurement": [True, False],  # £1.1m against £1.2m
+        "Property and estates": [True, False],  # £1.8m against £1.9m
+        "Revenues and benefits": [False, True],  # £4.2m against £4.0m
+    }
+    revenues = next(cells for lot, cells in comparison.rows if lot.name == "Revenues and benefits")
+    assert [p.price_gbp for p in revenues[1].bundled] == [Decimal(3_900_000)]
 
 
 def test_should_cost_taken_from_the_business_case_says_which_figure_and_version(seeded_demo: None) -> None:

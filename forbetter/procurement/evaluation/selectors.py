@@ -75,6 +75,52 @@ def bundle_rows(partnership: Partnership, page_bundles: Any) -> list[BundleRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class LotCell:
+    standalone_gbp: Decimal | None
+    lowest: bool
+    """The lowest stand-alone price any bidder gave for the lot."""
+    bundled: tuple[LotPrice, ...]
+
+
+@dataclass(frozen=True)
+class LotComparison:
+    bidders: list[Bidder]
+    rows: list[tuple[Lot, list[LotCell]]]
+
+
+def lot_comparison(partnership: Partnership, page_lots: Any) -> LotComparison:
+    """Each lot of the page priced by each bidder, side by side: alone, and inside its bundles (two
+    queries)."""
+    lots_shown = list(page_lots)
+    prices = list(
+        LotPrice.objects.filter(bidder__partnership=partnership, lot__in=lots_shown)
+        .select_related("bidder", "bundle")
+        .order_by("bidder__name", "bundle__name", "pk")
+    )
+    bidders = sorted({p.bidder for p in prices}, key=lambda b: b.name)
+    rows = []
+    for lot in lots_shown:
+        alone = {p.bidder_id: p.price_gbp for p in prices if p.lot_id == lot.pk and p.bundle_id is None}
+        lowest = min(alone.values(), default=None)
+        rows.append(
+            (
+                lot,
+                [
+                    LotCell(
+                        alone.get(b.pk),
+                        alone.get(b.pk) is not None and alone.get(b.pk) == lowest,
+                        tuple(
+                            p for p in prices if p.lot_id == lot.pk and p.bidder_id == b.pk and p.bundle_id
+                        ),
+                    )
+                    for b in bidders
+                ],
+            )
+        )
+    return LotComparison(bidders, rows)
+
+
 def bidders_in_competition(partnership: Partnership) -> QuerySet[Bidder]:
     """The partnership's bidders not deselected and not withdrawn in any round."""
     out = RoundEntry.objects.filter(bidder__partnership=partnership, outcome__in=OUT_OF_COMPETITION)

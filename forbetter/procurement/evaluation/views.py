@@ -48,12 +48,14 @@ EVALUATIONS = "evaluations"
 def bundles(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = council_partnership(request, pk)
     bundle_page = paginate(request, selectors.bundles(partnership))
+    lot_page = _paged(request, selectors.lots(partnership), "lots_page")
     return page(
         request,
         "procurement/evaluation/bundles.html",
         partnership,
         BUNDLES,
-        lot_page=_paged(request, selectors.lots(partnership), "lots_page"),
+        lot_page=lot_page,
+        comparison=selectors.lot_comparison(partnership, lot_page.object_list),
         price_page=_paged(request, selectors.standalone_prices(partnership), "prices_page"),
         page_obj=bundle_page,
         rows=selectors.bundle_rows(partnership, bundle_page.object_list),
