@@ -366,3 +366,43 @@ def test_every_edit_page_carries_the_version_and_refuses_a_stale_or_unversioned_
                 form = (stale.context or {}).get("form") if stale.status_code == 200 else None
                 problems.append((url, stale.status_code, form.errors if form is not None else None))
     assert problems == [], "\n".join(str(problem) for problem in problems)
+
+
+# procurement: evaluation
+import forbetter.procurement.evaluation.forms  # noqa: E402, F401  (the part's forms, for the form census above)
+
+
+def _evaluation_page(name: str, *parts: str) -> Callable[[Any], str]:
+    """A page of an evaluation's record: ``parts`` name the record's attributes after the evaluation's pk."""
+
+    def url(record: Any) -> str:
+        evaluation = record if not parts else getattr(record, "evaluation", None) or record.bid.evaluation
+        return reverse(
+            f"procurement:{name}",
+            args=[evaluation.partnership_id, evaluation.pk, *(getattr(record, part) for part in parts)],
+        )
+
+    return url
+
+
+EDIT_PAGES.update(
+    {
+        "procurement.Lot": [lambda lot: reverse("procurement:lot-edit", args=[lot.partnership_id, lot.pk])],
+        "procurement.Bundle": [lambda b: reverse("procurement:bundle-edit", args=[b.partnership_id, b.pk])],
+        "procurement.LotPrice": [
+            lambda p: reverse("procurement:lot-price-edit", args=[p.bidder.partnership_id, p.pk])
+        ],
+        "procurement.Evaluation": [
+            _evaluation_page("evaluation-edit"),
+            _evaluation_page("evaluation-should-cost"),
+        ],
+        "procurement.EvaluationCriterion": [_evaluation_page("evaluation-criterion-edit", "pk")],
+        "procurement.TenderBid": [_evaluation_page("evaluation-bid-edit", "pk")],
+        # Each evaluator edits only their own score, and the demo's scores are locked: the score form is a
+        # ModelForm of the evaluator's own record (so it carries its version), and
+        # tests/web/test_procurement_evaluation.py proves a stale score edit refused.
+        "procurement.EvaluatorScore": [],
+        "procurement.ModeratedScore": [_evaluation_page("evaluation-moderate", "bid_id", "criterion_id")],
+    }
+)
+VERSION_RECORD_FORMS["procurement.ShouldCostForm"] = "procurement.Evaluation"
