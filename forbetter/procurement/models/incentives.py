@@ -4,6 +4,7 @@ scenarios with the contract payment engine)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -69,6 +70,11 @@ class PricedOffer(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.bidder}: {self.contract_years}-year offer in round {self.round.number}"
+
+    @property
+    def total_charges_gbp(self) -> Decimal:
+        """The yearly charges added up, undiscounted (from the prefetched years)."""
+        return sum((row.charge_gbp for row in self.years.all()), Decimal(0))
 
 
 class BidPriceYear(models.Model):
