@@ -519,4 +519,6 @@ class KpiAgreementForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = choices
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices

@@ -30,8 +30,8 @@ from forbetter.performance.models import (
     BenefitValue,
     IndicatorReview,
     Kpi,
-    KpiReturn,
     KpiAgreement,
+    KpiReturn,
     KpiState,
     KpiTarget,
     PublishedRating,
@@ -142,7 +142,7 @@ def kpi_create(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> 
     return kpi
 
 
-# --- KPI agreement (proposed -> negotiated -> agreed) --------------------------------------------------------
+# --- KPI agreement (proposed -> negotiated -> agreed) -------------------------------------------------------
 
 AGREEMENT_ORDER = (KpiAgreement.PROPOSED, KpiAgreement.NEGOTIATED, KpiAgreement.AGREED)
 LIVE_STAGES = frozenset({Stage.CONTRACT_MANAGEMENT, Stage.ENDED})
@@ -174,7 +174,9 @@ def agreement_reopen_refusal(kpi: Kpi) -> str:
 
 
 @transaction.atomic
-def kpi_agreement_move(*, user: Any, kpi: Kpi, to: str, reason: str = "", now: dt.datetime | None = None) -> Kpi:
+def kpi_agreement_move(
+    *, user: Any, kpi: Kpi, to: str, reason: str = "", now: dt.datetime | None = None
+) -> Kpi:
     """Move the KPI's agreement state one step: on (proposed to negotiated to agreed), or back one step
     with a reason. Agreeing records who agreed and when. Rule KPI-AGREED-STAYS: an agreed KPI goes back to
     negotiation only before the contract is live and before any return (see
@@ -189,7 +191,10 @@ def kpi_agreement_move(*, user: Any, kpi: Kpi, to: str, reason: str = "", now: d
         raise ValidationError({"to": f"{current.reference} is already {label}"})
     if abs(step) > 1:
         raise ValidationError(
-            {"to": f"{current.reference} is {current.get_agreement_display().lower()}: it moves one step at a time"}
+            {
+                "to": f"{current.reference} is {current.get_agreement_display().lower()}: it moves one step "
+                "at a time"
+            }
         )
     if step < 0:
         refusal = agreement_reopen_refusal(current)

@@ -208,7 +208,9 @@ def kpi_agreement(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
     if save_form(
         request,
         form,
-        lambda data: services.kpi_agreement_move(user=request.user, kpi=kpi, to=data["to"], reason=data["reason"]),
+        lambda data: services.kpi_agreement_move(
+            user=request.user, kpi=kpi, to=data["to"], reason=data["reason"]
+        ),
         success=f"KPI {kpi.reference} moved on",
     ):
         return redirect("performance:kpi", pk=partnership.pk, kpi_pk=kpi.pk)

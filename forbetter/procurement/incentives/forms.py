@@ -51,7 +51,10 @@ class PricedOfferForm(GovukFormMixin, forms.ModelForm):
         }
         widgets: ClassVar[dict[str, Any]] = {"prices": forms.RadioSelect}
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
-            "bidder": {"required": "Select the bidder", "invalid_choice": "Select a bidder of this partnership"},
+            "bidder": {
+                "required": "Select the bidder",
+                "invalid_choice": "Select a bidder of this partnership",
+            },
             "round": {"required": "Select the round", "invalid_choice": "Select a round of this partnership"},
             "contract_years": {
                 "required": "Enter the contract length the bidder priced, in years",
@@ -108,14 +111,18 @@ class BidderMechanismForm(GovukFormMixin, forms.ModelForm):
             **{name: MechanismForm.Meta.labels[name] for name in _MECHANISM_TERMS},
         }
         help_texts: ClassVar[dict[str, str]] = {
-            "indexed_share": "The share of the charge the bidder would uprate by an index, as a fraction: 0.3 "
+            "indexed_share": "The share of the charge the bidder would uprate by an index, as a fraction: "
+            "0.3 "
             "for 30%. The simulation is in the prices bid, before indexation.",
             "cap": "The most that can be deducted in a month, as a fraction of the month's charge: 0.1 for "
             "10%. Leave blank for no cap.",
         }
         widgets: ClassVar[dict[str, Any]] = {"pricing_type": forms.RadioSelect}
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
-            "bidder": {"required": "Select the bidder", "invalid_choice": "Select a bidder of this partnership"},
+            "bidder": {
+                "required": "Select the bidder",
+                "invalid_choice": "Select a bidder of this partnership",
+            },
             "pricing_type": {"required": "Select how the bidder proposes to price the services"},
             **{name: MechanismForm.Meta.error_messages[name] for name in _MECHANISM_TERMS},
         }
@@ -162,7 +169,9 @@ class ScenarioForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for key, label in ScenarioKind.choices:
             self.fields[key].label = f"{label}: points in months 1 to 12"
-            self.fields[key].help_text = (
+            self.fields[
+                key
+            ].help_text = (
                 f"12 whole numbers separated by commas. Leave blank for the default: {defaults[key]}."
             )
 

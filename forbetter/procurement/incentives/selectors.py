@@ -44,7 +44,9 @@ class PricingMechanisms:
 @cache
 def pricing_mechanisms() -> PricingMechanisms:
     """What each pricing mechanism incentivises, from the versioned fixture with its source."""
-    text = resources.files("forbetter.procurement.data").joinpath("pricing_mechanisms.json").read_text("utf-8")
+    text = (
+        resources.files("forbetter.procurement.data").joinpath("pricing_mechanisms.json").read_text("utf-8")
+    )
     data = json.loads(text)
     return PricingMechanisms(
         version=int(data["version"]),
@@ -90,9 +92,7 @@ def mechanism_of(partnership: Partnership, mechanism_pk: int) -> BidderMechanism
 
 def simulations(mechanisms: list[BidderMechanism]) -> list[simulation.MechanismSimulation]:
     """Each prefetched mechanism simulated on the three scenarios (no further queries)."""
-    return [
-        simulation.simulate(m, list(m.bands.all()), list(m.scenario_months.all())) for m in mechanisms
-    ]
+    return [simulation.simulate(m, list(m.bands.all()), list(m.scenario_months.all())) for m in mechanisms]
 
 
 def bidders_without_mechanism(partnership: Partnership) -> QuerySet[Bidder]:

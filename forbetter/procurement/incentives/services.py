@@ -149,18 +149,18 @@ def offer_save(
     yearly = _yearly_charges(charges, offer.contract_years)
     _save(offer, user, "Created" if creating else "Changed")
     existing = {row.year: row for row in offer.years.all()}
-    for year, row in existing.items():
+    for year, old in existing.items():
         if year >= len(yearly):
-            row._history_user = user  # type: ignore[attr-defined]
-            row.delete()
-    new_rows = []
+            old._history_user = user  # type: ignore[attr-defined]
+            old.delete()
+    new_rows: list[BidPriceYear] = []
     for year, charge in enumerate(yearly):
-        row = existing.get(year)
-        if row is None:
+        found = existing.get(year)
+        if found is None:
             new_rows.append(BidPriceYear(offer=offer, year=year, charge_gbp=charge))
-        elif row.charge_gbp != charge:
-            row.charge_gbp = charge
-            _save(row, user, "Price changed")
+        elif found.charge_gbp != charge:
+            found.charge_gbp = charge
+            _save(found, user, "Price changed")
     bulk_create_with_history(new_rows, BidPriceYear, default_user=user, default_change_reason="Priced")
     return offer
 
@@ -223,8 +223,11 @@ def offer_to_business_case(
     for row in offer.years.all():
         if row.charge_gbp <= 0:
             raise ValidationError(
-                {"reason": f"Year {row.year} of this offer is priced at £{row.charge_gbp:,.2f}: a price must "
-                "be above £0"}
+                {
+                    "reason": f"Year {row.year} of this offer is priced at £{row.charge_gbp:,.2f}: a price "
+                    "must "
+                    "be above £0"
+                }
             )
     _yearly_charges(prices, offer.contract_years)
     current = _newest_version(offer.partnership)
@@ -272,7 +275,11 @@ def offer_to_business_case(
         appraisal.line_create(
             user=user,
             option=option,
-            data={"label": one_off_line_label(offer), "category": LineCategory.TRANSITION, "prices": offer.prices},
+            data={
+                "label": one_off_line_label(offer),
+                "category": LineCategory.TRANSITION,
+                "prices": offer.prices,
+            },
             values=[offer.one_off_costs_gbp] + [Decimal(0)] * (years - 1),
         )
     offer.built_version = version
@@ -286,6 +293,10 @@ def offer_to_business_case(
 def _check_mechanism(mechanism: BidderMechanism, bands: list[BidderMechanismBand]) -> None:
     """Rule MECHANISM-AS-CONTRACT: the payment engine checks the terms (bands without gaps or overlaps,
     the cap a fraction of the charge, ...), and its complaint goes on the field at fault."""
+    if mechanism.cap is not None and not Decimal(0) <= mechanism.cap <= Decimal(1):
+        raise ValidationError(
+            {"cap": "Enter the cap as a fraction of the monthly charge from 0 to 1, for example 0.1 for 10%"}
+        )
     try:
         simulation.engine_mechanism(mechanism, bands)
     except InputError as error:
@@ -340,7 +351,9 @@ def scenario_set(
         if key not in ScenarioKind.values:
             errors["__all__"] = f"There is no scenario {key!r}"
         elif months is not None and len(months) != SCENARIO_MONTHS:
-            errors[key] = f"Enter {SCENARIO_MONTHS} months of points, one for each month; you entered {len(months)}"
+            errors[key] = (
+                f"Enter {SCENARIO_MONTHS} months of points, one for each month; you entered {len(months)}"
+            )
         elif months is not None and any(p < 0 for p in months):
             errors[key] = "Points cannot be negative"
     if errors:

@@ -35,9 +35,7 @@ SIMULATED_YEAR = 2001  # a notional contract year: the months are named "month 1
 BAD_QUARTER = (4, 5, 6)
 
 
-def engine_mechanism(
-    mechanism: BidderMechanism, bands: Iterable[BidderMechanismBand]
-) -> engine.Mechanism:
+def engine_mechanism(mechanism: BidderMechanism, bands: Iterable[BidderMechanismBand]) -> engine.Mechanism:
     """The engine's mechanism from a bidder's terms, through the contract mechanism's own adapter.
     Raises :class:`~forbetter.calc.errors.InputError` naming the field at fault."""
     as_contract = PaymentMechanism(
@@ -181,6 +179,8 @@ def simulate(
             meaning="",
         )
         results.append(
-            ScenarioResult(**{**result.__dict__, "meaning": _meaning(mechanism.bidder.name, result, mechanism)})
+            ScenarioResult(
+                **{**result.__dict__, "meaning": _meaning(mechanism.bidder.name, result, mechanism)}
+            )
         )
     return MechanismSimulation(mechanism, tuple(results))

@@ -98,7 +98,9 @@ def offer_to_business_case(request: HttpRequest, pk: int, offer_pk: int) -> Http
     if request.method == "POST" and form.is_valid():
         written, result = write_form(
             form,
-            lambda data: services.offer_to_business_case(user=request.user, offer=offer, reason=data["reason"]),
+            lambda data: services.offer_to_business_case(
+                user=request.user, offer=offer, reason=data["reason"]
+            ),
         )
         if written:
             version, notes = result
@@ -257,5 +259,3 @@ def mechanism_scenarios(request: HttpRequest, pk: int, mechanism_pk: int) -> Htt
     return _form_page(
         request, "procurement/incentives/scenario_form.html", partnership, form=form, mechanism=found
     )
-
-

@@ -108,9 +108,7 @@ class BidderMechanism(VersionedModel):
     """The payment mechanism a bidder proposes: the same terms as the contract's mechanism (monthly charge,
     indexed share, free points, value of a point, bands, cap), so it can be simulated by the same engine."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="bidder_mechanisms"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="bidder_mechanisms")
     bidder = models.OneToOneField(Bidder, on_delete=models.CASCADE, related_name="mechanism")
     pricing_type = models.CharField(max_length=20, choices=PricingType.choices)
     monthly_charge_gbp = models.DecimalField(
