@@ -153,8 +153,8 @@ NOT_EDITING_A_RECORD: dict[str, str] = {
     "procurement.OfferToBusinessCaseForm": "creates a new business-case version from a priced offer",
 }
 
-# procurement: incentives. The procurement area keeps each part's forms in forbetter/procurement/<part>/forms.py,
-# which the search below (each app's forms module) does not import by itself.
+# procurement: incentives. The procurement area keeps each part's forms in
+# forbetter/procurement/<part>/forms.py, which the search below (each app's forms module) does not import.
 importlib.import_module("forbetter.procurement.incentives.forms")
 
 

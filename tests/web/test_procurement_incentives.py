@@ -265,7 +265,8 @@ def test_the_offer_pages_record_and_correct_an_offer(world: World, editor: User)
     assert changed.status_code == 302
     assert PricedOffer.objects.get().total_charges_gbp == Decimal(30_000_000)
     listed = client.get(_url("priced-offers", world.ours)).content.decode()
-    assert "£30,000,000" in listed and "the 2 yearly charges, not discounted" in listed
+    assert "£30,000,000" in listed
+    assert "the 2 yearly charges, not discounted" in listed
 
 
 # ---------------------------------------------------------------------------- bidders' mechanisms
@@ -373,11 +374,13 @@ def test_the_mechanism_pages_show_each_bidder_side_by_side_with_what_pricing_inc
     _mechanism(world, editor)
     page = client_for(editor).get(_url("bidder-mechanisms", world.ours)).content.decode()
     assert "A bad quarter: the year side by side" in page
-    assert "£360.00" in page and "£1,440.00" in page
+    assert "£360.00" in page
+    assert "£1,440.00" in page
     assert "What each pricing mechanism incentivises" in page
     for name in ("Fixed price", "Unit rates", "Cost-plus", "Gainshare-led"):
         assert name in page
-    assert "Source: ForBetter" in page and "plain-English summary" in page
+    assert "Source: ForBetter" in page
+    assert "plain-English summary" in page
 
 
 def test_the_mechanism_form_refuses_a_band_gap_on_the_row_and_saves_nothing(
@@ -418,7 +421,8 @@ def test_a_bidder_mechanism_is_evidence_of_the_payment_mechanism_task(world: Wor
     mechanism = _mechanism(world, editor)
     assert "procurement.biddermechanism" in EVIDENCE_KIND_MODELS["payment_mechanism"]
     candidate = next(iter(bidder_mechanisms(world.ours)))
-    assert candidate.record == mechanism and candidate.council_only
+    assert candidate.record == mechanism
+    assert candidate.council_only
     assert "£" not in candidate.label
 
 
@@ -537,3 +541,40 @@ def test_the_agreement_page_moves_the_kpi_and_partners_see_the_state(world: Worl
 def media(settings: Any, tmp_path: Any) -> Any:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+# ------------------------------------------------------------------------------------------------ demo
+
+
+def test_the_demo_procurement_partnership_has_kpis_in_negotiation_bids_priced_and_mechanisms(
+    seeded_demo: None,
+) -> None:
+    from forbetter.demo.partnerships import PROCUREMENT
+    from forbetter.partnerships.models import EvidenceLink
+
+    partnership = Partnership.objects.get(name=PROCUREMENT)
+    states = sorted(Kpi.objects.filter(partnership=partnership).values_list("agreement", flat=True))
+    assert states == ["agreed", "negotiated", "negotiated", "proposed", "proposed"]
+    offers = {(o.bidder.name, o.contract_years) for o in PricedOffer.objects.filter(partnership=partnership)}
+    assert offers == {
+        ("Corvane Partnerships plc", 12),
+        ("Corvane Partnerships plc", 10),
+        ("Meridian Public Services Ltd", 12),
+    }
+    assert PricedOffer.objects.filter(partnership=partnership, round__number=2).count() == 3
+    mechanisms = list(selectors.mechanisms_for(partnership))
+    assert [m.bidder.name for m in mechanisms] == ["Corvane Partnerships plc", "Meridian Public Services Ltd"]
+    for result in selectors.simulations(mechanisms):
+        assert result.problem == ""
+        assert [r.key for r in result.scenarios] == ["steady", "bad_quarter", "persistent_failure"]
+    built = BusinessCaseVersion.objects.get(business_case__partnership=partnership, number=2)
+    assert built.change_note.startswith("Built from Corvane Partnerships plc's 12-year offer in round 2")
+    ssp = built.options.get(kind=OptionKind.SSP)
+    assert ssp.years == 12
+    assert ssp.lines.filter(label="Contract charge bid by Corvane Partnerships plc (round 2)").exists()
+    cited = set(
+        EvidenceLink.objects.filter(task__partnership=partnership).values_list(
+            "task__action__code", flat=True
+        )
+    )
+    assert {"P-VFM-2", "P-FLX-1", "P-INC-2", "P-PM-2"} <= cited
