@@ -40,7 +40,7 @@ OFFERS = (
     ("meridian", 12, [13.3, 13.0, 12.7, 12.5, 12.4, 12.4, 12.3, 12.3, 12.3, 12.3, 12.3, 12.3], 1.1),
 )
 
-MECHANISMS = {
+MECHANISMS: dict[str, dict[str, Any]] = {
     "corvane": {
         "pricing_type": PricingType.FIXED_PRICE,
         "monthly_charge_gbp": Decimal(1_075_000),
@@ -109,7 +109,7 @@ def seed(
             user=editor,
             partnership=partnership,
             data={"bidder": bidders[key], **{k: v for k, v in terms.items() if k != "bands"}},
-            bands=list(terms["bands"]),  # type: ignore[arg-type]
+            bands=list(terms["bands"]),
         )
         for key, terms in MECHANISMS.items()
     ]

@@ -11,8 +11,9 @@ KPI-REVIEW-OVERDUE     an indicator review not done by its due date is overdue
 KPI-RETURNS-AGREED     returns start only when the KPI is agreed and the contract is live (the partnership in
                        contract management, or ended): ``services.returns_refusal``
 KPI-AGREEMENT-DEFAULT  a new KPI is proposed; one added while the contract is live is agreed by its creator
-KPI-AGREED-STAYS       a KPI moves proposed -> negotiated -> agreed one step at a time; an agreed KPI goes back
-                       to negotiation (with a reason) only before the contract is live and before any return
+KPI-AGREED-STAYS       a KPI moves proposed -> negotiated -> agreed one step at a time; an agreed KPI goes
+                       back to negotiation (with a reason) only before the contract is live and before any
+                       return
 =====================  ==================================================================================
 """
 

@@ -29,7 +29,6 @@ from forbetter.procurement.models import (
     PricedOffer,
     PricingType,
     RoundEntry,
-    ScenarioKind,
 )
 from tests.conftest import World
 from tests.factories import client_for, make_contract_live, make_kpi, pdf
@@ -303,14 +302,6 @@ def _simulated(mechanism: BidderMechanism) -> dict[str, simulation.ScenarioResul
     return {r.key: r for r in result.scenarios}
 
 
-def test_scenario_defaults_are_derived_from_the_threshold() -> None:
-    points = simulation.default_points(20)
-    assert points[ScenarioKind.STEADY] == [10] * 12
-    assert points[ScenarioKind.BAD_QUARTER] == [10, 10, 10, 60, 60, 60, 10, 10, 10, 10, 10, 10]
-    assert points[ScenarioKind.PERSISTENT_FAILURE] == [60] * 12
-    assert simulation.default_points(0)[ScenarioKind.PERSISTENT_FAILURE] == [30] * 12
-
-
 def test_the_simulation_matches_deductions_worked_out_by_hand(world: World, editor: User) -> None:
     """Threshold 20, £3 a point, bands 21-100 x1.0, 101-200 x1.2, 201+ x1.5, cap 10% of £100,000.
     A bad quarter: three months of 60 points, 40 above the threshold at £3 = £120 a month, £360 in all.
@@ -578,3 +569,32 @@ def test_the_demo_procurement_partnership_has_kpis_in_negotiation_bids_priced_an
         )
     )
     assert {"P-VFM-2", "P-FLX-1", "P-INC-2", "P-PM-2"} <= cited
+
+
+def _queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_lists_take_a_fixed_number_of_queries(world: World, editor: User) -> None:
+    client = client_for(editor)
+    _offer(world, editor)
+    _mechanism(world, editor)
+    offers, mechanisms = _url("priced-offers", world.ours), _url("bidder-mechanisms", world.ours)
+    before = (_queries(client, offers), _queries(client, mechanisms))
+    for name in ("Second Ltd", "Third Ltd"):
+        bidder = shared.bidder(world.ours, name=name)
+        _, first = _competition(world.ours)
+        RoundEntry.objects.create(round=first, bidder=bidder)
+        services.offer_save(
+            user=editor,
+            partnership=world.ours,
+            data={"bidder": bidder, "round": first, "contract_years": 3, "prices": "real"},
+            charges=[Decimal(10), Decimal(11), Decimal(12)],
+        )
+        _mechanism(world, editor, bidder=bidder)
+    assert (_queries(client, offers), _queries(client, mechanisms)) == before

@@ -6,12 +6,8 @@ mechanism), and the months are worked out by :func:`forbetter.calc.payment.payme
 :func:`forbetter.calc.payment.rounded_statement`, exactly as ``forbetter payment statement`` does: there is
 no second copy of the arithmetic here, only the scenarios and the words.
 
-Rule SCENARIO-DEFAULTS: unless the council sets a scenario's points, with T the mechanism's free points a
-month and F = max(T, 10):
-
-- steady performance: T // 2 points every month (within the free points);
-- a bad quarter: T // 2 points, except 3 x F points in months 4, 5 and 6;
-- persistent failure: 3 x F points every month.
+Unless the council sets a scenario's points, they are the defaults of rule SCENARIO-DEFAULTS
+(:mod:`forbetter.calc.payment_scenarios`), derived from the mechanism's threshold.
 
 The simulation is in the prices bid: 12 months of one contract year, before any indexation.
 """
@@ -24,15 +20,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from forbetter.calc import payment as engine
+from forbetter.calc import payment_scenarios as scenarios
 from forbetter.calc.errors import InputError
 from forbetter.calc.payment import format_money
 from forbetter.payments.adapters import engine_mechanism as contract_engine_mechanism
 from forbetter.payments.models import DeductionBand, PaymentMechanism
 from forbetter.procurement.models import BidderMechanism, BidderMechanismBand, ScenarioKind, ScenarioMonth
 
-MONTHS = 12
+MONTHS = scenarios.MONTHS
 SIMULATED_YEAR = 2001  # a notional contract year: the months are named "month 1" to "month 12" on the page
-BAD_QUARTER = (4, 5, 6)
 
 
 def engine_mechanism(mechanism: BidderMechanism, bands: Iterable[BidderMechanismBand]) -> engine.Mechanism:
@@ -53,36 +49,14 @@ def engine_mechanism(mechanism: BidderMechanism, bands: Iterable[BidderMechanism
     return contract_engine_mechanism(as_contract, bands=as_bands)
 
 
-def failing_points(threshold: int) -> int:
-    """Points in a bad month under rule SCENARIO-DEFAULTS: 3 x max(threshold, 10)."""
-    return 3 * max(threshold, 10)
-
-
-def default_points(threshold: int) -> dict[str, list[int]]:
-    """Rule SCENARIO-DEFAULTS: each scenario's 12 months of points for a mechanism with this threshold."""
-    steady = threshold // 2
-    bad = failing_points(threshold)
-    return {
-        ScenarioKind.STEADY: [steady] * MONTHS,
-        ScenarioKind.BAD_QUARTER: [bad if m in BAD_QUARTER else steady for m in range(1, MONTHS + 1)],
-        ScenarioKind.PERSISTENT_FAILURE: [bad] * MONTHS,
-    }
-
-
 def default_rule(threshold: int) -> dict[str, str]:
-    """The defaults in words, for the page."""
-    steady = threshold // 2
-    bad = failing_points(threshold)
-    return {
-        ScenarioKind.STEADY: f"{steady} points every month: half the {threshold} free points",
-        ScenarioKind.BAD_QUARTER: f"{steady} points a month, but {bad} points in months 4, 5 and 6",
-        ScenarioKind.PERSISTENT_FAILURE: f"{bad} points every month",
-    }
+    """The default points in words, for the page (rule SCENARIO-DEFAULTS)."""
+    return scenarios.describe_defaults(threshold)
 
 
 def scenario_points(mechanism: BidderMechanism, rows: Sequence[ScenarioMonth]) -> dict[str, list[int]]:
     """Each scenario's points: the council's months where it set all 12, else the defaults."""
-    points = default_points(mechanism.points_threshold)
+    points = scenarios.default_points(mechanism.points_threshold)
     set_by_council: dict[str, dict[int, int]] = {}
     for row in rows:
         set_by_council.setdefault(row.scenario, {})[row.month] = row.points
