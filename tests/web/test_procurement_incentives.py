@@ -534,6 +534,35 @@ def media(settings: Any, tmp_path: Any) -> Any:
     return tmp_path
 
 
+def _queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_lists_take_a_fixed_number_of_queries(world: World, editor: User) -> None:
+    client = client_for(editor)
+    _offer(world, editor)
+    _mechanism(world, editor)
+    offers, mechanisms = _url("priced-offers", world.ours), _url("bidder-mechanisms", world.ours)
+    before = (_queries(client, offers), _queries(client, mechanisms))
+    for name in ("Second Ltd", "Third Ltd"):
+        bidder = shared.bidder(world.ours, name=name)
+        _, first = _competition(world.ours)
+        RoundEntry.objects.create(round=first, bidder=bidder)
+        services.offer_save(
+            user=editor,
+            partnership=world.ours,
+            data={"bidder": bidder, "round": first, "contract_years": 3, "prices": "real"},
+            charges=[Decimal(10), Decimal(11), Decimal(12)],
+        )
+        _mechanism(world, editor, bidder=bidder)
+    assert (_queries(client, offers), _queries(client, mechanisms)) == before
+
+
 # ------------------------------------------------------------------------------------------------ demo
 
 
@@ -569,32 +598,3 @@ def test_the_demo_procurement_partnership_has_kpis_in_negotiation_bids_priced_an
         )
     )
     assert {"P-VFM-2", "P-FLX-1", "P-INC-2", "P-PM-2"} <= cited
-
-
-def _queries(client: Any, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def test_the_lists_take_a_fixed_number_of_queries(world: World, editor: User) -> None:
-    client = client_for(editor)
-    _offer(world, editor)
-    _mechanism(world, editor)
-    offers, mechanisms = _url("priced-offers", world.ours), _url("bidder-mechanisms", world.ours)
-    before = (_queries(client, offers), _queries(client, mechanisms))
-    for name in ("Second Ltd", "Third Ltd"):
-        bidder = shared.bidder(world.ours, name=name)
-        _, first = _competition(world.ours)
-        RoundEntry.objects.create(round=first, bidder=bidder)
-        services.offer_save(
-            user=editor,
-            partnership=world.ours,
-            data={"bidder": bidder, "round": first, "contract_years": 3, "prices": "real"},
-            charges=[Decimal(10), Decimal(11), Decimal(12)],
-        )
-        _mechanism(world, editor, bidder=bidder)
-    assert (_queries(client, offers), _queries(client, mechanisms)) == before
