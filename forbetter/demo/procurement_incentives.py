@@ -59,10 +59,10 @@ MECHANISMS: dict[str, dict[str, Any]] = {
         "monthly_charge_gbp": Decimal(1_108_000),
         "indexed_share": Decimal("0.5"),
         "points_threshold": 40,
-        "point_value_gbp": Decimal(150),
-        "cap": Decimal("0.03"),
-        "notes": "Lower fixed charge risk, savings shared 50:50 above the baseline; a generous threshold "
-        "and a low cap on deductions.",
+        "point_value_gbp": Decimal(500),
+        "cap": Decimal("0.02"),
+        "notes": "Savings against the baseline shared 50:50; a generous threshold, a high value a point, "
+        "but deductions capped at 2% of the month's charge.",
         "bands": [{"from_point": 41, "to_point": None, "multiplier": Decimal("1.0")}],
     },
 }

@@ -99,7 +99,7 @@ def _meaning(name: str, result: ScenarioResult, mechanism: BidderMechanism) -> s
     if result.deductions_gbp == 0:
         return (
             f"{name} is paid its full charge of {monthly} every month: at this performance it loses nothing, "
-            "so the mechanism puts no pressure on it."
+            "as no month goes beyond the points the mechanism lets through free."
         )
     share = f"{result.deducted_share * 100:.1f}%"
     sentence = (
