@@ -115,6 +115,7 @@ def make_kpi(partnership: Partnership, reference: str = "K-01", **fields: Any) -
         "frequency": "monthly",
         "first_period": dt.date(2024, 1, 1),
         "severity_points": 10,
+        "agreement": "agreed",  # agreed, as every KPI was before agreement states (performance 0005)
     }
     values.update(fields)
     return Kpi.objects.create(partnership=partnership, reference=reference, **values)
@@ -338,3 +339,18 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+# procurement: incentives
+
+
+def make_contract_live(partnership: Partnership, began_on: dt.date = dt.date(2024, 1, 1)) -> Partnership:
+    """Put the partnership in contract management, so its agreed KPIs take returns (rule
+    KPI-RETURNS-AGREED)."""
+    Partnership.objects.filter(pk=partnership.pk).update(
+        stage="contract_management",
+        procurement_began_on=partnership.procurement_began_on or began_on,
+        contract_management_began_on=began_on,
+    )
+    partnership.refresh_from_db()
+    return partnership

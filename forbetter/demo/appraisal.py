@@ -24,7 +24,7 @@ from forbetter.appraisal.models import (
     PriceBase,
     ServiceBaseline,
 )
-from forbetter.demo.partnerships import INITIATION
+from forbetter.demo.partnerships import INITIATION, PROCUREMENT
 from forbetter.partnerships import services as partnership_services
 from forbetter.partnerships.models import Partnership, ServiceArea
 
@@ -304,6 +304,83 @@ REPLACED_BY_REGISTER = frozenset(
 
 
 def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -> None:
+    _seed_initiation(people, partnerships_by_name)
+    _seed_procurement(people, partnerships_by_name)
+
+
+# The procurement-stage partnership's business case (shared services for two councils, about £14m a year):
+# the comparator and the strategic partnership as approved before the competition; bids are priced into
+# later versions by the procurement area (forbetter/demo/procurement_incentives.py).
+PROCUREMENT_YEARS = 12
+PROCUREMENT_CASE = "Shared services full business case"
+PROCUREMENT_FREEZE = "Full business case approved by both councils' cabinets before the tender notice"
+
+
+def _seed_procurement(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -> None:
+    partnership = partnerships_by_name.get(PROCUREMENT)
+    if partnership is None or BusinessCase.objects.filter(partnership=partnership).exists():
+        return
+    editor = people["editor@ashcombe.example"]
+    finance = people["fatima.begum@ashcombe.example"]
+    case = services.business_case_create(
+        user=editor, partnership=partnership, title=PROCUREMENT_CASE, price_base_year=BASE_YEAR
+    )
+    version = case.versions.get(number=1)
+    _settings(editor, version, [round(14.6 * 1.02**t, 1) for t in range(PROCUREMENT_YEARS)], "")
+    comparator = services.option_create(
+        user=editor,
+        version=version,
+        data={
+            "name": "In-house improved (public sector comparator)",
+            "kind": OptionKind.PUBLIC_SECTOR_COMPARATOR,
+            "description": "Each council improves its own services to the joint outcome specification.",
+            "years": PROCUREMENT_YEARS,
+            "optimism_bias_category": "",
+        },
+    )
+    ssp = services.option_create(
+        user=editor,
+        version=version,
+        data={
+            "name": "Strategic partnership (SSP)",
+            "kind": OptionKind.SSP,
+            "description": "A partner runs the two councils' shared services under a twelve-year contract.",
+            "years": PROCUREMENT_YEARS,
+            "optimism_bias_category": "",
+        },
+    )
+    lines = {
+        comparator: [
+            (
+                "Operating cost, improved to the specification",
+                LineCategory.OPERATING,
+                _pad([14.2, 13.9, 13.5, 13.2, 13.0], PROCUREMENT_YEARS),
+            ),
+            ("Investment in shared systems", LineCategory.CAPITAL, [1.6, 1.9, 0.6] + [0.3] * 9),
+            ("Restructuring", LineCategory.TRANSITION, [0.6, 0.4] + [0] * 10),
+        ],
+        ssp: [
+            (
+                "Expected annual charge (should-cost)",
+                LineCategory.OPERATING,
+                _pad([13.1, 12.8, 12.5, 12.3, 12.2], PROCUREMENT_YEARS),
+            ),
+            ("Procurement of the partner", LineCategory.PROCUREMENT, [0.9, 0.3] + [0] * 10),
+            ("Client-side contract management", LineCategory.CLIENT_SIDE, [0.45] * PROCUREMENT_YEARS),
+        ],
+    }
+    for option, specs in lines.items():
+        for label, category, values in specs:
+            services.line_create(
+                user=editor,
+                option=option,
+                data={"label": label, "category": category, "prices": PriceBase.REAL},
+                values=_m(*values),
+            )
+    services.version_freeze(user=finance, version=version, reason=PROCUREMENT_FREEZE)
+
+
+def _seed_initiation(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -> None:
     partnership = partnerships_by_name.get(INITIATION)
     if partnership is None or BusinessCase.objects.filter(partnership=partnership).exists():
         return

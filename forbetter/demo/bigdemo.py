@@ -44,7 +44,7 @@ from forbetter.payments.models import (
     StatementItem,
     StatementStatus,
 )
-from forbetter.performance.models import Kpi, KpiReturn, KpiType, ReturnStatus
+from forbetter.performance.models import Kpi, KpiAgreement, KpiReturn, KpiType, ReturnStatus
 from forbetter.performance.periods import parse_month
 from forbetter.risks.models import (
     ActionStatus,
@@ -311,6 +311,7 @@ def _kpi_values(
                 first_period=first_period,
                 weight=Decimal(1) / volume.kpis_per_partnership,
                 severity_points=5,
+                agreement=KpiAgreement.AGREED,  # the contracts are live: their KPIs were agreed at award
             )
             for partnership in partnerships
             for number in range(1, volume.kpis_per_partnership + 1)

@@ -50,7 +50,7 @@ EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
     "indicator_review": ("performance.indicatorreview",),
     "benchmark": ("performance.benchmarkimport",),
     "benefit": ("performance.benefit",),
-    "payment_mechanism": ("payments.paymentmechanism",),
+    "payment_mechanism": ("payments.paymentmechanism", "procurement.biddermechanism"),
     "payment_statement": ("payments.paymentstatement",),
     "responsibility": ("payments.responsibility",),
     "procurement_round": ("procurement.dialogueround", "procurement.procurementplan"),

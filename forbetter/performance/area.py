@@ -104,6 +104,7 @@ AREA = Area(
         form("published-rating", kwargs=_rating),
         page("kpi", kwargs=_kpi),
         form("kpi-edit", kwargs=_kpi),
+        form("kpi-agreement", kwargs=_kpi),
         page("benchmark", kwargs=_kpi),
         form("benchmark-import", kwargs=_kpi),
         page("returns"),

@@ -497,3 +497,28 @@ class PublishedRatingForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, the contract is exempt from the duty to assess performance.",
     )
+
+
+class KpiAgreementForm(GovukFormMixin, forms.Form):
+    """Move a KPI's agreement state one step (rule KPI-AGREED-STAYS), given ``version_record=kpi``."""
+
+    to = forms.ChoiceField(
+        label="Move the KPI to",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the state the KPI moves to",
+            "invalid_choice": "Select one of the states offered",
+        },
+    )
+    reason = forms.CharField(
+        label="Why (needed to go back a step)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices

@@ -36,6 +36,15 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual", "Annual"
 
 
+class KpiAgreement(models.TextChoices):
+    """Where the KPI stands in negotiation with the partner (or bidders): proposed, negotiated, agreed.
+    Returns start only for an agreed KPI of a live contract (rule KPI-RETURNS-AGREED)."""
+
+    PROPOSED = "proposed", "Proposed"
+    NEGOTIATED = "negotiated", "Negotiated"
+    AGREED = "agreed", "Agreed"
+
+
 class KpiState(models.TextChoices):
     ACTIVE = "active", "In use"
     RETIRED = "retired", "Retired"
@@ -100,6 +109,13 @@ class Kpi(VersionedModel):
         help_text="A return is late if it arrives more than this many days after the period ends.",
     )
     state = models.CharField(max_length=10, choices=KpiState.choices, default=KpiState.ACTIVE)
+    agreement = models.CharField(
+        "agreement state", max_length=10, choices=KpiAgreement.choices, default=KpiAgreement.PROPOSED
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

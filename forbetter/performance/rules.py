@@ -8,6 +8,12 @@ PA23-S52-THREE-KPIS    a contract under the Act over £5m (extension options inc
 KPI-PERCENT-RANGE      a value in % lies between 0 and 100 unless the KPI says it can go beyond
 KPI-RETURN-LATE        a return is late when it arrives more than the allowed days after the period ends
 KPI-REVIEW-OVERDUE     an indicator review not done by its due date is overdue
+KPI-RETURNS-AGREED     returns start only when the KPI is agreed and the contract is live (the partnership in
+                       contract management, or ended): ``services.returns_refusal``
+KPI-AGREEMENT-DEFAULT  a new KPI is proposed; one added while the contract is live is agreed by its creator
+KPI-AGREED-STAYS       a KPI moves proposed -> negotiated -> agreed one step at a time; an agreed KPI goes
+                       back to negotiation (with a reason) only before the contract is live and before any
+                       return
 =====================  ==================================================================================
 """
 

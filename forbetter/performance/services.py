@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from forbetter.accounts.permissions import can_edit, can_submit_partner_returns
 from forbetter.calc.performance import Rating
-from forbetter.partnerships.models import Partnership
+from forbetter.partnerships.models import Partnership, Stage
 from forbetter.partnerships.procurement import act_applies
 from forbetter.partnerships.selectors import partnerships_visible_to
 from forbetter.performance import adapters, benchmarks, rules
@@ -30,6 +30,7 @@ from forbetter.performance.models import (
     BenefitValue,
     IndicatorReview,
     Kpi,
+    KpiAgreement,
     KpiReturn,
     KpiState,
     KpiTarget,
@@ -128,9 +129,107 @@ def kpi_create(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> 
     _kpi_rules(kpi)
     if Kpi.objects.filter(partnership=partnership, reference=kpi.reference).exists():
         raise ValidationError({"reference": f"This partnership already has a KPI {kpi.reference}"})
-    _save(kpi, user, "Created")
+    reason = "Created"
+    if contract_live(partnership):
+        # Rule KPI-AGREEMENT-DEFAULT: a KPI added to a live contract comes through its change control, so it
+        # is agreed when the council records it; before the contract is live it starts as proposed.
+        kpi.agreement = KpiAgreement.AGREED
+        kpi.agreed_by = user
+        kpi.agreed_at = timezone.now()
+        reason = "Created; agreed, the contract being live"
+    _save(kpi, user, reason)
     _save(_first_target(kpi), user, "Created with the KPI")
     return kpi
+
+
+# --- KPI agreement (proposed -> negotiated -> agreed) -------------------------------------------------------
+
+AGREEMENT_ORDER = (KpiAgreement.PROPOSED, KpiAgreement.NEGOTIATED, KpiAgreement.AGREED)
+LIVE_STAGES = frozenset({Stage.CONTRACT_MANAGEMENT, Stage.ENDED})
+
+
+def contract_live(partnership: Partnership) -> bool:
+    """The contract is live once the partnership is in contract management (or has ended)."""
+    return partnership.stage in LIVE_STAGES
+
+
+def agreement_next(kpi: Kpi) -> str | None:
+    """The state the KPI moves on to, or None once agreed."""
+    index = AGREEMENT_ORDER.index(KpiAgreement(kpi.agreement))
+    return AGREEMENT_ORDER[index + 1] if index + 1 < len(AGREEMENT_ORDER) else None
+
+
+def agreement_reopen_refusal(kpi: Kpi) -> str:
+    """Why an agreed KPI cannot be reopened (rule KPI-AGREED-STAYS), or '' if it can."""
+    if kpi.agreement != KpiAgreement.AGREED:
+        return ""
+    if contract_live(kpi.partnership):
+        return (
+            f"{kpi.reference} is agreed and the contract is live: change it through an indicator review "
+            "(the contract's change control), not by reopening the negotiation"
+        )
+    if KpiReturn.objects.filter(kpi=kpi).exists():
+        return f"{kpi.reference} is agreed and has returns: it cannot go back to negotiation"
+    return ""
+
+
+@transaction.atomic
+def kpi_agreement_move(
+    *, user: Any, kpi: Kpi, to: str, reason: str = "", now: dt.datetime | None = None
+) -> Kpi:
+    """Move the KPI's agreement state one step: on (proposed to negotiated to agreed), or back one step
+    with a reason. Agreeing records who agreed and when. Rule KPI-AGREED-STAYS: an agreed KPI goes back to
+    negotiation only before the contract is live and before any return (see
+    :func:`agreement_reopen_refusal`)."""
+    _require_editor(user)
+    current = Kpi.objects.select_for_update().select_related("partnership").get(pk=kpi.pk)
+    if to not in AGREEMENT_ORDER:
+        raise ValidationError({"to": "Select the state the KPI moves to"})
+    step = AGREEMENT_ORDER.index(KpiAgreement(to)) - AGREEMENT_ORDER.index(KpiAgreement(current.agreement))
+    label = KpiAgreement(to).label.lower()
+    if step == 0:
+        raise ValidationError({"to": f"{current.reference} is already {label}"})
+    if abs(step) > 1:
+        raise ValidationError(
+            {
+                "to": f"{current.reference} is {current.get_agreement_display().lower()}: it moves one step "
+                "at a time"
+            }
+        )
+    if step < 0:
+        refusal = agreement_reopen_refusal(current)
+        if refusal:
+            raise ValidationError({"to": refusal})
+        if not reason.strip():
+            raise ValidationError({"reason": f"Enter why {current.reference} goes back to {label}"})
+    current.agreement = to
+    if to == KpiAgreement.AGREED:
+        current.agreed_by = user
+        current.agreed_at = now or timezone.now()
+    else:
+        current.agreed_by = None
+        current.agreed_at = None
+    why = f"{KpiAgreement(to).label}" + (f": {reason.strip()}" if reason.strip() else "")
+    _save(current, user, why)
+    kpi.agreement, kpi.agreed_by, kpi.agreed_at = current.agreement, current.agreed_by, current.agreed_at
+    kpi.edit_version = current.edit_version
+    return current
+
+
+def returns_refusal(kpi: Kpi) -> str:
+    """Rule KPI-RETURNS-AGREED: why the KPI takes no returns yet, or '' when it does (agreed, contract
+    live)."""
+    if kpi.agreement != KpiAgreement.AGREED:
+        return (
+            f"{kpi.reference} is {kpi.get_agreement_display().lower()}, not agreed: returns start once the "
+            "council records it as agreed"
+        )
+    if not contract_live(kpi.partnership):
+        return (
+            f"Returns start when the contract is live: this partnership is in "
+            f"{kpi.partnership.get_stage_display().lower()}, not contract management"
+        )
+    return ""
 
 
 def _first_target(kpi: Kpi) -> KpiTarget:
@@ -223,6 +322,9 @@ def return_submit(
         raise ValidationError({"kpi": "Select a KPI of this partnership"})
     if kpi.state == KpiState.RETIRED:
         raise ValidationError({"kpi": f"{kpi.reference} has been retired: it takes no more returns"})
+    not_yet = returns_refusal(kpi)
+    if not_yet:
+        raise ValidationError({"kpi": not_yet})
     percent_problem = rules.percent_value_error(value, unit=kpi.unit, beyond_range=kpi.percent_beyond_range)
     if percent_problem:
         raise ValidationError({"value": percent_problem})

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("<int:pk>/kpis/<int:kpi_pk>/", views_kpis.kpi_detail, name="kpi"),
     path("<int:pk>/kpis/<int:kpi_pk>/edit/", views_kpis.kpi_edit, name="kpi-edit"),
+    path("<int:pk>/kpis/<int:kpi_pk>/agreement/", views_kpis.kpi_agreement, name="kpi-agreement"),
     path("<int:pk>/kpis/<int:kpi_pk>/benchmark/", views_registers.benchmark, name="benchmark"),
     path(
         "<int:pk>/kpis/<int:kpi_pk>/benchmark/import/",

@@ -19,11 +19,12 @@ from forbetter.partnerships.view_helpers import (
     paginate,
     partnership_page,
     require_edit,
+    save_form,
     visible_partnership,
 )
 from forbetter.performance import selectors, services
-from forbetter.performance.forms import KpiForm, PublishedRatingForm
-from forbetter.performance.models import Kpi
+from forbetter.performance.forms import KpiAgreementForm, KpiForm, PublishedRatingForm
+from forbetter.performance.models import Kpi, KpiAgreement
 
 SECTION = "kpis"
 
@@ -178,4 +179,48 @@ def published_rating(request: HttpRequest, pk: int, year: int, kpi_pk: int) -> H
         year=rating_year,
         row=statuses_row,
         history=history_of(existing) if existing else None,
+    )
+
+
+def _agreement_choices(kpi: Kpi) -> list[tuple[str, str]]:
+    """The steps the KPI can take: on to the next state, or back one (not from agreed once refused)."""
+    choices = []
+    following = services.agreement_next(kpi)
+    if following is not None:
+        choices.append((following, f"{KpiAgreement(following).label}"))
+    index = services.AGREEMENT_ORDER.index(KpiAgreement(kpi.agreement))
+    if index > 0 and not services.agreement_reopen_refusal(kpi):
+        back = services.AGREEMENT_ORDER[index - 1]
+        choices.append((back, f"Back to {KpiAgreement(back).label.lower()}"))
+    return choices
+
+
+def kpi_agreement(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
+    """Move the KPI on from proposed to negotiated to agreed (or back a step, with a reason)."""
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    kpi = _kpi(partnership.pk, kpi_pk)
+    choices = _agreement_choices(kpi)
+    following = services.agreement_next(kpi)
+    form = KpiAgreementForm(
+        request.POST or None, choices=choices, initial={"to": following}, version_record=kpi
+    )
+    if save_form(
+        request,
+        form,
+        lambda data: services.kpi_agreement_move(
+            user=request.user, kpi=kpi, to=data["to"], reason=data["reason"]
+        ),
+        success=f"KPI {kpi.reference} moved on",
+    ):
+        return redirect("performance:kpi", pk=partnership.pk, kpi_pk=kpi.pk)
+    return partnership_page(
+        request,
+        "performance/kpi_agreement.html",
+        partnership,
+        SECTION,
+        form=form,
+        kpi=kpi,
+        refusal=services.agreement_reopen_refusal(kpi),
+        returns_refusal=services.returns_refusal(kpi),
     )

@@ -14,7 +14,7 @@ from forbetter.performance import services
 from forbetter.performance.models import IndicatorReview, KpiReturn, ReturnStatus
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
-from tests.factories import PASSWORD, PDF, make_kpi, make_kpi_return
+from tests.factories import PASSWORD, PDF, make_contract_live, make_kpi, make_kpi_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +30,7 @@ def kpis(world: World, settings: Any, tmp_path: Path) -> Any:
     editor = world.users[Role.COUNCIL_EDITOR]
     first = make_kpi(world.ours, "HW-01", name="Potholes repaired within 28 days", published=True)
     second = make_kpi(world.ours, "PR-01", name="Repairs on time")
+    make_contract_live(world.ours)  # returns start when the KPI is agreed and the contract is live
     this_month = dt.date.today().replace(day=1)
     for back, (a, b) in enumerate([("96", "93"), ("91", "97"), ("85", "99"), ("97", "88")], start=2):
         make_kpi_return(first, this_month - relativedelta(months=back), a, user=editor)

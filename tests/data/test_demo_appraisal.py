@@ -53,7 +53,7 @@ def test_seeding_twice_changes_nothing(seeded: Partnership) -> None:
     first = _counts()
     call_command("seed_demo", verbosity=0)
     assert _counts() == first
-    assert first[0] == 1
+    assert first[0] == 2  # the initiation-stage partnership's, and the procurement-stage one's
 
 
 def test_two_versions_one_frozen_by_cabinet_one_changing_the_bundle(seeded: Partnership) -> None:

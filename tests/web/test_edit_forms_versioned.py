@@ -95,6 +95,14 @@ EDIT_PAGES: dict[str, list[Callable[[Any], str]]] = {
         lambda c: reverse("procurement:conflict-assess", args=[c.partnership_id, c.pk]),
         lambda c: reverse("procurement:conflict-review", args=[c.partnership_id, c.pk]),
     ],
+    # procurement: incentives
+    "procurement.PricedOffer": [
+        lambda o: reverse("procurement:priced-offer-edit", args=[o.partnership_id, o.pk])
+    ],
+    "procurement.BidderMechanism": [
+        lambda m: reverse("procurement:bidder-mechanism-edit", args=[m.partnership_id, m.pk]),
+        lambda m: reverse("procurement:bidder-mechanism-scenarios", args=[m.partnership_id, m.pk]),
+    ],
 }
 
 # Plain (not model) forms that edit a saved record: each is given the record as ``version_record``, so it
@@ -106,6 +114,9 @@ VERSION_RECORD_FORMS: dict[str, str] = {
     "appraisal.LineForm": "appraisal.CashflowLine",
     "payments.ReliefCorrectForm": "payments.ReliefEvent",
     "risks.ExitScheduleForm": "risks.ExitAnalysis",  # a route's rows, under the analysis's version
+    "performance.KpiAgreementForm": "performance.Kpi",  # moves the agreement state (tested in its own file)
+    # procurement: incentives
+    "procurement.ScenarioForm": "procurement.BidderMechanism",
 }
 
 # Forms that set the value kept under a key (a month's index value, a year's outturn or rating, an option's
@@ -155,7 +166,13 @@ NOT_EDITING_A_RECORD: dict[str, str] = {
     "payments.StatementApproveForm": "approves a draft statement; an approved one cannot be approved again",
     "payments.StatementCreateForm": "creates a month's statement",
     "payments.GainshareYearForm": SETS_A_VALUE,
+    # procurement: incentives
+    "procurement.OfferToBusinessCaseForm": "creates a new business-case version from a priced offer",
 }
+
+# procurement: incentives. The procurement area keeps each part's forms in
+# forbetter/procurement/<part>/forms.py, which the search below (each app's forms module) does not import.
+importlib.import_module("forbetter.procurement.incentives.forms")
 
 
 class PostForms(HTMLParser):

@@ -22,7 +22,7 @@ from forbetter.performance import services, uploads
 from forbetter.performance.models import KpiReturn
 from forbetter.performance.uploads import EvidenceFileError, check_evidence_file
 from tests.conftest import World
-from tests.factories import client_for, make_kpi, pdf
+from tests.factories import client_for, make_contract_live, make_kpi, pdf
 
 MB = 1024 * 1024
 NOW = timezone.make_aware(dt.datetime(2024, 6, 5, 10))
@@ -118,6 +118,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 def _submit(world: World, kpi: Any, evidence: SimpleUploadedFile, **kw: Any) -> KpiReturn:
+    make_contract_live(world.ours)  # returns start when the KPI is agreed and the contract is live
     return services.return_submit(
         user=world.users[Role.PARTNER_USER],
         partnership=world.ours,
@@ -135,6 +136,7 @@ def test_zip_bomb_upload_is_refused_on_the_page_with_the_limit_named(
     world: World, media: Path, ods_bomb: bytes
 ) -> None:
     kpi = make_kpi(world.ours)
+    make_contract_live(world.ours)  # returns start when the KPI is agreed and the contract is live
     page = client_for(world.users[Role.PARTNER_USER]).post(
         reverse("performance:return-submit", kwargs={"pk": world.ours.pk}),
         {

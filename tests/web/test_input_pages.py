@@ -20,7 +20,7 @@ from forbetter.partnerships.models import Partnership, TaskStatus
 from forbetter.payments.models import ReliefEvent
 from forbetter.performance.models import Kpi, KpiReturn
 from tests.conftest import World
-from tests.factories import client_for, make_kpi, pdf
+from tests.factories import client_for, make_contract_live, make_kpi, pdf
 from tests.web.edit_versions import opened_at
 from tests.web.test_appraisal_services import build_version
 from tests.web.test_appraisal_views import settings_data, version_url
@@ -92,6 +92,7 @@ def test_unreadable_or_huge_numbers_get_a_message_not_a_500(world: World, editor
 
 def _submit(partner: User, partnership: Partnership, kpi: Kpi, value: str) -> Any:
     data = {"kpi": str(kpi.pk), "period": "2024-04", "value": value, "evidence": pdf(), "commentary": ""}
+    make_contract_live(partnership)  # returns start when the KPI is agreed and the contract is live
     return client_for(partner).post(reverse("performance:return-submit", args=[partnership.pk]), data)
 
 

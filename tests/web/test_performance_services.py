@@ -20,7 +20,7 @@ from forbetter.performance import adapters, benchmarks, rules, selectors, servic
 from forbetter.performance.models import Kpi, KpiReturn, KpiState, ReturnStatus, ReviewOutcome
 from forbetter.performance.uploads import EvidenceFileError, check_evidence_file
 from tests.conftest import World
-from tests.factories import make_kpi, make_kpi_return, pdf
+from tests.factories import make_contract_live, make_kpi, make_kpi_return, pdf
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(dt.datetime(2024, 6, 5, 10))
@@ -35,6 +35,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
 def _submit(
     world: World, kpi: Kpi, period: dt.date = dt.date(2024, 4, 1), value: str = "96", **kw: Any
 ) -> KpiReturn:
+    make_contract_live(world.ours)  # returns start when the KPI is agreed and the contract is live
     return services.return_submit(
         user=world.users[Role.PARTNER_USER],
         partnership=world.ours,

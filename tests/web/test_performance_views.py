@@ -18,7 +18,7 @@ from forbetter.accounts.models import Role, User
 from forbetter.performance import services
 from forbetter.performance.models import BenchmarkValue, Benefit, Kpi, KpiReturn, ReturnStatus
 from tests.conftest import World
-from tests.factories import PDF, client_for, make_kpi, make_kpi_return, pdf
+from tests.factories import PDF, client_for, make_contract_live, make_kpi, make_kpi_return, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,7 @@ def url(name: str, world: World, **kwargs: Any) -> str:
 
 
 def _return_post(kpi: Kpi, changes: dict[str, Any] | None = None, **more: Any) -> dict[str, Any]:
+    make_contract_live(kpi.partnership)  # returns start when the KPI is agreed and the contract is live
     data = {"kpi": str(kpi.pk), "period": "2024-04", "value": "96.5", "evidence": pdf(), "commentary": ""}
     data.update(changes or {})
     data.update(more)
