@@ -53,6 +53,8 @@ EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
     "payment_mechanism": ("payments.paymentmechanism",),
     "payment_statement": ("payments.paymentstatement",),
     "responsibility": ("payments.responsibility",),
+    "governance_model": ("procurement.governanceoption",),
+    "meeting": ("procurement.biddermeeting", "procurement.headsofservicebriefing"),
 }
 
 # Records whose own pages are council-confidential (the business case and its service baselines, Monte

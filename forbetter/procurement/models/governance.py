@@ -6,7 +6,7 @@ review points and on the allocation of each risk category beside the council's."
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-def _money(**options: object) -> models.DecimalField:
+def _money(**options: Any) -> Any:
     """Pounds and pence, not negative."""
     return models.DecimalField(
         max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))], **options
@@ -206,7 +206,9 @@ class ReviewPointPosition(VersionedModel):
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["review_point", "bidder"], name="procurement_review_position_unique")
+            models.UniqueConstraint(
+                fields=["review_point", "bidder"], name="procurement_review_position_unique"
+            )
         ]
 
     def __str__(self) -> str:
