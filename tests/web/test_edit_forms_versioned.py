@@ -78,6 +78,37 @@ EDIT_PAGES: dict[str, list[Callable[[Any], str]]] = {
     ],
     "appraisal.ServiceBaseline": [lambda b: reverse("appraisal:baseline", args=[b.partnership_id, b.pk])],
     "appraisal.BaselineMeasure": [],  # measures are only added and removed, never edited in place
+    # procurement: governance
+    "procurement.GovernanceOption": [
+        lambda o: reverse("procurement:governance-option-edit", args=[o.partnership_id, o.pk])
+    ],
+    "procurement.GovernanceChoice": [
+        lambda c: reverse("procurement:governance-choice", args=[c.partnership_id])
+    ],
+    "procurement.KeyPerson": [
+        lambda k: reverse("procurement:key-person-edit", args=[k.bidder.partnership_id, k.pk])
+    ],
+    "procurement.BidderMeeting": [
+        lambda m: reverse("procurement:bidder-meeting-edit", args=[m.partnership_id, m.pk])
+    ],
+    "procurement.HeadsOfServiceBriefing": [
+        lambda b: reverse("procurement:service-briefing-edit", args=[b.partnership_id, b.pk])
+    ],
+    "procurement.BriefingConcern": [
+        lambda c: reverse("procurement:briefing-concern-edit", args=[c.briefing.partnership_id, c.pk])
+    ],
+    "procurement.ReviewPoint": [
+        lambda r: reverse("procurement:review-point-edit", args=[r.partnership_id, r.pk])
+    ],
+    "procurement.ReviewPointPosition": [
+        lambda r: reverse("procurement:review-position-edit", args=[r.review_point.partnership_id, r.pk])
+    ],
+    "procurement.CouncilRiskAllocation": [
+        lambda a: reverse("procurement:council-allocation-edit", args=[a.partnership_id, a.pk])
+    ],
+    "procurement.RiskAllocationPosition": [
+        lambda r: reverse("procurement:risk-position-edit", args=[r.bidder.partnership_id, r.pk])
+    ],
 }
 
 # Plain (not model) forms that edit a saved record: each is given the record as ``version_record``, so it
