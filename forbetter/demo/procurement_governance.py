@@ -25,7 +25,6 @@ from forbetter.procurement.models import (
     HeadsOfServiceBriefing,
     KeyPerson,
     ReviewPoint,
-    ReviewPointPosition,
     RiskAllocationPosition,
 )
 from forbetter.risks.models import Allocation, CategoryScheme, Risk, RiskCategory
@@ -39,7 +38,7 @@ CHOICE_REASON = (
     "rested on trading growth neither council needs. Decided at Cabinet, with both councils' agreement."
 )
 
-KEY_PEOPLE = {
+KEY_PEOPLE: dict[str, list[tuple[str, str, bool | None]]] = {
     "Corvane Partnerships plc": [
         ("Helen Marsh", "Contract director", True),
         ("Owen Pryce", "Head of revenues and benefits transformation", True),
@@ -101,7 +100,9 @@ MEETINGS = [
     ),
 ]
 
-BRIEFINGS = [
+# (months after procurement began, attendees, services, covered,
+#  [(raised by, concern, answer, days to answer)])
+BRIEFINGS: list[tuple[int, str, list[str], str, list[tuple[str, str, str, int | None]]]] = [
     (
         2,
         "Head of Revenues and Benefits\nHead of Procurement\nHead of Property",
@@ -113,7 +114,8 @@ BRIEFINGS = [
             (
                 "Head of Revenues and Benefits",
                 "Will the council keep control of discretionary housing payments?",
-                "Yes: decisions on discretionary payments stay with the council; the partner only processes them.",
+                "Yes: decisions on discretionary payments stay with the council; the partner only processes "
+                "them.",
                 0,
             ),
             (

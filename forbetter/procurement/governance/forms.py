@@ -275,3 +275,8 @@ class RiskPositionForm(_Messages, GovukFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _bidders(self.fields["bidder"], partnership)
+
+    def _get_validation_exclusions(self) -> set[str]:
+        """The model's unique check is left to the service, which refuses a second position on a category
+        with a message naming the bidder and the category."""
+        return {*super()._get_validation_exclusions(), "category"}  # type: ignore[misc]
