@@ -4,6 +4,7 @@ again."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django import forms
@@ -109,6 +110,8 @@ class GovernanceChoiceForm(_Messages, GovukFormMixin, forms.ModelForm):
         assert isinstance(option, forms.ModelChoiceField)
         option.queryset = GovernanceOption.objects.filter(partnership=partnership)
         self.fields["reason"].help_text = "Who decided (for example, the cabinet) and on what grounds."
+        if self.instance.pk is None:
+            self.initial.setdefault("chosen_on", dt.date.today())
 
 
 class KeyPersonForm(_Messages, GovukFormMixin, forms.ModelForm):
