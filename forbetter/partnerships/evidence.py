@@ -55,6 +55,8 @@ EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
     "responsibility": ("payments.responsibility",),
     "governance_model": ("procurement.governanceoption",),
     "meeting": ("procurement.biddermeeting", "procurement.headsofservicebriefing"),
+    "key_people": ("procurement.keyperson",),
+    "review_position": ("procurement.reviewpoint",),
 }
 
 # Records whose own pages are council-confidential (the business case and its service baselines, Monte

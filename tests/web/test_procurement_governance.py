@@ -544,6 +544,32 @@ def test_options_meetings_and_briefings_evidence_their_framework_kinds(world: Wo
     )
 
 
+def test_continuity_and_review_points_evidence_the_actions_that_now_name_kinds(world: World) -> None:
+    """P-TR-1 and P-FLX-2 had no evidence kinds; the fixture names them, and migration 0003 reloads the
+    fixture so a database that held the framework already gets them too."""
+    import importlib
+
+    from django.apps import apps
+
+    from forbetter.framework.models import Action
+
+    bidder = _bidder(world.ours, "Corvane")
+    person = KeyPerson.objects.create(bidder=bidder, name="Helen", role="Director")
+    point = ReviewPoint.objects.create(partnership=world.ours, title="Bundle review", council_position="x")
+    found = candidates_for(world.ours)
+    continuity_action = Action.objects.get(code="P-TR-1")
+    review_action = Action.objects.get(code="P-FLX-2")
+    assert [c.record for c in matching_candidates(found, continuity_action.evidence_kinds)] == [person]
+    assert [c.record for c in matching_candidates(found, review_action.evidence_kinds)] == [point]
+
+    Action.objects.filter(code__in=["P-TR-1", "P-FLX-2"]).update(evidence_kinds=[])
+    importlib.import_module("forbetter.framework.migrations.0003_procurement_evidence_kinds").reload(
+        apps, None
+    )
+    assert Action.objects.get(code="P-TR-1").evidence_kinds == ["key_people"]
+    assert Action.objects.get(code="P-FLX-2").evidence_kinds == ["review_position"]
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -637,3 +663,5 @@ def test_the_demo_has_the_governance_records_the_brief_asks_for(seeded_demo: Non
     assert "60%</span> continuity: 3 of the 5 key people" in text
     evidence = matching_candidates(candidates_for(partnership), ["governance_model", "meeting"])
     assert len(evidence) == 2 + BidderMeeting.objects.filter(partnership=partnership).count() + 2
+    continuity_evidence = matching_candidates(candidates_for(partnership), ["key_people", "review_position"])
+    assert len(continuity_evidence) == KeyPerson.objects.filter(bidder__partnership=partnership).count() + 2

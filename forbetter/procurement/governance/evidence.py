@@ -1,6 +1,8 @@
 """Governance records that evidence framework tasks of the procurement stage: governance options
 (P-GOV-1, kind ``governance_model``), meetings with bidders (P-TR-2) and heads-of-service briefings
-(P-INC-1), both kind ``meeting``. Labels carry no figures; procurement records are council-only evidence."""
+(P-INC-1), both kind ``meeting``, the key people named in bids (P-TR-1, kind ``key_people``) and the formal
+review points with bidders' positions (P-FLX-2, kind ``review_position``). Labels carry no figures;
+procurement records are council-only evidence."""
 
 from __future__ import annotations
 
@@ -8,7 +10,13 @@ from collections.abc import Iterator
 
 from forbetter.partnerships.evidence import EvidenceCandidate
 from forbetter.partnerships.models import Partnership
-from forbetter.procurement.models import BidderMeeting, GovernanceOption, HeadsOfServiceBriefing
+from forbetter.procurement.models import (
+    BidderMeeting,
+    GovernanceOption,
+    HeadsOfServiceBriefing,
+    KeyPerson,
+    ReviewPoint,
+)
 
 
 def governance_options(partnership: object) -> Iterator[EvidenceCandidate]:
@@ -38,4 +46,26 @@ def service_briefings(partnership: object) -> Iterator[EvidenceCandidate]:
     for briefing in HeadsOfServiceBriefing.objects.filter(partnership=partnership):
         yield EvidenceCandidate(
             record=briefing, label=str(briefing), kind="Heads-of-service briefing", council_only=True
+        )
+
+
+def key_people(partnership: object) -> Iterator[EvidenceCandidate]:
+    assert isinstance(partnership, Partnership)
+    for person in KeyPerson.objects.filter(bidder__partnership=partnership).select_related("bidder"):
+        yield EvidenceCandidate(
+            record=person,
+            label=f"Key person in {person.bidder.name}'s bid: {person.name}, {person.role}",
+            kind="Key person named in a bid",
+            council_only=True,
+        )
+
+
+def review_points(partnership: object) -> Iterator[EvidenceCandidate]:
+    assert isinstance(partnership, Partnership)
+    for point in ReviewPoint.objects.filter(partnership=partnership):
+        yield EvidenceCandidate(
+            record=point,
+            label=f"Bidders' positions on the review point: {point.title}",
+            kind="Formal review point",
+            council_only=True,
         )

@@ -107,6 +107,8 @@ EVIDENCE: tuple[Callable[[Any], Iterable[Any]], ...] = (
     evidence.governance_options,
     evidence.bidder_meetings,
     evidence.service_briefings,
+    evidence.key_people,
+    evidence.review_points,
 )
 
 
