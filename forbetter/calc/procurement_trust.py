@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from forbetter.calc.errors import InputError
+
 DEFAULT_CONTINUITY_THRESHOLD = Decimal("0.5")
 MEETING_SHARE_FLAG = Decimal("0.5")
 MEETING_GAP_FLAG = 2
@@ -65,7 +67,7 @@ def continuity(
     (Decimal('0.6'), False)
     """
     if not Decimal(0) <= threshold <= Decimal(1):
-        raise ValueError("The continuity threshold must be a share from 0 to 1")
+        raise InputError("threshold", "The continuity threshold must be a share from 0 to 1")
     named = len(in_delivery_team)
     in_team = sum(1 for value in in_delivery_team if value is True)
     not_in_team = sum(1 for value in in_delivery_team if value is False)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from forbetter.calc.errors import InputError
 from forbetter.calc.procurement_trust import continuity, meeting_balance
 
 
@@ -29,7 +30,7 @@ def test_low_continuity_is_below_the_threshold_not_at_it() -> None:
     assert not continuity([True, False], awarded=False).low  # 50% is not below 50%
     assert continuity([True, False, False], awarded=False).low
     assert not continuity([True, False, False], awarded=False, threshold=Decimal("0.3")).low
-    with pytest.raises(ValueError, match="from 0 to 1"):
+    with pytest.raises(InputError, match="threshold: The continuity threshold must be a share from 0 to 1"):
         continuity([True], awarded=False, threshold=Decimal("1.5"))
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -665,3 +666,17 @@ def test_the_demo_has_the_governance_records_the_brief_asks_for(seeded_demo: Non
     assert len(evidence) == 2 + BidderMeeting.objects.filter(partnership=partnership).count() + 2
     continuity_evidence = matching_candidates(candidates_for(partnership), ["key_people", "review_position"])
     assert len(continuity_evidence) == KeyPerson.objects.filter(bidder__partnership=partnership).count() + 2
+
+    # Seeding again changes nothing.
+    from django.core.management import call_command
+
+    models = (GovernanceOption, GovernanceChoice, KeyPerson, BidderMeeting, HeadsOfServiceBriefing)
+    before = [
+        model.objects.count()
+        for model in (*models, BriefingConcern, ReviewPointPosition, RiskAllocationPosition)
+    ]
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    assert [
+        model.objects.count()
+        for model in (*models, BriefingConcern, ReviewPointPosition, RiskAllocationPosition)
+    ] == before
