@@ -193,11 +193,19 @@ def _categories(partnership: Partnership) -> list[RiskCategory]:
     return found or list(RiskCategory.objects.filter(scheme=CategoryScheme.SSP).order_by("order")[:5])
 
 
-def _council_allocation(partnership: Partnership, category: RiskCategory) -> str:
+def _council_allocation(partnership: Partnership, category: RiskCategory) -> str | None:
+    """The single allocation of the register's risks in the category (None when they are mixed)."""
     allocations = set(
         Risk.objects.filter(partnership=partnership, category=category).values_list("allocation", flat=True)
     )
-    return allocations.pop() if len(allocations) == 1 else Allocation.SHARED
+    return allocations.pop() if len(allocations) == 1 else None
+
+
+ASKS: dict[str, str] = {
+    Allocation.SHARED: "shared",
+    Allocation.COUNCIL: "the council's",
+    Allocation.PARTNER: "the partner's",
+}
 
 
 def _other(allocation: str) -> str:
@@ -355,11 +363,9 @@ def _seed_positions(partnership: Partnership, editor: Any, bidders: dict[str, Bi
     if not RiskCategory.objects.exists():
         load_risk_categories()
     categories = _categories(partnership)
-    unregistered = (
-        RiskCategory.objects.exclude(pk__in=Risk.objects.filter(partnership=partnership).values("category"))
-        .order_by("order")
-        .first()
-    )
+    unregistered = RiskCategory.objects.filter(code="forceMajeure").first()
+    if unregistered is not None and unregistered in categories:
+        unregistered = None
     if (
         unregistered is not None
         and not CouncilRiskAllocation.objects.filter(partnership=partnership).exists()
@@ -369,27 +375,33 @@ def _seed_positions(partnership: Partnership, editor: Any, bidders: dict[str, Bi
             partnership=partnership,
             data={
                 "category": unregistered,
-                "allocation": Allocation.PARTNER,
-                "notes": "No risk in the register yet; the council expects the partner to carry these.",
+                "allocation": Allocation.SHARED,
+                "notes": "No risk in the register for it yet; the council proposes to share these.",
             },
         )
         categories.append(unregistered)
-    for bidder_index, bidder in enumerate(shortlisted):
-        for index, category in enumerate(categories):
-            council = (
-                Allocation.PARTNER if category == unregistered else _council_allocation(partnership, category)
-            )
-            # Corvane differs from the council on one category, Meridian on two.
-            differs = index == 1 or (bidder_index == 1 and index == 2)
-            allocation = _other(council) if differs else council
+    council_by_category: dict[int, str | None] = {
+        category.pk: Allocation.SHARED
+        if category == unregistered
+        else _council_allocation(partnership, category)
+        for category in categories
+    }
+    # Corvane differs from the council on one category with a single allocation, Meridian on two.
+    definite = [category for category in categories if council_by_category[category.pk] is not None]
+    differing = {"Corvane Partnerships plc": definite[1:2], "Meridian Public Services Ltd": definite[1:3]}
+    for bidder in shortlisted:
+        for category in categories:
+            differs = category in differing[bidder.name]
+            allocation = council_by_category[category.pk] or Allocation.SHARED
+            proposed = _other(allocation) if differs else allocation
             services.risk_position_save(
                 user=editor,
                 partnership=partnership,
                 data={
                     "bidder": bidder,
                     "category": category,
-                    "allocation": allocation,
-                    "comment": "Asks the council to share these risks." if differs else "",
+                    "allocation": proposed,
+                    "comment": (f"Asks for these risks to be {ASKS[proposed]}." if differs else ""),
                     "agreed": not differs,
                 },
             )

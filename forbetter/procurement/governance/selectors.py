@@ -221,7 +221,7 @@ class CouncilAllocation:
 class RiskCell:
     position: RiskAllocationPosition | None
     differs: bool
-    """The bidder's allocation is not the council's."""
+    """The bidder's allocation is not the council's (never when the council's is mixed or not recorded)."""
 
 
 @dataclass(frozen=True)
@@ -289,7 +289,12 @@ def risk_rows(partnership: Partnership, categories: Any, bidders: list[Bidder]) 
         cells = []
         for bidder in bidders:
             position = positions.get((category.pk, bidder.pk))
-            differs = position is not None and position.allocation != council.allocation
+            # A mixed or unknown council allocation has nothing single to differ from.
+            differs = (
+                position is not None
+                and council.allocation is not None
+                and position.allocation != council.allocation
+            )
             cells.append(RiskCell(position, differs))
         rows.append(RiskRow(category, council, cells))
     return rows
