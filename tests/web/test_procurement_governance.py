@@ -662,6 +662,10 @@ def test_the_demo_has_the_governance_records_the_brief_asks_for(seeded_demo: Non
         assert client.get(reverse(f"procurement:{name}", args=[partnership.pk])).status_code == 200, name
     text = client.get(reverse("procurement:key-people-continuity", args=[partnership.pk])).content.decode()
     assert "60%</span> continuity: 3 of the 5 key people" in text
+    risk_page = client.get(
+        reverse("procurement:bidder-risk-positions", args=[partnership.pk])
+    ).content.decode()
+    assert risk_page.count("Differs</strong>") == 1 + 3  # the key, then Corvane on one category, Meridian two
     evidence = matching_candidates(candidates_for(partnership), ["governance_model", "meeting"])
     assert len(evidence) == 2 + BidderMeeting.objects.filter(partnership=partnership).count() + 2
     continuity_evidence = matching_candidates(candidates_for(partnership), ["key_people", "review_position"])
