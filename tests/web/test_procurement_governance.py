@@ -119,7 +119,7 @@ def test_an_editor_adds_an_option_and_bad_input_saves_nothing(world: World, edit
     errors = _errors(client.post(url, {**good, "name": "Other", "setup_cost_gbp": "-5"}))
     assert errors == {"setup_cost_gbp": ["Set-up cost cannot be negative"]}
     errors = _errors(client.post(url, {**good, "name": "", "benefits": ""}))
-    assert errors == {"name": ["Enter name of the option"], "benefits": ["Enter benefits"]}
+    assert errors == {"name": ["Enter the name of the option"], "benefits": ["Enter the benefits"]}
     assert GovernanceOption.objects.count() == 1
 
 
@@ -182,7 +182,7 @@ def test_a_choice_without_a_reason_or_in_the_future_is_refused(world: World, edi
     }
     other = _option(world.theirs, "Theirs")
     errors = _errors(client.post(url, {**data, "option": other.pk, "reason": "Because"}))
-    assert errors == {"option": ["Choose option chosen from the list"]}
+    assert errors == {"option": ["Choose the option chosen from the list"]}
     with pytest.raises(Exception, match="Choose one of this partnership's governance options"):
         services.governance_choose(user=editor, partnership=world.ours, data={"option": other, "reason": "x"})
     assert not GovernanceChoice.objects.exists()
@@ -261,8 +261,11 @@ def test_key_people_are_added_and_changed_within_the_partnership(world: World, e
     client = client_for(editor)
     url = reverse("procurement:key-person-create", args=[world.ours.pk, bidder.pk])
     assert _errors(client.post(url, {"name": "", "role": "", "in_delivery_team": "unknown"})) == {
-        "name": ["Enter name"],
-        "role": ["Enter role in the bid"],
+        "name": ["Enter the person's name"],
+        "role": ["Enter the person's role in the bid"],
+    }
+    assert _errors(client.post(url, {"name": "Helen", "role": "Director"})) == {
+        "in_delivery_team": ["Choose whether the person is in the delivery team"]
     }
     assert (
         client.post(url, {"name": "Helen", "role": "Director", "in_delivery_team": "unknown"}).status_code
@@ -335,10 +338,10 @@ def test_meetings_are_logged_and_bad_input_is_refused(world: World, editor: User
         "held_on": ["The meeting date cannot be in the future: log a meeting once it has happened"]
     }
     assert _errors(client.post(url, {**good, "bidder": theirs.pk})) == {
-        "bidder": ["Choose bidder from the list"]
+        "bidder": ["Choose the bidder from the list"]
     }
     assert _errors(client.post(url, {**good, "council_attendees": ""})) == {
-        "council_attendees": ["Enter council attendees"]
+        "council_attendees": ["Enter the council attendees"]
     }
     assert not BidderMeeting.objects.exists()
     assert client.post(url, good).status_code == 302
@@ -411,7 +414,7 @@ def test_a_concern_with_an_answer_date_but_no_answer_or_before_the_briefing_is_r
     assert _errors(client.post(url, {**data, "answer": "Yes", "answered_on": early})) == {
         "answered_on": ["The date answered cannot be before the briefing"]
     }
-    assert _errors(client.post(url, {**data, "concern": ""}))["concern"] == ["Enter concern"]
+    assert _errors(client.post(url, {**data, "concern": ""}))["concern"] == ["Enter the concern"]
     assert not BriefingConcern.objects.exists()
 
 

@@ -29,21 +29,28 @@ from forbetter.risks.models import RiskCategory
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
+NO_ARTICLE = ("who ", "what ", "why ", "how ", "whether ", "the ", "their ")
+
+
 class _Messages:
-    """Required fields without their own message say which field is missing."""
+    """Required fields and choices without their own message name the field: "Enter the purpose",
+    "Choose the bidder from the list"."""
 
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            label = str(field.label or "")
+            label = str(field.label or "").rstrip("?")
             lowered = label[:1].lower() + label[1:]
+            named = lowered if lowered.startswith(NO_ARTICLE) else f"the {lowered}"
             if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
                 verb = "Choose" if isinstance(field, forms.ChoiceField) else "Enter"
-                field.error_messages["required"] = f"{verb} {lowered}"
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = f"Choose {lowered} from the list"
+                field.error_messages["required"] = f"{verb} {named}"
+            if isinstance(field, forms.ChoiceField) and str(
+                field.error_messages.get("invalid_choice", "")
+            ).startswith("Select a valid choice"):
+                field.error_messages["invalid_choice"] = f"Choose {named} from the list"
 
 
 def _bidders(field: forms.Field, partnership: Partnership) -> None:
@@ -117,6 +124,7 @@ class GovernanceChoiceForm(_Messages, GovukFormMixin, forms.ModelForm):
 class KeyPersonForm(_Messages, GovukFormMixin, forms.ModelForm):
     in_delivery_team = forms.TypedChoiceField(
         label="In the delivery team?",
+        error_messages={"required": "Choose whether the person is in the delivery team"},
         choices=[
             ("unknown", "Not known yet"),
             ("yes", "Yes, in the delivery team"),
@@ -132,6 +140,10 @@ class KeyPersonForm(_Messages, GovukFormMixin, forms.ModelForm):
         model = KeyPerson
         fields: ClassVar[list[str]] = ["name", "role", "in_delivery_team", "notes"]
         labels: ClassVar[dict[str, str]] = {"name": "Name", "role": "Role in the bid", "notes": "Notes"}
+        error_messages: ClassVar[dict[str, dict[str, str]]] = {
+            "name": {"required": "Enter the person's name"},
+            "role": {"required": "Enter the person's role in the bid"},
+        }
         widgets: ClassVar[dict[str, Any]] = {"notes": TEXT}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
