@@ -86,6 +86,8 @@ EVIDENCE_KIND_LABELS: dict[str, str] = {
     "survey": "a partnership survey",
     "succession_plan": "a succession plan",
     "partnership_review": "a review of the whole partnership",
+    "key_people": "the key people named in a bid, against the delivery team",
+    "review_position": "bidders' positions on a formal review point",
 }
 
 

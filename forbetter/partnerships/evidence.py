@@ -54,6 +54,10 @@ EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
     "payment_statement": ("payments.paymentstatement",),
     "responsibility": ("payments.responsibility",),
     "procurement_round": ("procurement.dialogueround", "procurement.procurementplan"),
+    "governance_model": ("procurement.governanceoption",),
+    "meeting": ("procurement.biddermeeting", "procurement.headsofservicebriefing"),
+    "key_people": ("procurement.keyperson",),
+    "review_position": ("procurement.reviewpoint",),
 }
 EVIDENCE_KIND_MODELS["evaluation"] = ("procurement.evaluation",)  # procurement: evaluation (P-VFM-4)
 EVIDENCE_KIND_MODELS["business_case"] += ("procurement.bundle",)  # procurement: evaluation (P-VFM-3 bundles)

@@ -4,7 +4,7 @@ save made from an older one (the page walk behind the three worked examples in t
 from __future__ import annotations
 
 import importlib
-import importlib.util
+import pkgutil
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
@@ -103,6 +103,37 @@ EDIT_PAGES: dict[str, list[Callable[[Any], str]]] = {
         lambda m: reverse("procurement:bidder-mechanism-edit", args=[m.partnership_id, m.pk]),
         lambda m: reverse("procurement:bidder-mechanism-scenarios", args=[m.partnership_id, m.pk]),
     ],
+    # procurement: governance
+    "procurement.GovernanceOption": [
+        lambda o: reverse("procurement:governance-option-edit", args=[o.partnership_id, o.pk])
+    ],
+    "procurement.GovernanceChoice": [
+        lambda c: reverse("procurement:governance-choice", args=[c.partnership_id])
+    ],
+    "procurement.KeyPerson": [
+        lambda k: reverse("procurement:key-person-edit", args=[k.bidder.partnership_id, k.pk])
+    ],
+    "procurement.BidderMeeting": [
+        lambda m: reverse("procurement:bidder-meeting-edit", args=[m.partnership_id, m.pk])
+    ],
+    "procurement.HeadsOfServiceBriefing": [
+        lambda b: reverse("procurement:service-briefing-edit", args=[b.partnership_id, b.pk])
+    ],
+    "procurement.BriefingConcern": [
+        lambda c: reverse("procurement:briefing-concern-edit", args=[c.briefing.partnership_id, c.pk])
+    ],
+    "procurement.ReviewPoint": [
+        lambda r: reverse("procurement:review-point-edit", args=[r.partnership_id, r.pk])
+    ],
+    "procurement.ReviewPointPosition": [
+        lambda r: reverse("procurement:review-position-edit", args=[r.review_point.partnership_id, r.pk])
+    ],
+    "procurement.CouncilRiskAllocation": [
+        lambda a: reverse("procurement:council-allocation-edit", args=[a.partnership_id, a.pk])
+    ],
+    "procurement.RiskAllocationPosition": [
+        lambda r: reverse("procurement:risk-position-edit", args=[r.bidder.partnership_id, r.pk])
+    ],
 }
 
 # Plain (not model) forms that edit a saved record: each is given the record as ``version_record``, so it
@@ -169,10 +200,6 @@ NOT_EDITING_A_RECORD: dict[str, str] = {
     # procurement: incentives
     "procurement.OfferToBusinessCaseForm": "creates a new business-case version from a priced offer",
 }
-
-# procurement: incentives. The procurement area keeps each part's forms in
-# forbetter/procurement/<part>/forms.py, which the search below (each app's forms module) does not import.
-importlib.import_module("forbetter.procurement.incentives.forms")
 
 
 class PostForms(HTMLParser):
@@ -266,14 +293,15 @@ def _label(form: type) -> str:
 
 
 def _forbetter_forms() -> list[type]:
-    """Every form class defined in ForBetter: each app's forms modules are imported, then every subclass of
+    """Every form class defined in ForBetter: each app's forms modules are imported (at any depth, so an
+    app built in parts, like procurement's ``<part>/forms.py``, is searched too), then every subclass of
     Django's BaseForm defined under ``forbetter.`` is listed (the core vocabulary itself excluded)."""
     for config in apps.get_app_configs():
         if not config.name.startswith("forbetter."):
             continue
-        for module in ("forms", "admin_forms"):
-            if importlib.util.find_spec(f"{config.name}.{module}") is not None:
-                importlib.import_module(f"{config.name}.{module}")
+        for found in pkgutil.walk_packages(config.module.__path__, prefix=f"{config.name}."):
+            if found.name.rsplit(".", 1)[-1] in ("forms", "admin_forms"):
+                importlib.import_module(found.name)
 
     def subclasses(cls: type) -> list[type]:
         return [cls, *(s for sub in cls.__subclasses__() for s in subclasses(sub))]
@@ -386,9 +414,6 @@ def test_every_edit_page_carries_the_version_and_refuses_a_stale_or_unversioned_
 
 
 # procurement: evaluation
-import forbetter.procurement.evaluation.forms  # noqa: E402, F401  (the part's forms, for the form census above)
-
-
 def _evaluation_page(name: str, *parts: str) -> Callable[[Any], str]:
     """A page of an evaluation's record: ``parts`` name the record's attributes after the evaluation's pk."""
 
