@@ -78,25 +78,27 @@ MODERATED = {
         "which meets the descriptor for 3.",
     ),
 }
-PRICES = {  # stand-alone prices a year
-    "Corvane Partnerships plc": {REVENUES: 4_200_000, PROCUREMENT: 1_100_000, PROPERTY: 1_800_000},
-    "Meridian Public Services Ltd": {REVENUES: 4_000_000, PROCUREMENT: 1_200_000, PROPERTY: 1_900_000},
+PRICES = {  # stand-alone prices a year (2026/27 prices), on the scale of the priced offers
+    "Corvane Partnerships plc": {REVENUES: 7_560_000, PROCUREMENT: 1_980_000, PROPERTY: 3_240_000},
+    "Meridian Public Services Ltd": {REVENUES: 7_200_000, PROCUREMENT: 2_160_000, PROPERTY: 3_420_000},
 }
 BUNDLES = {
     "Corvane Partnerships plc": (
         "All three lots",
-        500_000,
-        {REVENUES: 3_950_000, PROCUREMENT: 1_020_000, PROPERTY: 1_680_000},
+        900_000,
+        {REVENUES: 7_110_000, PROCUREMENT: 1_836_000, PROPERTY: 3_024_000},
         "Claims shared systems and one service centre across the three lots.",
     ),
     "Meridian Public Services Ltd": (
         "Revenues with property",
-        650_000,
-        {REVENUES: 3_900_000, PROPERTY: 1_300_000},
+        1_170_000,
+        {REVENUES: 7_020_000, PROPERTY: 2_340_000},
         "Claims savings from one customer contact centre for both lots.",
     ),
 }
-BIDS = {"Corvane Partnerships plc": 6_800_000, "Meridian Public Services Ltd": 6_100_000}
+# The evaluated price is the mean yearly charge (£ a year, 2026/27 prices) of each bidder's twelve-year priced
+# offer in round 2 (forbetter/demo/procurement_incentives.py OFFERS), so the two parts' figures agree.
+BIDS = {"Corvane Partnerships plc": 11_950_000, "Meridian Public Services Ltd": 10_725_000}
 TYPED_SHOULD_COST = Decimal(7_000_000)
 TYPED_BASIS = (
     "The council's should-cost model for the three lots (finance team, updated after round 2): today's "

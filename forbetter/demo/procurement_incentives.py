@@ -37,13 +37,13 @@ KPIS = (
 OFFERS = (
     ("corvane", 12, [12.9, 12.6, 12.2, 11.9, 11.8, 11.8, 11.7, 11.7, 11.7, 11.7, 11.7, 11.7], 1.4),
     ("corvane", 10, [13.0, 12.7, 12.4, 12.1, 12.0, 12.0, 11.9, 11.9, 11.9, 11.9], 1.4),
-    ("meridian", 12, [13.3, 13.0, 12.7, 12.5, 12.4, 12.4, 12.3, 12.3, 12.3, 12.3, 12.3, 12.3], 1.1),
+    ("meridian", 12, [11.2, 11.0, 10.9, 10.8, 10.6, 10.6, 10.6, 10.6, 10.6, 10.6, 10.6, 10.6], 1.1),
 )
 
 MECHANISMS: dict[str, dict[str, Any]] = {
     "corvane": {
         "pricing_type": PricingType.FIXED_PRICE,
-        "monthly_charge_gbp": Decimal(1_075_000),
+        "monthly_charge_gbp": Decimal(996_000),
         "indexed_share": Decimal("0.6"),
         "points_threshold": 20,
         "point_value_gbp": Decimal(400),
@@ -56,7 +56,7 @@ MECHANISMS: dict[str, dict[str, Any]] = {
     },
     "meridian": {
         "pricing_type": PricingType.GAINSHARE_LED,
-        "monthly_charge_gbp": Decimal(1_108_000),
+        "monthly_charge_gbp": Decimal(894_000),
         "indexed_share": Decimal("0.5"),
         "points_threshold": 40,
         "point_value_gbp": Decimal(500),

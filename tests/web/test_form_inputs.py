@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import forbetter
 from forbetter.core.forms import NumberError, parse_number, split_amounts
 from forbetter.performance.forms import PeriodField
+from forbetter.procurement.examples import dialogue_round
 from tests.conftest import World
 from tests.factories import make_kpi
 
@@ -60,6 +61,13 @@ def _kwargs(cls: type[forms.BaseForm], world: World, kpi: Any) -> dict[str, Any]
         "versions": [],
         "term_years": 3,
         "targets": [("", "Select a risk or a category"), ("risk:1", "R1 A risk")],
+        "dialogue_round": dialogue_round(world.ours),
+        "scale_max": 4,
+        "defaults": {
+            "steady": "10 a month",
+            "bad_quarter": "10, then 90",
+            "persistent_failure": "60 a month",
+        },
     }
     wanted = inspect.signature(cls.__init__).parameters
     missing = [

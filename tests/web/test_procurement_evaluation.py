@@ -779,7 +779,10 @@ def test_demo_report_winner_sensitivity_spread_flag_and_should_cost(seeded_demo:
     assert [(f.bidder, f.criterion) for f in response.context["flags"]] == [
         ("Meridian Public Services Ltd", "Service transformation")
     ]
-    assert "The should-cost is £7,000,000 a year (typed in" in page
+    # the procurement partnership's frozen business case gives the should-cost (its SSP option's equivalent
+    # annual cost), and both bids are above 80% of it
+    assert evaluation.should_cost_source == "business_case"
+    assert "a year (taken from the business case: Equivalent annual cost of" in page
     assert "No bid is priced below that." in page
     # Gareth is barred from Meridian and so has no score of it
     gareth = User.objects.get(email="gareth.hughes@marlcaster.example")
@@ -816,12 +819,12 @@ def test_demo_bundles_flag_meridians_cross_subsidised_property_lot(seeded_demo: 
     ]
     lowest = {lot.name: [c.lowest for c in cells] for lot, cells in comparison.rows}
     assert lowest == {
-        "Procurement": [True, False],  # £1.1m against £1.2m
-        "Property and estates": [True, False],  # £1.8m against £1.9m
-        "Revenues and benefits": [False, True],  # £4.2m against £4.0m
+        "Procurement": [True, False],  # £1.98m against £2.16m
+        "Property and estates": [True, False],  # £3.24m against £3.42m
+        "Revenues and benefits": [False, True],  # £7.56m against £7.2m
     }
     revenues = next(cells for lot, cells in comparison.rows if lot.name == "Revenues and benefits")
-    assert [p.price_gbp for p in revenues[1].bundled] == [Decimal(3_900_000)]
+    assert [p.price_gbp for p in revenues[1].bundled] == [Decimal(7_020_000)]
 
 
 def test_should_cost_taken_from_the_business_case_says_which_figure_and_version(seeded_demo: None) -> None:
@@ -846,15 +849,23 @@ def test_should_cost_taken_from_the_business_case_says_which_figure_and_version(
     assert evaluation.should_cost_gbp == offered.amount_gbp
     assert evaluation.should_cost_basis == offered.basis
     assert evaluation.should_cost_source == "business_case"
-    # the procurement partnership has no frozen version: the choice is refused with a message
-    procurement = _demo_evaluation()
+    # the contract-management partnership has no business case: the choice is refused with a message
+    from forbetter.demo.partnerships import CONTRACT_MANAGEMENT
+
+    without = services.evaluation_save(
+        user=editor,
+        partnership=Partnership.objects.get(name=CONTRACT_MANAGEMENT),
+        data={"name": "E", "price_weight": Decimal("0.4"), "price_method": "lowest_ratio", "scale_max": 4},
+    )
     response = client_for(editor).post(
-        _url("evaluation-should-cost", procurement), {"source": "business_case", **opened_at(procurement)}
+        _url("evaluation-should-cost", without), {"source": "business_case", **opened_at(without)}
     )
     assert (
         "This partnership has no frozen business-case version to take a should-cost from"
         in response.content.decode()
     )
+    without.refresh_from_db()
+    assert without.should_cost_gbp is None
 
 
 def test_demo_evidence_offers_the_evaluation_and_bundles(seeded_demo: None) -> None:

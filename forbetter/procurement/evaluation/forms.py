@@ -40,13 +40,15 @@ def _money(label: str) -> dict[str, str]:
 
 def _fraction(label: str, low: str = "0", high: str = "1") -> dict[str, str]:
     message = f"The {label} must be a fraction from {low} to {high}, like 0.4 for 40%"
-    # a validator's message is %-formatted with its limit, so its literal % is doubled
+    # a validator's message is %-formatted with its limit (the digits validator's too), so its literal % is
+    # doubled; the "invalid" message is not formatted
     return {
         "required": f"Enter the {label}",
         "invalid": message,
         "min_value": message.replace("%", "%%"),
         "max_value": message.replace("%", "%%"),
-        "max_digits": message,
+        "max_digits": message.replace("%", "%%"),
+        "max_whole_digits": message.replace("%", "%%"),
         "max_decimal_places": f"The {label} can have at most 4 decimal places",
     }
 
