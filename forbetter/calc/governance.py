@@ -81,7 +81,10 @@ def meeting_check(
             f"{long_date(due_by)}. It has stopped meeting."
         )
     else:
-        reason = f"{opening}: it meets {every}; the next meeting is due by {long_date(due_by)} (with {grace}' grace)."
+        reason = (
+            f"{opening}: it meets {every}; the next meeting is due by {long_date(due_by)} "
+            f"(with {grace}' grace)."
+        )
     return MeetingCheck(stopped=stopped, next_due_by=due_by, reason=reason)
 
 

@@ -7,12 +7,28 @@ from typing import Any
 
 from django import forms
 
+from forbetter.accounts.models import User
 from forbetter.core.forms import DateInput, GovukFormMixin
 from forbetter.governance import links, selectors
 from forbetter.governance.models import ActionStatus, AppointedBy, Forum, ForumMember, Meeting, Side, Tier
 from forbetter.partnerships.models import Partnership
 
 NOTE = 10_000
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.email}, {obj.organisation}"
+
+
+class MemberChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}, {obj.organisation} ({obj.get_side_display().lower()} side), {obj.forum.name}"
+
+
+class ForumChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.get_tier_display().lower()} tier)"
 
 
 def _text(label: str, *, required: bool = True, rows: int = 4, hint: str = "") -> forms.CharField:
@@ -68,9 +84,9 @@ class ForumForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the quorum", "min_value": "The quorum must be 1 or more"},
     )
     set_up_on = _date("Date set up")
-    members = forms.ModelMultipleChoiceField(
+    members = PeopleChoice(
         label="Members from ForBetter",
-        queryset=None,
+        queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Add named people who are not ForBetter users from the forum's page.",
@@ -84,15 +100,12 @@ class ForumForm(GovukFormMixin, forms.Form):
             field = self.fields["members"]
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = selectors.people_for(partnership)
-            field.label_from_instance = lambda user: (
-                f"{user.get_full_name() or user.email}, {user.organisation}"
-            )  # type: ignore[method-assign]
 
 
 class MemberForm(GovukFormMixin, forms.Form):
     user = forms.ModelChoiceField(
         label="A ForBetter user",
-        queryset=None,
+        queryset=User.objects.none(),
         required=False,
         empty_label="Not a ForBetter user: give the name below",
     )
@@ -114,16 +127,23 @@ class MemberForm(GovukFormMixin, forms.Form):
 
 class MeetingForm(GovukFormMixin, forms.Form):
     forum = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Forum.objects.none(),
         empty_label="Choose the forum",
         error_messages={"required": "Select the forum the meeting belongs to"},
     )
     held_on = _date("Date of the meeting")
-    attendees = forms.ModelMultipleChoiceField(
-        label="Who attended", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    attendees = MemberChoice(
+        label="Who attended",
+        queryset=ForumMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members of the meeting's forum only.",
     )
-    apologies = forms.ModelMultipleChoiceField(
-        label="Who sent apologies", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    apologies = MemberChoice(
+        label="Who sent apologies",
+        queryset=ForumMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     minutes = _text(
         "Minutes", required=False, rows=6, hint="A note of the discussion, or where the minutes are."
@@ -143,12 +163,6 @@ class MeetingForm(GovukFormMixin, forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = members
-            field.label_from_instance = lambda member: (  # type: ignore[method-assign]
-                f"{member.name}, {member.organisation} ({member.get_side_display().lower()} side)"
-                + ("" if forum is not None else f", {member.forum.name}")
-            )
-        if forum is None:
-            self.fields["attendees"].help_text = "Members of the forum chosen above only."
 
 
 class AgendaItemForm(GovukFormMixin, forms.Form):
@@ -165,7 +179,7 @@ class AgendaItemForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record"].widget.choices = [("", "None"), *links.choices_for(partnership)]  # type: ignore[attr-defined]
+        self.fields["record"].widget.choices = [("", "None"), *links.choices_for(partnership)]
 
 
 class DecisionForm(GovukFormMixin, forms.Form):
@@ -176,7 +190,7 @@ class DecisionForm(GovukFormMixin, forms.Form):
 class ActionForm(GovukFormMixin, forms.Form):
     description = _text("Action", hint="What will be done.", rows=3)
     owner = forms.ModelChoiceField(
-        queryset=None,
+        queryset=User.objects.none(),
         empty_label="Choose the owner",
         error_messages={"required": "Select who owns the action"},
     )
@@ -200,9 +214,9 @@ class EscalationForm(GovukFormMixin, forms.Form):
     subject = forms.ChoiceField(
         label="What is escalated", error_messages={"required": "Select the agenda item or action to escalate"}
     )
-    to_forum = forms.ModelChoiceField(
+    to_forum = ForumChoice(
         label="Escalated to",
-        queryset=None,
+        queryset=Forum.objects.none(),
         empty_label="Choose the forum",
         help_text="A forum of the next tier up.",
         error_messages={"required": "Select the forum it goes to"},
@@ -224,7 +238,6 @@ class EscalationForm(GovukFormMixin, forms.Form):
         forum.queryset = Forum.objects.filter(partnership_id=meeting.partnership_id).exclude(
             pk=meeting.forum_id
         )
-        forum.label_from_instance = lambda f: f"{f.name} ({f.get_tier_display().lower()} tier)"  # type: ignore[method-assign]
 
 
 class OutcomeForm(GovukFormMixin, forms.Form):
@@ -235,7 +248,9 @@ class OutcomeForm(GovukFormMixin, forms.Form):
 class ReviewForm(GovukFormMixin, forms.Form):
     reviewed_on = _date("Date of the review")
     reviewer = forms.ModelChoiceField(
-        queryset=None, empty_label="Choose the reviewer", error_messages={"required": "Select the reviewer"}
+        queryset=User.objects.none(),
+        empty_label="Choose the reviewer",
+        error_messages={"required": "Select the reviewer"},
     )
     findings = _text("Findings", hint="What works and what does not in the governance model.")
     decisions = _text("Decisions", hint="What will change as a result.")

@@ -155,7 +155,8 @@ class GovernanceAction(VersionedModel):
 
 class AgendaItem(VersionedModel):
     """An item on a meeting's agenda, linked (optionally) to the record it discusses: a KPI, a risk, a
-    payment statement or a governance action of the same partnership (see :mod:`forbetter.governance.links`)."""
+    payment statement or a governance action of the same partnership (see
+    :mod:`forbetter.governance.links`)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     title = models.CharField(max_length=300)

@@ -108,7 +108,9 @@ def forum_save(
 def _add_user_member(forum: Forum, partnership: Partnership, user: User, role: str) -> ForumMember:
     if forum.members.filter(user=user).exists():
         raise ValidationError({"user": f"{user.get_full_name() or user.email} is already a member"})
-    side = Side.COUNCIL if partnership.councils.filter(pk=user.organisation_id).exists() else Side.PARTNER
+    side = (
+        Side.COUNCIL if partnership.councils.filter(pk=user.organisation_id or 0).exists() else Side.PARTNER
+    )
     return ForumMember.objects.create(
         forum=forum,
         user=user,
@@ -185,7 +187,8 @@ def meeting_save(
     if strangers:
         raise ValidationError(
             {
-                "attendees": f"Only members of {forum.name} can attend or send apologies: {', '.join(strangers)}"
+                "attendees": f"Only members of {forum.name} can attend or send apologies, "
+                f"not {', '.join(strangers)}"
             }
         )
     both = sorted({m.name for m in attendees} & {m.name for m in apologies})
@@ -273,7 +276,8 @@ def escalation_create(*, meeting: Meeting, data: dict[str, Any]) -> Escalation:
     if above is None:
         raise ValidationError(
             {
-                "to_forum": f"{meeting.forum.name} is in the strategic tier: there is no tier above it to escalate to"
+                "to_forum": f"{meeting.forum.name} is in the strategic tier: "
+                "there is no tier above it to escalate to"
             }
         )
     if to_forum.partnership_id != meeting.partnership_id or to_forum.tier != above:
