@@ -69,7 +69,7 @@ def meeting_check(
     since = last_meeting or set_up_on
     due_by = add_months(since, frequency_months + grace_months)
     every = "every month" if frequency_months == 1 else f"every {frequency_months} months"
-    grace = f"{grace_months} month{'s' if grace_months != 1 else ''}"
+    grace = "a month's grace" if grace_months == 1 else f"{grace_months} months' grace"
     if last_meeting is None:
         opening = f"No meeting since it was set up on {long_date(set_up_on)}"
     else:
@@ -77,13 +77,12 @@ def meeting_check(
     stopped = today > due_by
     if stopped:
         reason = (
-            f"{opening}: it should meet {every}, so with {grace}' grace the next meeting was due by "
+            f"{opening}: it should meet {every}, so with {grace} the next meeting was due by "
             f"{long_date(due_by)}. It has stopped meeting."
         )
     else:
         reason = (
-            f"{opening}: it meets {every}; the next meeting is due by {long_date(due_by)} "
-            f"(with {grace}' grace)."
+            f"{opening}: it meets {every}; the next meeting is due by {long_date(due_by)} (with {grace})."
         )
     return MeetingCheck(stopped=stopped, next_due_by=due_by, reason=reason)
 

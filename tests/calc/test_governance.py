@@ -38,8 +38,8 @@ def test_a_quarterly_forum_is_flagged_the_day_after_four_months_from_its_last_me
     )
     assert late.stopped
     assert late.reason == (
-        "Last met on 3 March 2026: it should meet every 3 months, so with 1 month' grace the next meeting was "
-        "due by 3 July 2026. It has stopped meeting."
+        "Last met on 3 March 2026: it should meet every 3 months, so with a month's grace the next meeting "
+        "was due by 3 July 2026. It has stopped meeting."
     )
 
 
@@ -63,7 +63,8 @@ def test_frequency_must_be_a_month_or_more() -> None:
 
 def test_no_partner_attendance_over_the_last_three_meetings_is_flagged() -> None:
     flagged = partner_attendance_check([0, 0, 0, 2, 2])
-    assert flagged.flagged and flagged.meetings_counted == 3
+    assert flagged.flagged
+    assert flagged.meetings_counted == 3
     assert flagged.reason == "Nobody from the partner's side attended the last 3 meetings."
     one_came = partner_attendance_check([0, 1, 0, 0])
     assert not one_came.flagged
@@ -74,7 +75,7 @@ def test_fewer_meetings_than_the_window_count_all_and_none_is_not_flagged() -> N
     assert partner_attendance_check([0]).flagged
     assert partner_attendance_check([0]).reason == "Nobody from the partner's side attended the last meeting."
     assert not partner_attendance_check([]).flagged
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="negative"):
         partner_attendance_check([-1])
 
 
