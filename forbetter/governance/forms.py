@@ -224,17 +224,20 @@ class EscalationForm(GovukFormMixin, forms.Form):
     escalated_on = _date("Date escalated")
     reason = _text("Why it is escalated", rows=3)
 
-    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         subject = self.fields["subject"]
         assert isinstance(subject, forms.ChoiceField)
+        forum = self.fields["to_forum"]
+        assert isinstance(forum, forms.ModelChoiceField)
+        if meeting is None:  # built without a meeting (the form census): nothing to choose
+            subject.choices = [("", "Choose an item or action")]
+            return
         subject.choices = [
             ("", "Choose an item or action"),
             *[(f"item:{item.pk}", f"Agenda item: {item.title}") for item in meeting.items.all()],
             *[(f"action:{action.pk}", f"Action: {action}") for action in meeting.actions.all()],
         ]
-        forum = self.fields["to_forum"]
-        assert isinstance(forum, forms.ModelChoiceField)
         forum.queryset = Forum.objects.filter(partnership_id=meeting.partnership_id).exclude(
             pk=meeting.forum_id
         )
