@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from forbetter.accounts.models import User
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import DateInput, GovukFormMixin, RecordChoiceField, RecordsChoiceField
 from forbetter.governance import links, selectors
 from forbetter.governance.models import ActionStatus, AppointedBy, Forum, ForumMember, Meeting, Side, Tier
 from forbetter.partnerships.models import Partnership
@@ -16,17 +16,17 @@ from forbetter.partnerships.models import Partnership
 NOTE = 10_000
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):
+class PeopleChoice(RecordsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name() or obj.email}, {obj.organisation}"
 
 
-class MemberChoice(forms.ModelMultipleChoiceField):
+class MemberChoice(RecordsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}, {obj.organisation} ({obj.get_side_display().lower()} side), {obj.forum.name}"
 
 
-class ForumChoice(forms.ModelChoiceField):
+class ForumChoice(RecordChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.get_tier_display().lower()} tier)"
 
