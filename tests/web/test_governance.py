@@ -420,6 +420,18 @@ def test_reviews_need_a_reviewer_of_the_partnership_and_evidence_their_tasks(wor
     assert GovernanceReview.objects.get().reviewer == editor
 
 
+def test_a_choice_that_cannot_be_a_records_id_is_a_message_not_a_server_error(world: World) -> None:
+    forum = _forum(world.ours)
+    meeting = _meeting(forum, TODAY)
+    client = client_for(world.users[Role.COUNCIL_EDITOR])
+    url = reverse("governance:meeting-edit", args=[world.ours.pk, meeting.pk])
+    huge = "9" * 30
+    posted = {"forum": str(forum.pk), "held_on": TODAY.isoformat(), "attendees": [huge], **opened_at(meeting)}
+    assert "attendees" in _errors(client.post(url, posted))
+    escalate = reverse("governance:escalation-create", args=[world.ours.pk, meeting.pk])
+    assert "to_forum" in _errors(client.post(escalate, {"to_forum": huge, "reason": "r"}))
+
+
 # ------------------------------------------------------------------------------------------------- demo
 
 
@@ -444,15 +456,3 @@ def test_demo_has_three_tiers_a_board_a_year_of_meetings_and_a_flagged_forum(see
     assert [name for name, _ in glance["forums_flagged"]] == ["Highways operations group"]
     assert Escalation.objects.filter(partnership=highways).count() == 1
     assert GovernanceReview.objects.filter(partnership=highways).count() == 1
-
-
-def test_a_choice_that_cannot_be_a_records_id_is_a_message_not_a_server_error(world: World) -> None:
-    forum = _forum(world.ours)
-    meeting = _meeting(forum, TODAY)
-    client = client_for(world.users[Role.COUNCIL_EDITOR])
-    url = reverse("governance:meeting-edit", args=[world.ours.pk, meeting.pk])
-    huge = "9" * 30
-    posted = {"forum": str(forum.pk), "held_on": TODAY.isoformat(), "attendees": [huge], **opened_at(meeting)}
-    assert "attendees" in _errors(client.post(url, posted))
-    escalate = reverse("governance:escalation-create", args=[world.ours.pk, meeting.pk])
-    assert "to_forum" in _errors(client.post(escalate, {"to_forum": huge, "reason": "r"}))
