@@ -122,7 +122,9 @@ def actions(partnership: Partnership, *, only_overdue: bool, today: dt.date) -> 
         if only_overdue
         else GovernanceAction.objects.filter(partnership=partnership)
     )
-    return found.select_related("owner", "meeting__forum").order_by("status", "due_on", "pk")
+    return found.select_related("owner", "meeting__forum").order_by(
+        "-status", "due_on", "pk"
+    )  # open, then done, then cancelled
 
 
 def meetings(forum: Forum) -> QuerySet[Meeting]:

@@ -252,6 +252,11 @@ def test_an_action_needs_an_owner_and_a_due_date(world: World) -> None:
     action.refresh_from_db()
     assert action.status == "done"
     assert not action.is_overdue()
+    later = GovernanceAction.objects.create(
+        partnership=world.ours, meeting=meeting, description="Later", owner=editor, due_on=TODAY
+    )
+    listed = client.get(reverse("governance:actions", args=[world.ours.pk])).context["page_obj"]
+    assert list(listed) == [later, action]  # open ones first
 
 
 def test_a_decision_takes_the_meeting_date_unless_given(world: World) -> None:
