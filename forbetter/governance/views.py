@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from forbetter.calc.governance import GRACE_MONTHS, RECENT_MEETINGS
+from forbetter.core.history import history_of
 from forbetter.governance import selectors, services
 from forbetter.governance.forms import (
     ActionFilterForm,
@@ -184,6 +185,7 @@ def forum_detail(request: HttpRequest, pk: int, forum_pk: int) -> HttpResponse:
         members=forum.members.select_related("user"),
         page_obj=paginate(request, selectors.meetings(forum)),
         recent=RECENT_MEETINGS,
+        history=history_of(forum),
     )
 
 
@@ -301,6 +303,7 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
             Q(item__meeting=meeting) | Q(action__meeting=meeting)
         ),
         today=dt.date.today(),
+        history=history_of(meeting),
     )
 
 

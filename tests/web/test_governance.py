@@ -89,7 +89,9 @@ def test_partner_users_read_the_pages_but_only_editors_change_them(world: World)
     assert partner_client.get(reverse("governance:forum-create", args=[world.ours.pk])).status_code == 403
     assert partner_client.get(reverse("governance:overview", args=[world.theirs.pk])).status_code == 404
     viewer = client_for(world.users[Role.COUNCIL_VIEWER])
-    assert viewer.get(reverse("governance:forum", args=[world.ours.pk, forum.pk])).status_code == 200
+    forum_page = viewer.get(reverse("governance:forum", args=[world.ours.pk, forum.pk]))
+    assert forum_page.status_code == 200
+    assert "Changes to this forum" in forum_page.content.decode()
     assert viewer.get(reverse("governance:meeting-create", args=[world.ours.pk])).status_code == 403
 
 
