@@ -61,6 +61,9 @@ EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
 }
 EVIDENCE_KIND_MODELS["evaluation"] = ("procurement.evaluation",)  # procurement: evaluation (P-VFM-4)
 EVIDENCE_KIND_MODELS["business_case"] += ("procurement.bundle",)  # procurement: evaluation (P-VFM-3 bundles)
+EVIDENCE_KIND_MODELS["governance_model"] += ("governance.governancemodel",)  # governance (I-GOV-1)
+EVIDENCE_KIND_MODELS["governance_review"] = ("governance.governancereview",)  # governance (C-GOV-1)
+EVIDENCE_KIND_MODELS["meeting"] += ("governance.meeting",)  # governance: forum meetings
 
 # Records whose own pages are council-confidential (the business case and its service baselines, Monte
 # Carlo runs, exit costs, the change-of-ownership plan): a link to one is council-only too. A provider may

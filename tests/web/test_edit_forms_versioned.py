@@ -448,3 +448,45 @@ EDIT_PAGES.update(
     }
 )
 VERSION_RECORD_FORMS["procurement.ShouldCostForm"] = "procurement.Evaluation"
+
+
+# governance
+def _governance(name: str, key: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"governance:{name}", kwargs={"pk": record.partnership_id, key: record.pk})
+
+
+EDIT_PAGES.update(
+    {
+        "governance.GovernanceModel": [lambda m: reverse("governance:model-edit", args=[m.partnership_id])],
+        "governance.Forum": [_governance("forum-edit", "forum_pk")],
+        "governance.Meeting": [_governance("meeting-edit", "meeting_pk")],
+        "governance.GovernanceAction": [_governance("action-edit", "action_pk")],
+        "governance.Escalation": [_governance("escalation-edit", "escalation_pk")],
+        "governance.GovernanceReview": [_governance("review-edit", "review_pk")],
+        "governance.BoardDirector": [_governance("director-edit", "director_pk")],
+        # Members are added and removed, never edited; agenda items and decisions are added to a meeting.
+        "governance.ForumMember": [],
+        "governance.AgendaItem": [],
+        "governance.Decision": [],
+    }
+)
+VERSION_RECORD_FORMS.update(
+    {
+        "governance.GovernanceModelForm": "governance.GovernanceModel",
+        "governance.ForumForm": "governance.Forum",
+        "governance.MeetingForm": "governance.Meeting",
+        "governance.ActionForm": "governance.GovernanceAction",
+        "governance.OutcomeForm": "governance.Escalation",
+        "governance.ReviewForm": "governance.GovernanceReview",
+        "governance.DirectorForm": "governance.BoardDirector",
+    }
+)
+NOT_EDITING_A_RECORD.update(
+    {
+        "governance.MemberForm": "adds a member to a forum",
+        "governance.AgendaItemForm": "adds an agenda item to a meeting",
+        "governance.DecisionForm": "records a new decision of a meeting",
+        "governance.EscalationForm": "records a new escalation",
+        "governance.ActionFilterForm": "filters the governance actions (GET)",
+    }
+)
