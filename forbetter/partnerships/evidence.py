@@ -61,6 +61,7 @@ EVIDENCE_KIND_MODELS: dict[str, tuple[str, ...]] = {
 }
 EVIDENCE_KIND_MODELS["evaluation"] = ("procurement.evaluation",)  # procurement: evaluation (P-VFM-4)
 EVIDENCE_KIND_MODELS["business_case"] += ("procurement.bundle",)  # procurement: evaluation (P-VFM-3 bundles)
+EVIDENCE_KIND_MODELS["survey"] = ("survey.surveyround",)  # survey: rounds (C-GOV-2, C-TR-1)
 
 # Records whose own pages are council-confidential (the business case and its service baselines, Monte
 # Carlo runs, exit costs, the change-of-ownership plan): a link to one is council-only too. A provider may
