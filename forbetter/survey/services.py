@@ -72,8 +72,8 @@ def round_save(
     with transaction.atomic():
         record = survey_round or SurveyRound(partnership=partnership)
         record.name = name
-        record.opens_on = opens_on
-        record.closes_on = closes_on
+        record.opens_on = data["opens_on"]
+        record.closes_on = data["closes_on"]
         record.notes = data.get("notes", "")
         record.save()
     return record

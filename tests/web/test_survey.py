@@ -133,7 +133,7 @@ def test_a_second_answer_in_the_round_is_refused_and_nothing_saved(world: World)
 @pytest.mark.parametrize("value", ["0", "6", "seven", ""])
 def test_an_answer_outside_the_scale_names_the_statement_and_saves_nothing(world: World, value: str) -> None:
     survey_round = _round(world)
-    data = {key: "4" for key in _answers()}
+    data = dict.fromkeys(_answers(), "4")
     data["trust-2"] = value
     response = client_for(world.users[Role.COUNCIL_EDITOR]).post(
         reverse("survey:answer", args=[world.ours.pk, survey_round.pk]), data
@@ -182,7 +182,7 @@ def test_an_answer_to_a_round_that_is_not_open_is_refused(
             services.answer_round(user=world.users[role], survey_round=survey_round, answers=_answers())
         assert refused.value.messages[0].startswith(message)
     url = reverse("survey:answer", args=[world.ours.pk, survey_round.pk])
-    response = client_for(world.users[Role.PARTNER_USER]).post(url, {k: "4" for k in _answers()})
+    response = client_for(world.users[Role.PARTNER_USER]).post(url, dict.fromkeys(_answers(), "4"))
     assert message in response.content.decode()
     assert _stored() == (0, 0)
 
@@ -196,7 +196,7 @@ def test_viewers_auditors_and_administrators_read_but_do_not_answer(world: World
     assert page.status_code == 200
     assert "Only the parties to the partnership answer the survey" in page.content.decode()
     assert 'type="radio"' not in page.content.decode()
-    assert client.post(url, {key: "4" for key in _answers()}).status_code == 403
+    assert client.post(url, dict.fromkeys(_answers(), "4")).status_code == 403
     with pytest.raises(PermissionDenied):
         services.answer_round(user=world.users[role], survey_round=survey_round, answers=_answers())
     assert _stored() == (0, 0)
@@ -206,7 +206,7 @@ def test_a_round_of_another_partnership_cannot_be_answered(world: World) -> None
     theirs = _round(world, partnership=world.theirs)
     url = reverse("survey:answer", args=[world.ours.pk, theirs.pk])
     assert (
-        client_for(world.users[Role.COUNCIL_EDITOR]).post(url, {k: "4" for k in _answers()}).status_code
+        client_for(world.users[Role.COUNCIL_EDITOR]).post(url, dict.fromkeys(_answers(), "4")).status_code
         == 404
     )
     with pytest.raises(PermissionDenied):
@@ -222,7 +222,7 @@ def test_an_editor_enters_paper_forms_once_each(world: World) -> None:
     survey_round = _round(world)
     editor = world.users[Role.COUNCIL_EDITOR]
     url = reverse("survey:paper-entry", args=[world.ours.pk, survey_round.pk])
-    data = {"side": "partner", "paper_reference": "P-001", **{key: "2" for key in _answers()}}
+    data = {"side": "partner", "paper_reference": "P-001", **dict.fromkeys(_answers(), "2")}
     assert client_for(editor).post(url, data).status_code == 302
     stored = SurveyResponse.objects.get()
     assert (stored.side, stored.source) == ("partner", AnswerSource.PAPER)
@@ -243,7 +243,7 @@ def test_an_editor_enters_paper_forms_once_each(world: World) -> None:
 def test_a_paper_form_needs_a_side_and_a_reference(world: World) -> None:
     survey_round = _round(world)
     url = reverse("survey:paper-entry", args=[world.ours.pk, survey_round.pk])
-    response = client_for(world.users[Role.COUNCIL_EDITOR]).post(url, {key: "2" for key in _answers()})
+    response = client_for(world.users[Role.COUNCIL_EDITOR]).post(url, dict.fromkeys(_answers(), "2"))
     errors = response.context["form"].errors
     assert errors["side"] == ["Choose whether the council or the partner side filled in the form"]
     assert errors["paper_reference"] == ["Enter the reference printed on the paper form"]
