@@ -80,15 +80,16 @@ def trend_chart(result: engine.SurveyResult) -> Chart:
     series: dict[str, Sequence[float | None]] = {}
     for index, principle in enumerate(result.rounds[0].principles if result.rounds else ()):
         series[principle.name] = [r.principles[index].gap for r in result.rounds]
-    widening = sorted({t.principle for t in result.trend if t.direction == "widening"})
+    latest = result.rounds[-1].round if result.rounds else ""
+    widening = [t.principle for t in result.trend if t.round == latest and t.direction == "widening"]
     names = {p.principle: p.name for p in (result.rounds[0].principles if result.rounds else ())}
     summary = (
         "The gap between the council's and the partner's mean answers on each principle, round by round "
         "(above zero: the council is more positive). "
         + (
-            f"Widening most recently on: {', '.join(names[key] for key in widening)}."
+            f"In {latest} the gap widened on: {', '.join(names[key] for key in widening)}."
             if widening
-            else "No gap is widening."
+            else f"No gap widened in {latest}."
         )
     )
     chart = line_chart(
