@@ -38,8 +38,10 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
 class AnswersForm(GovukFormMixin, forms.Form):
     """One radio question per statement, grouped by principle, on the five-point agreement scale."""
 
-    def __init__(self, *args: Any, principles: list[Principle], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, principles: list[Principle] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if principles is None:
+            principles = list(Principle.objects.prefetch_related("statements"))
         choices = [(str(n), label) for n, label in enumerate(scale_labels(), start=1)]
         self.groups: list[tuple[Principle, list[str]]] = []
         for principle in principles:
