@@ -77,7 +77,7 @@ def results(partnership: Partnership, only: SurveyRound | None = None) -> Survey
 
 def at_a_glance(partnership: Partnership) -> dict[str, Any] | None:
     """The latest round's largest gap between the sides, for the partnership overview, or None when there is
-    no round or no principle had five or more answers on both sides. Five queries.
+    no round or no principle had five or more answers on both sides. Four queries.
 
     Keys: ``round`` (the round's name), ``round_pk``, ``principle`` (its name), ``gap`` (council mean −
     partner mean, on the 1–5 scale), ``size`` (the gap's size), ``flagged`` (True when the size is at least

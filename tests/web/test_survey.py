@@ -408,7 +408,7 @@ def test_at_a_glance_gives_the_latest_rounds_largest_gap(world: World) -> None:
         )
     with CaptureQueriesContext(connection) as queries:
         glance = selectors.at_a_glance(world.ours)
-    assert len(queries) <= 5
+    assert len(queries) == 4
     assert glance == {
         "round": "Latest",
         "round_pk": latest.pk,
