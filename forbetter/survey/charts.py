@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from forbetter.calc import survey as engine
 from forbetter.core.charts import PALETTE, Chart, cached_chart, line_chart, new_figure, style_axes
+from forbetter.survey.templatetags.survey import signed
 
 NO_MEAN = "Fewer than five answered"
 
@@ -62,7 +63,7 @@ def round_chart(result: engine.RoundResult, *, scale: tuple[int, int]) -> Chart:
         + (f"; the large gaps are on {', '.join(flagged)}." if flagged else "; no gap is large.")
     )
     rows = [
-        [p.name, _shown(p.council.mean), _shown(p.partner.mean), "—" if p.gap is None else f"{p.gap:+.2f}"]
+        [p.name, _shown(p.council.mean), _shown(p.partner.mean), "—" if p.gap is None else signed(p.gap)]
         for p in result.principles
     ]
     return Chart(
@@ -103,5 +104,5 @@ def trend_chart(result: engine.SurveyResult) -> Chart:
             "Large gap (partner more positive)": -result.gap_threshold,
         },
     )
-    rows = [[row[0], *("—" if v is None else f"{v:+.2f}" for v in row[1:])] for row in chart.rows]
+    rows = [[row[0], *("—" if v is None else signed(v) for v in row[1:])] for row in chart.rows]
     return Chart(chart.title, chart.summary, chart.data_uri, chart.columns, rows)

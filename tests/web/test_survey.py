@@ -345,7 +345,7 @@ def test_a_side_with_fewer_than_five_answers_shows_no_mean(world: World) -> None
     _paper(world, survey_round, "partner", 1, value=2, start=10)
     page = client_for(world.users[Role.PARTNER_USER]).get(url).content.decode()
     assert "Fewer than five answered on this side" not in page
-    assert "+3.00" in page
+    assert "+3.00" in page.split("Show the data behind")[0]  # the table, not only the chart's data
     assert "Large gap</strong>" in page
     assert 'alt="Mean answers of each side on each principle in Spring.' in page
 
@@ -441,3 +441,15 @@ def test_the_round_page_reads_for_every_role(world: World) -> None:
         assert page.status_code == 200, role
         answers = "Answer this round" in page.content.decode()
         assert answers == (role in (Role.COUNCIL_EDITOR, Role.PARTNER_USER)), role
+
+
+def test_gaps_are_shown_with_their_sign() -> None:
+    from forbetter.survey.templatetags.survey import signed
+
+    assert [signed(1.6), signed(-0.4), signed(0.001), signed(-0.004), signed(None)] == [
+        "+1.60",
+        "−0.40",
+        "0.00",
+        "0.00",
+        "",
+    ]
