@@ -39,6 +39,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("risk", "simulate"): ("risk_simulate", "run"),
     ("payment", "statement"): ("payment_statement", "run"),
     ("evaluate",): ("evaluate", "run"),
+    ("survey",): ("survey", "run"),
 }
 
 
@@ -70,6 +71,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="tender evaluation: price and quality scores, ranks, winner")
     evaluate.add_argument("file", type=Path)
+
+    survey = sub.add_parser(
+        "survey", help="partnership survey: means per principle per side per round, gaps, flags, trend"
+    )
+    survey.add_argument("file", type=Path)
 
     verify = sub.add_parser(
         "verify-audit",

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "forbetter.payments",
     "forbetter.procurement",
     "forbetter.governance",
+    "forbetter.survey",
     "forbetter.demo",
 ]
 

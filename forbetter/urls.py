@@ -13,6 +13,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.payments.urls")),
     path("partnerships/", include("forbetter.procurement.urls")),
     path("partnerships/", include("forbetter.governance.urls")),
+    path("partnerships/", include("forbetter.survey.urls")),
     path("framework/", framework, name="framework"),
 ]
 

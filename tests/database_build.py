@@ -29,6 +29,9 @@ NATURAL_KEYS = {
     "partnerships.ServiceArea": "name",
     "risks.RiskCategoryVersion": "version",
     "risks.RiskCategory": "code",
+    "survey.SurveyDataVersion": "version",
+    "survey.Principle": "key",
+    "survey.Statement": "key",
 }
 # The migration history: only migrations create and fill it.
 UNCOMPARED_TABLES = {"django_migrations"}
@@ -66,12 +69,14 @@ def load_reference_data() -> None:
     from forbetter.core.audit import link_existing_history
     from forbetter.framework.loader import ensure_framework
     from forbetter.risks.reference import load_risk_categories
+    from forbetter.survey.reference import load_survey_principles
 
     ensure_framework()
     importlib.import_module("forbetter.partnerships.migrations.0002_service_areas").add(apps, None)
     load_risk_categories(apps)
     # A migration's models have no history, so a migrated database holds no history rows for the categories.
     apps.get_model("risks", "RiskCategory").history.all().delete()
+    load_survey_principles(apps)
     # ... and the chain the audit migration starts over that (empty) history: no links, a genesis head.
     apps.get_model("core", "AuditChainLink").objects.all().delete()
     link_existing_history(apps, "default")

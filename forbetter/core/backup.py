@@ -75,6 +75,10 @@ REFERENCE_DATA = frozenset(
         # the field list of every history table; a chain of links only follows real history.
         "core.auditchainhead",
         "core.auditfieldlist",
+        # survey: the principles and statements its data migration loads
+        "survey.surveydataversion",
+        "survey.principle",
+        "survey.statement",
     }
 )
 """Models whose rows data migrations load into every new database. Rows in them do not make a database

@@ -64,6 +64,7 @@ EVIDENCE_KIND_MODELS["business_case"] += ("procurement.bundle",)  # procurement:
 EVIDENCE_KIND_MODELS["governance_model"] += ("governance.governancemodel",)  # governance (I-GOV-1)
 EVIDENCE_KIND_MODELS["governance_review"] = ("governance.governancereview",)  # governance (C-GOV-1)
 EVIDENCE_KIND_MODELS["meeting"] += ("governance.meeting",)  # governance: forum meetings
+EVIDENCE_KIND_MODELS["survey"] = ("survey.surveyround",)  # survey: rounds (C-GOV-2, C-TR-1)
 
 # Records whose own pages are council-confidential (the business case and its service baselines, Monte
 # Carlo runs, exit costs, the change-of-ownership plan): a link to one is council-only too. A provider may

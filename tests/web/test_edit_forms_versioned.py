@@ -490,3 +490,9 @@ NOT_EDITING_A_RECORD.update(
         "governance.ActionFilterForm": "filters the governance actions (GET)",
     }
 )
+# survey
+EDIT_PAGES["survey.SurveyRound"] = [lambda r: reverse("survey:round-edit", args=[r.partnership_id, r.pk])]
+NOT_EDITING_A_RECORD["survey.AnswersForm"] = (
+    "records one person's answers to a round once (a second is refused)"
+)
+NOT_EDITING_A_RECORD["survey.PaperEntryForm"] = "enters a paper form's answers once (its reference is unique)"
