@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "forbetter.performance",
     "forbetter.payments",
     "forbetter.procurement",
+    "forbetter.trust",
     "forbetter.demo",
 ]
 

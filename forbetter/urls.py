@@ -12,6 +12,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.performance.urls")),
     path("partnerships/", include("forbetter.payments.urls")),
     path("partnerships/", include("forbetter.procurement.urls")),
+    path("partnerships/", include("forbetter.trust.urls")),
     path("framework/", framework, name="framework"),
 ]
 
