@@ -46,14 +46,14 @@ def _margin(label: str) -> dict[str, str]:
     }
 
 
-class TrustModelForm(GovukFormMixin, forms.ModelForm):
-    """The services validate the record; the form only reads the input."""
+class ServiceValidatesMixin:
+    """The services validate the record; the form only reads the input (the record is left untouched)."""
 
     def _post_clean(self) -> None:
         pass
 
 
-class CharterVersionForm(TrustModelForm):
+class CharterVersionForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     class Meta:
         model = CharterVersion
         fields: ClassVar[list[str]] = [
@@ -83,7 +83,7 @@ class CharterVersionForm(TrustModelForm):
         }
 
 
-class ActivityForm(TrustModelForm):
+class ActivityForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     widths: ClassVar[dict[str, str]] = {
         "council_count": "govuk-input--width-4",
         "partner_count": "govuk-input--width-4",
@@ -141,7 +141,7 @@ class ActivityForm(TrustModelForm):
         }
 
 
-class MeasureForm(TrustModelForm):
+class MeasureForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     class Meta:
         model = PartnershipMeasure
         fields: ClassVar[list[str]] = ["name", "description", "how_measured", "higher_is_better"]
@@ -160,7 +160,7 @@ class MeasureForm(TrustModelForm):
         }
 
 
-class MeasureValueForm(TrustModelForm):
+class MeasureValueForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     class Meta:
         model = MeasureValue
         fields: ClassVar[list[str]] = ["period_end", "value", "note"]
@@ -184,7 +184,7 @@ class MeasureValueForm(TrustModelForm):
         }
 
 
-class ProtocolForm(TrustModelForm):
+class ProtocolForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     class Meta:
         model = OpenBookProtocol
         fields: ClassVar[list[str]] = [
@@ -225,7 +225,7 @@ class ProtocolForm(TrustModelForm):
         }
 
 
-class ReviewForm(TrustModelForm):
+class ReviewForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     widths: ClassVar[dict[str, str]] = {
         "year": "govuk-input--width-4",
         "agreed_margin": "govuk-input--width-5",
@@ -286,7 +286,7 @@ class ReviewForm(TrustModelForm):
         }
 
 
-class KeyPostForm(TrustModelForm):
+class KeyPostForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     class Meta:
         model = KeyPost
         fields: ClassVar[list[str]] = [
@@ -315,7 +315,7 @@ class KeyPostForm(TrustModelForm):
         }
 
 
-class SuccessorForm(TrustModelForm):
+class SuccessorForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Successor
         fields: ClassVar[list[str]] = ["name", "readiness", "development"]

@@ -116,6 +116,7 @@ def key_posts(partnership: Partnership) -> QuerySet[KeyPost]:
     return (
         KeyPost.objects.filter(partnership=partnership)
         .annotate(successor_count=Count("successors"))
+        .order_by("side", "post", "pk")
         .prefetch_related("successors")
     )
 
@@ -125,6 +126,7 @@ def posts_without_successor(partnership: Partnership) -> QuerySet[KeyPost]:
         KeyPost.objects.filter(partnership=partnership)
         .annotate(successor_count=Count("successors"))
         .filter(successor_count=0)
+        .order_by("side", "post", "pk")
     )
 
 
