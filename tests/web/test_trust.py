@@ -97,7 +97,8 @@ def test_the_current_charter_is_the_latest_by_date_and_earlier_versions_are_kept
     page = client.get(_url("charter", world)).content.decode()
     assert "Current charter, agreed 1 June 2025" in page
     old = client.get(_url("charter-version", world, earlier.pk)).content.decode()
-    assert "An earlier version, kept for the record" in old and "First" in old
+    assert "An earlier version, kept for the record" in old
+    assert "First" in old
 
 
 def test_a_charter_version_without_a_date_is_refused_and_nothing_saved(world: World, editor: User) -> None:
@@ -181,7 +182,7 @@ def test_bad_attendance_is_refused_with_its_message_and_nothing_saved(
     assert refused.value.message_dict[field] == [message]
     response = client_for(editor).post(_url("activity-create", world), _post(_activity_data(**changes)))
     assert response.status_code == 200
-    assert message.replace("(", "(") in response.content.decode()
+    assert message in response.content.decode()
     assert not TrustActivity.objects.exists()
 
 
@@ -271,7 +272,8 @@ def test_the_protocol_keeps_its_earlier_terms_in_history(world: World, editor: U
     assert (protocol.depth, protocol.margins_shared, protocol.margin_detail) == ("full_ledger", False, "")
     assert [row.depth for row in protocol.history.order_by("history_id")] == ["line_item", "full_ledger"]
     page = client_for(world.users[Role.PARTNER_USER]).get(_url("open-book", world)).content.decode()
-    assert "Full ledger: every transaction" in page and "Changes to the protocol" in page
+    assert "Full ledger: every transaction" in page
+    assert "Changes to the protocol" in page
 
 
 def test_a_protocol_without_its_depth_is_refused(world: World, editor: User) -> None:
@@ -299,7 +301,8 @@ def test_a_reviews_agreed_actual_cost_becomes_the_gainshare_year_through_payment
     [line] = payment_selectors.gainshare_lines(
         type(mechanism).objects.prefetch_related("gainshare_years", "share_bands").get(pk=mechanism.pk)
     )
-    assert line.year == year and line.result is not None
+    assert line.year == year
+    assert line.result is not None
     mechanism_page = client_for(world.users[Role.PARTNER_USER]).get(
         reverse("payments:mechanism", args=[world.ours.pk])
     )
@@ -327,7 +330,8 @@ def test_a_review_replaces_a_year_recorded_by_hand(world: World, editor: User) -
     GainshareYear.objects.create(mechanism=mechanism, year=2024, actual_cost_gbp=Decimal(1))
     review = services.review_save(user=editor, partnership=world.ours, data=_review_data())
     assert GainshareYear.objects.get() == review.gainshare_year
-    assert review.gainshare_year is not None and review.gainshare_year.actual_cost_gbp == Decimal("1010000")
+    assert review.gainshare_year is not None
+    assert review.gainshare_year.actual_cost_gbp == Decimal("1010000")
 
 
 @pytest.mark.parametrize(
@@ -377,7 +381,8 @@ def test_a_review_not_yet_agreed_feeds_nothing(world: World, editor: User) -> No
     review = services.review_save(
         user=editor, partnership=world.ours, data=_review_data(agreed_actual_cost_gbp=None)
     )
-    assert review.gainshare_year is None and not GainshareYear.objects.exists()
+    assert review.gainshare_year is None
+    assert not GainshareYear.objects.exists()
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -409,11 +414,9 @@ def test_a_successor_who_holds_the_post_or_a_post_without_a_side_is_refused(
     response = client_for(editor).post(
         _url("successor-create", world, post.pk), {"name": "priya shah ", "readiness": "ready_now"}
     )
-    assert (
-        "Priya Shah holds the post now, so cannot be its successor"
-        in response.content.decode().replace("priya shah ", "Priya Shah")
-        or "holds the post now" in response.content.decode()
-    )
+    assert response.context["form"].errors["name"] == [
+        "priya shah holds the post now, so cannot be its successor"
+    ]
     assert not post.successors.exists()
     response = client_for(editor).post(
         _url("post-create", world), {"post": "Finance lead", "criticality": "high"}
@@ -464,8 +467,4 @@ def test_trust_records_evidence_their_framework_kinds(world: World, editor: User
     assert sorted(labels["trust_activity"]) == ["trust.charterversion", "trust.trustactivity"]
     assert labels["open_book_protocol"] == ["trust.openbookprotocol"]
     assert labels["succession_plan"] == ["trust.keypost"]
-    assert candidates_for(world.theirs) == [] or all(
-        c.record.partnership != world.ours
-        for c in candidates_for(world.theirs)
-        if hasattr(c.record, "partnership")
-    )
+    assert [c for c in candidates_for(world.theirs) if c.model_label.startswith("trust.")] == []
