@@ -15,6 +15,7 @@ from django.db import transaction
 from forbetter.accounts.permissions import can_edit
 from forbetter.calc import trust as calc
 from forbetter.calc.errors import InputError
+from forbetter.core.forms import check_date
 from forbetter.partnerships.models import Partnership
 from forbetter.payments import services as payment_services
 from forbetter.payments.models import PaymentMechanism
@@ -79,6 +80,14 @@ def _assign(record: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
             setattr(record, key, data[key])
 
 
+def _not_in_future(value: Any, field: str, label: str) -> None:
+    """Rule INPUT-DATE-PLAUSIBLE for something that has happened: refused if after today."""
+    try:
+        check_date(value, label=label, not_in_future=True)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+
+
 def _save(record: Any, user: Any, reason: str = "") -> None:
     record._history_user = user
     if reason:
@@ -99,6 +108,7 @@ def charter_version_add(*, user: Any, partnership: Partnership, data: dict[str, 
     _assign(version, data, CHARTER_FIELDS)
     if version.version_date is None:
         raise ValidationError({"version_date": "Enter the date this version of the charter was agreed"})
+    _not_in_future(version.version_date, "version_date", "the date agreed")
     if CharterVersion.objects.filter(partnership=partnership, version_date=version.version_date).exists():
         raise ValidationError(
             {
@@ -250,6 +260,7 @@ def review_save(
         )
     if errors:
         raise ValidationError(errors)
+    _not_in_future(review.reviewed_on, "reviewed_on", "the date of the review")
     review.full_clean(exclude=["gainshare_year"])
     if review.agreed_actual_cost_gbp is not None and mechanism is not None:
         review.gainshare_year = payment_services.gainshare_year_set(

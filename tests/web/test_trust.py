@@ -117,6 +117,22 @@ def test_a_charter_version_without_a_date_is_refused_and_nothing_saved(world: Wo
     assert not CharterVersion.objects.exists()
 
 
+def test_a_charter_version_or_review_dated_in_the_future_is_refused(world: World, editor: User) -> None:
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        _charter(world, editor, tomorrow)
+    assert refused.value.message_dict["version_date"][0].startswith(
+        "The date agreed must be today or in the past"
+    )
+    make_payment_mechanism(world.ours)
+    with pytest.raises(ValidationError) as refused:
+        services.review_save(user=editor, partnership=world.ours, data=_review_data(reviewed_on=tomorrow))
+    assert "reviewed_on" in refused.value.message_dict
+    assert not CharterVersion.objects.exists()
+    assert not OpenBookReview.objects.exists()
+    assert not GainshareYear.objects.exists()
+
+
 def test_two_charter_versions_on_one_day_are_refused(world: World, editor: User) -> None:
     _charter(world, editor)
     with pytest.raises(ValidationError, match="already exists"):
