@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from forbetter.accounts.models import Role, User
 from forbetter.partnerships.evidence import candidates_for, matching_candidates
@@ -354,7 +356,9 @@ def test_a_review_replaces_a_year_recorded_by_hand(world: World, editor: User) -
     ("setup", "changes", "field", "message"),
     [
         (False, {}, "agreed_actual_cost_gbp", "The partnership has no payment mechanism"),
-        (True, {"agreed_margin": Decimal("8")}, "agreed_margin", None),
+        (True, {"agreed_margin": Decimal("8")}, "agreed_margin", "Agreed margin must be 1 (100%) or less"),
+        (True, {"agreed_cost_gbp": Decimal("-5")}, "agreed_cost_gbp", "Agreed cost for the year cannot be"),
+        (True, {"year": 1999}, "year", "Enter a year from 2000"),
         (True, {"findings": ""}, "findings", "Enter the review's findings"),
     ],
 )
@@ -484,3 +488,43 @@ def test_trust_records_evidence_their_framework_kinds(world: World, editor: User
     assert labels["open_book_protocol"] == ["trust.openbookprotocol"]
     assert labels["succession_plan"] == ["trust.keypost"]
     assert [c for c in candidates_for(world.theirs) if c.model_label.startswith("trust.")] == []
+
+
+TEXT = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", " ", "0", "-1", "1e400", "NaN", "99999999999999999999", "0000-00-00", "\x00", "x" * 3000]
+    ),
+)
+
+
+def test_every_trust_form_answers_generated_posts_without_a_server_error(world: World, editor: User) -> None:
+    """Property: whatever an editor posts into any trust form, the page answers with a form or a redirect."""
+    from forbetter.core.areas import areas
+
+    [area] = [area for area in areas() if area.app == "trust"]
+    assert area.examples is not None
+    area.examples(world.ours, editor)
+    client = client_for(editor)
+    targets = []
+    for route in area.routes:
+        if route.writes is None:
+            continue
+        url = reverse(
+            area.url_name(route),
+            kwargs={"pk": world.ours.pk, **(route.kwargs(world.ours) if route.kwargs else {})},
+        )
+        form = client.get(url).context["form"]
+        targets.append((url, list(form.fields)))
+    assert len(targets) == 13
+
+    @settings(max_examples=6, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def post_generated(data: st.DataObject) -> None:
+        for url, fields in targets:
+            values = {name: data.draw(TEXT, label=name) for name in fields if name != "edit_version"}
+            if "edit_version" in fields:  # the version the page shows now, so the post reaches the checks
+                values["edit_version"] = client.get(url).context["form"]["edit_version"].value()
+            assert client.post(url, values).status_code < 500, url
+
+    post_generated()
