@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from forbetter.core.areas import Area, Section, first_pk, form, page
+from forbetter.core.areas import Area, Section, confirm, first_pk, form, page
 from forbetter.partnerships.models import Partnership
 from forbetter.trust import services
 from forbetter.trust.evidence_providers import charter_versions, open_book, succession_plans, trust_activities
@@ -151,6 +151,7 @@ AREA = Area(
         form("post-edit", kwargs=_post),
         form("successor-create", kwargs=_post),
         form("successor-edit", kwargs=_successor),
+        confirm("successor-remove", kwargs=_successor),
     ),
     sections=(Section("trust", "Trust", "trust:overview", 80),),
     evidence=(charter_versions, trust_activities, open_book, succession_plans),

@@ -305,3 +305,13 @@ def successor_save(
     successor.full_clean()
     _save(successor, user, "Created" if creating else "")
     return successor
+
+
+@transaction.atomic
+def successor_remove(*, user: Any, successor: Successor) -> None:
+    """Take a successor off a post's plan (they left, or are no longer in line); the removal, with who made
+    it and when, stays in the successor's history."""
+    _require_editor(user)
+    successor._history_user = user  # type: ignore[attr-defined]
+    successor._change_reason = "Removed from the succession plan"  # type: ignore[attr-defined]
+    successor.delete()

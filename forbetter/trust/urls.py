@@ -32,4 +32,9 @@ urlpatterns = [
         views.successor_form,
         name="successor-edit",
     ),
+    path(
+        "<int:pk>/trust/people/<int:post_pk>/successors/<int:successor_pk>/remove/",
+        views.successor_remove,
+        name="successor-remove",
+    ),
 ]

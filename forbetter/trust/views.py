@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
@@ -415,4 +416,26 @@ def successor_form(
         intro=f"Held by {post.holder or 'nobody (vacant)'}.",
         button="Save the successor",
         cancel="trust:people",
+    )
+
+
+def successor_remove(request: HttpRequest, pk: int, post_pk: int, successor_pk: int) -> HttpResponse:
+    """Ask, saying what will happen, then remove. A POST without ``confirm=yes`` changes nothing."""
+    partnership = visible_partnership(request, pk)
+    require_edit(request)
+    post = get_object_or_404(KeyPost, partnership=partnership, pk=post_pk)
+    successor = get_object_or_404(Successor, post=post, pk=successor_pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.successor_remove(user=request.user, successor=successor)
+        messages.success(request, f"{successor.name} removed as a successor for {post.post}")
+        return redirect("trust:people", pk=partnership.pk)
+    return page(
+        request,
+        "trust/successor_remove.html",
+        partnership,
+        "people",
+        post=post,
+        successor=successor,
+        last_one=post.successors.count() == 1,
+        unconfirmed=request.method == "POST",
     )

@@ -500,7 +500,7 @@ TEXT = st.one_of(
 
 def test_every_trust_form_answers_generated_posts_without_a_server_error(world: World, editor: User) -> None:
     """Property: whatever an editor posts into any trust form, the page answers with a form or a redirect."""
-    from forbetter.core.areas import areas
+    from forbetter.core.areas import Kind, areas
 
     [area] = [area for area in areas() if area.app == "trust"]
     assert area.examples is not None
@@ -508,7 +508,7 @@ def test_every_trust_form_answers_generated_posts_without_a_server_error(world: 
     client = client_for(editor)
     targets = []
     for route in area.routes:
-        if route.writes is None:
+        if route.writes is None or route.kind != Kind.PAGE:  # forms only; removal has its own test
             continue
         url = reverse(
             area.url_name(route),
@@ -528,3 +528,21 @@ def test_every_trust_form_answers_generated_posts_without_a_server_error(world: 
             assert client.post(url, values).status_code < 500, url
 
     post_generated()
+
+
+def test_removing_a_successor_asks_first_and_the_removal_stays_in_history(world: World, editor: User) -> None:
+    post = _key_post(world, editor)
+    successor = services.successor_save(
+        user=editor, post=post, data={"name": "Chris", "readiness": "ready_now"}
+    )
+    url = _url("successor-remove", world, post.pk, successor.pk)
+    asked = client_for(editor).get(url).content.decode()
+    assert "Contract manager will then have no successor, and will be flagged." in asked
+    assert client_for(editor).post(url, {}).status_code == 200
+    assert post.successors.exists()
+    assert client_for(editor).post(url, {"confirm": "yes"}).status_code == 302
+    assert not post.successors.exists()
+    removed = type(successor).history.filter(id=successor.pk).order_by("history_id").last()
+    assert removed is not None
+    assert (removed.history_type, removed.history_user) == ("-", editor)
+    assert selectors.at_a_glance(world.ours)["posts_without_successor"] == 1
