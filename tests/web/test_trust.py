@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -546,3 +548,36 @@ def test_removing_a_successor_asks_first_and_the_removal_stays_in_history(world:
     assert removed is not None
     assert (removed.history_type, removed.history_user) == ("-", editor)
     assert selectors.at_a_glance(world.ours)["posts_without_successor"] == 1
+
+
+def test_trust_lists_take_the_same_number_of_queries_however_many_rows(world: World, editor: User) -> None:
+    make_payment_mechanism(world.ours)
+    client = client_for(world.users[Role.PARTNER_USER])
+    names = ("charter", "activities", "measures", "open-book", "people")
+
+    def add(n: int) -> None:
+        _charter(world, editor, DAY - dt.timedelta(days=n))
+        services.activity_save(user=editor, partnership=world.ours, data=_activity_data(title=f"A{n}"))
+        measure = services.measure_save(
+            user=editor, partnership=world.ours, data={"name": f"M{n}", "how_measured": "1 to 5"}
+        )
+        services.measure_value_add(
+            user=editor, measure=measure, data={"period_end": DAY, "value": Decimal(n)}
+        )
+        services.review_save(user=editor, partnership=world.ours, data=_review_data(year=2010 + n))
+        post = _key_post(world, editor, f"Post {n}")
+        services.successor_save(user=editor, post=post, data={"name": f"S{n}", "readiness": "ready_now"})
+
+    def counts() -> list[int]:
+        found = []
+        for name in names:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(_url(name, world)).status_code == 200
+            found.append(len(queries))
+        return found
+
+    add(1)
+    one = counts()
+    for n in range(2, 6):
+        add(n)
+    assert counts() == one
