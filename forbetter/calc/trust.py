@@ -110,6 +110,19 @@ class Variance:
     cost_share: Decimal | None
     margin_points: Decimal | None
 
+    @property
+    def cost_words(self) -> str:
+        """'over', 'under' or 'the same as', for "£X over the agreed cost"."""
+        return "over" if self.cost_gbp > 0 else "under" if self.cost_gbp < 0 else "the same as"
+
+    @property
+    def cost_size_gbp(self) -> Decimal:
+        return abs(self.cost_gbp)
+
+    @property
+    def cost_share_size(self) -> Decimal | None:
+        return None if self.cost_share is None else abs(self.cost_share)
+
 
 def variance(
     *,

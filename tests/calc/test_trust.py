@@ -106,3 +106,17 @@ def test_variance_without_margins_or_agreed_cost_says_nothing_it_cannot() -> Non
     assert (found.cost_gbp, found.cost_share, found.margin_points) == (Decimal(10), None, None)
     with pytest.raises(InputError, match="agreed cost cannot be negative"):
         trust.variance(agreed_cost_gbp=Decimal(-1), submitted_cost_gbp=Decimal(0))
+
+
+def test_variance_says_over_or_under_with_the_size_unsigned() -> None:
+    under = trust.variance(agreed_cost_gbp=Decimal(200), submitted_cost_gbp=Decimal(150))
+    assert (under.cost_words, under.cost_size_gbp, under.cost_share_size) == (
+        "under",
+        Decimal(50),
+        Decimal("0.25"),
+    )
+    over = trust.variance(agreed_cost_gbp=Decimal(200), submitted_cost_gbp=Decimal(250))
+    assert (over.cost_words, over.cost_size_gbp) == ("over", Decimal(50))
+    assert (
+        trust.variance(agreed_cost_gbp=Decimal(1), submitted_cost_gbp=Decimal(1)).cost_words == "the same as"
+    )
