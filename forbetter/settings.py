@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "forbetter.procurement",
     "forbetter.governance",
     "forbetter.survey",
+    "forbetter.trust",
     "forbetter.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.procurement.urls")),
     path("partnerships/", include("forbetter.governance.urls")),
     path("partnerships/", include("forbetter.survey.urls")),
+    path("partnerships/", include("forbetter.trust.urls")),
     path("framework/", framework, name="framework"),
 ]
 

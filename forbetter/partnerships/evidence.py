@@ -111,3 +111,9 @@ def candidates_for(partnership: object) -> list[EvidenceCandidate]:
     for provider in providers():
         found.extend(provider(partnership))
     return found
+
+
+# trust: activities and charter versions, the open-book protocol and its reviews, key posts and succession
+EVIDENCE_KIND_MODELS["trust_activity"] = ("trust.trustactivity", "trust.charterversion")
+EVIDENCE_KIND_MODELS["open_book_protocol"] = ("trust.openbookprotocol", "trust.openbookreview")
+EVIDENCE_KIND_MODELS["succession_plan"] = ("trust.keypost",)

@@ -453,6 +453,9 @@ VERSION_RECORD_FORMS["procurement.ShouldCostForm"] = "procurement.Evaluation"
 # governance
 def _governance(name: str, key: str) -> Callable[[Any], str]:
     return lambda record: reverse(f"governance:{name}", kwargs={"pk": record.partnership_id, key: record.pk})
+# trust
+def _trust_page(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"trust:{name}", args=[record.partnership_id, record.pk])
 
 
 EDIT_PAGES.update(
@@ -496,3 +499,19 @@ NOT_EDITING_A_RECORD["survey.AnswersForm"] = (
     "records one person's answers to a round once (a second is refused)"
 )
 NOT_EDITING_A_RECORD["survey.PaperEntryForm"] = "enters a paper form's answers once (its reference is unique)"
+        "trust.CharterVersion": [],  # a change to the charter is a new version; versions are never edited
+        "trust.TrustActivity": [_trust_page("activity-edit")],
+        "trust.PartnershipMeasure": [_trust_page("measure-edit")],
+        "trust.MeasureValue": [],  # a measure's values are only added, one a period
+        "trust.OpenBookProtocol": [lambda p: reverse("trust:protocol-edit", args=[p.partnership_id])],
+        "trust.OpenBookReview": [_trust_page("review-edit")],
+        "trust.KeyPost": [_trust_page("post-edit")],
+        "trust.Successor": [
+            lambda s: reverse("trust:successor-edit", args=[s.post.partnership_id, s.post_id, s.pk])
+        ],
+    }
+)
+NOT_EDITING_A_RECORD["trust.CharterVersionForm"] = (
+    "adds a new version of the charter; versions are never edited"
+)
+NOT_EDITING_A_RECORD["trust.MeasureValueForm"] = "adds a measure's value for a period not yet valued"
