@@ -26,7 +26,8 @@ How to add an area (or a URL to one)
    The same URL may be declared twice with a ``variant`` when one object of it is treated differently
    (for example a draft payment statement, which partner users may not read).
 3. List the area's navigation ``sections``, its ``evidence`` providers and, if the demo fills it, the
-   dotted path of its ``demo`` seeder module (``seed(people, partnerships_by_name)``, idempotent).
+   dotted path of its ``demo`` seeder module (``seed(people, partnerships_by_name)``, idempotent). An area
+   that shows on the partnership's overview gives a ``glance`` function and its ``glance_template``.
 
 The permission matrix then checks every declared URL for every role, on a partnership the user sees and on
 one they do not, for anonymous users, and with records of another partnership put into the path; and a test
@@ -155,6 +156,10 @@ class Area:
     """Functions listing a partnership's records that can evidence its framework tasks."""
     demo: str | None = None
     """Dotted path of the demo module whose ``seed(people, partnerships_by_name)`` fills this area."""
+    glance: Callable[[Any], Any] | None = None
+    """``glance(partnership)``: what the partnership's overview shows of this area at a glance (a few figures
+    in a fixed number of queries), rendered by ``glance_template``; the template gets it as ``glance``."""
+    glance_template: str = ""
     examples: Callable[[Any, Any], None] | None = None
     """``examples(partnership, user)``: make sure the partnership has one record of each kind this area's
     URLs address (created as ``user``), so every URL can be built; used by the permission matrix."""

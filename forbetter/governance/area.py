@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from forbetter.core.areas import Area, Section, confirm, first_pk, form, page
+from forbetter.governance import selectors
 from forbetter.governance.evidence_providers import governance_models, governance_reviews, meetings
 from forbetter.governance.models import (
     AgendaItem,
@@ -113,6 +114,8 @@ def examples(partnership: Partnership, user: Any, today: dt.date | None = None) 
 
 
 AREA = Area(
+    glance=selectors.at_a_glance,
+    glance_template="governance/_glance.html",
     app="governance",
     routes=(
         page("overview"),

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from forbetter.accounts.permissions import can_create_partnership, can_edit, can_see_confidential
+from forbetter.core.areas import areas
 from forbetter.core.history import history_of, history_page
 from forbetter.partnerships import lifecycle, selectors, services
 from forbetter.partnerships.evidence import candidates_for
@@ -89,6 +90,9 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         gates=selectors.gate_history(partnership),
         transition=lifecycle.next_transition(partnership),
         stages=[choice for choice in Stage if choice != Stage.ENDED],
+        glances=[
+            (area.glance_template, area.glance(partnership)) for area in areas() if area.glance is not None
+        ],
     )
 
 

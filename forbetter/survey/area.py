@@ -15,7 +15,7 @@ from typing import Any
 
 from forbetter.core.areas import Area, Section, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.survey import services
+from forbetter.survey import selectors, services
 from forbetter.survey.evidence_providers import survey_rounds
 from forbetter.survey.models import Principle, SurveyRound
 from forbetter.survey.reference import load_survey_principles
@@ -39,6 +39,8 @@ def examples(partnership: Partnership, user: Any, today: dt.date | None = None) 
 
 
 AREA = Area(
+    glance=selectors.at_a_glance,
+    glance_template="survey/_glance.html",
     app="survey",
     routes=(
         page("rounds"),

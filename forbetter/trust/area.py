@@ -11,7 +11,7 @@ from typing import Any
 
 from forbetter.core.areas import Area, Section, confirm, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.trust import services
+from forbetter.trust import selectors, services
 from forbetter.trust.evidence_providers import charter_versions, open_book, succession_plans, trust_activities
 from forbetter.trust.models import (
     CharterVersion,
@@ -128,6 +128,8 @@ def examples(partnership: Partnership, user: Any, today: dt.date | None = None) 
 
 
 AREA = Area(
+    glance=selectors.at_a_glance,
+    glance_template="trust/_glance.html",
     app="trust",
     routes=(
         page("overview"),

@@ -453,6 +453,8 @@ VERSION_RECORD_FORMS["procurement.ShouldCostForm"] = "procurement.Evaluation"
 # governance
 def _governance(name: str, key: str) -> Callable[[Any], str]:
     return lambda record: reverse(f"governance:{name}", kwargs={"pk": record.partnership_id, key: record.pk})
+
+
 # trust
 def _trust_page(name: str) -> Callable[[Any], str]:
     return lambda record: reverse(f"trust:{name}", args=[record.partnership_id, record.pk])
@@ -499,6 +501,15 @@ NOT_EDITING_A_RECORD["survey.AnswersForm"] = (
     "records one person's answers to a round once (a second is refused)"
 )
 NOT_EDITING_A_RECORD["survey.PaperEntryForm"] = "enters a paper form's answers once (its reference is unique)"
+
+
+# trust
+def _trust_page(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"trust:{name}", args=[record.partnership_id, record.pk])
+
+
+EDIT_PAGES.update(
+    {
         "trust.CharterVersion": [],  # a change to the charter is a new version; versions are never edited
         "trust.TrustActivity": [_trust_page("activity-edit")],
         "trust.PartnershipMeasure": [_trust_page("measure-edit")],
