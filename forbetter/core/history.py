@@ -336,3 +336,12 @@ def _resolve_names(fields: dict[str, Any], pairs: list[tuple[Any, Any]]) -> dict
         for obj in related._default_manager.filter(pk__in=pks):
             names[(related, obj.pk)] = str(obj)
     return names
+
+
+def save_as(instance: models.Model, user: Any, reason: str = "") -> None:
+    """Save ``instance`` with its history row naming ``user`` and, if given, the ``reason`` for the change
+    (shortened to the history column by the ``pre_create_historical_record`` receiver in ``core/apps.py``)."""
+    instance._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+    instance.save()

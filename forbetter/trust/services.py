@@ -16,6 +16,7 @@ from forbetter.accounts.permissions import can_edit
 from forbetter.calc import trust as calc
 from forbetter.calc.errors import InputError
 from forbetter.core.forms import check_date
+from forbetter.core.history import save_as
 from forbetter.partnerships.models import Partnership
 from forbetter.payments import services as payment_services
 from forbetter.payments.models import PaymentMechanism
@@ -88,13 +89,6 @@ def _not_in_future(value: Any, field: str, label: str) -> None:
         raise ValidationError({field: error.messages}) from error
 
 
-def _save(record: Any, user: Any, reason: str = "") -> None:
-    record._history_user = user
-    if reason:
-        record._change_reason = reason
-    record.save()
-
-
 # ------------------------------------------------------------------------------------------------------
 # Charter
 # ------------------------------------------------------------------------------------------------------
@@ -117,7 +111,7 @@ def charter_version_add(*, user: Any, partnership: Partnership, data: dict[str, 
             }
         )
     version.full_clean()
-    _save(version, user, "Charter version added")
+    save_as(version, user, "Charter version added")
     return version
 
 
@@ -156,7 +150,7 @@ def activity_save(
     _assign(activity, data, ACTIVITY_FIELDS)
     _attendance(activity)
     activity.full_clean()
-    _save(activity, user, "Created" if creating else "")
+    save_as(activity, user, "Created" if creating else "")
     return activity
 
 
@@ -176,7 +170,7 @@ def measure_save(
     if duplicate.exclude(pk=measure.pk).exists():
         raise ValidationError({"name": f"There is already a measure called “{measure.name}”"})
     measure.full_clean()
-    _save(measure, user, "Created" if creating else "")
+    save_as(measure, user, "Created" if creating else "")
     return measure
 
 
@@ -194,7 +188,7 @@ def measure_value_add(*, user: Any, measure: PartnershipMeasure, data: dict[str,
             }
         )
     value.full_clean()
-    _save(value, user, "Value recorded")
+    save_as(value, user, "Value recorded")
     return value
 
 
@@ -214,7 +208,7 @@ def protocol_save(*, user: Any, partnership: Partnership, data: dict[str, Any]) 
     if not protocol.margins_shared:
         protocol.margin_detail = ""
     protocol.full_clean()
-    _save(protocol, user, "Created" if creating else "")
+    save_as(protocol, user, "Created" if creating else "")
     return protocol
 
 
@@ -270,7 +264,7 @@ def review_save(
             actual_cost_gbp=review.agreed_actual_cost_gbp,
             notes=gainshare_note(review),
         )
-    _save(review, user, "Created" if creating else "")
+    save_as(review, user, "Created" if creating else "")
     return review
 
 
@@ -288,7 +282,7 @@ def key_post_save(
     post = post or KeyPost(partnership=partnership)
     _assign(post, data, POST_FIELDS)
     post.full_clean()
-    _save(post, user, "Created" if creating else "")
+    save_as(post, user, "Created" if creating else "")
     return post
 
 
@@ -303,7 +297,7 @@ def successor_save(
     if post.holder and successor.name.strip().casefold() == post.holder.strip().casefold():
         raise ValidationError({"name": f"{successor.name} holds the post now, so cannot be its successor"})
     successor.full_clean()
-    _save(successor, user, "Created" if creating else "")
+    save_as(successor, user, "Created" if creating else "")
     return successor
 
 

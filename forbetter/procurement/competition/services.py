@@ -46,6 +46,7 @@ from forbetter.calc.competition import (
     act_standstill_end,
     pcr_standstill_end,
 )
+from forbetter.core.history import save_as
 from forbetter.partnerships.models import Partnership, ProcurementRegime
 from forbetter.partnerships.procurement import act_applies, regime_error
 from forbetter.procurement.models import (
@@ -172,13 +173,6 @@ def _require_editor(user: Any) -> None:
         raise PermissionDenied("Only council editors and administrators can change the procurement records")
 
 
-def _save(instance: Any, user: Any, reason: str = "") -> None:
-    instance._history_user = user
-    if reason:
-        instance._change_reason = reason
-    instance.save()
-
-
 def _delete(instance: Any, user: Any, reason: str) -> None:
     instance._history_user = user
     instance._change_reason = reason
@@ -280,7 +274,7 @@ def plan_save(*, user: Any, partnership: Partnership, data: Mapping[str, Any]) -
     if plan.standstill_starts_on and not plan.standstill_ends_on:
         plan.standstill_ends_on = standstill_end(partnership, plan.standstill_starts_on, plan.standstill_days)
     plan.full_clean()
-    _save(plan, user)
+    save_as(plan, user)
     return plan
 
 
@@ -314,7 +308,7 @@ def milestone_save(
     milestone = milestone or Milestone(partnership=partnership)
     _apply(milestone, data, MILESTONE_FIELDS)
     milestone.full_clean()
-    _save(milestone, user)
+    save_as(milestone, user)
     return milestone
 
 
@@ -377,7 +371,7 @@ def notice_save(
     _apply(notice, data, NOTICE_FIELDS)
     notice.reference = notice.reference.strip()
     notice.full_clean()
-    _save(notice, user)
+    save_as(notice, user)
     return notice
 
 
@@ -436,7 +430,7 @@ def bidder_save(
     bidder = bidder or Bidder(partnership=partnership)
     _apply(bidder, {**data, "name": name}, BIDDER_FIELDS)
     bidder.full_clean(validate_constraints=False)
-    _save(bidder, user)
+    save_as(bidder, user)
     return bidder
 
 
@@ -475,7 +469,7 @@ def round_save(
     dialogue_round = dialogue_round or DialogueRound(partnership=partnership)
     _apply(dialogue_round, data, ROUND_FIELDS)
     dialogue_round.full_clean(validate_constraints=False)
-    _save(dialogue_round, user)
+    save_as(dialogue_round, user)
     return dialogue_round
 
 
@@ -557,7 +551,7 @@ def entry_save(
     _apply(entry, data, ENTRY_FIELDS)
     entry.reason = entry.reason.strip()
     entry.full_clean(validate_constraints=False)
-    _save(entry, user)
+    save_as(entry, user)
     return entry
 
 
@@ -601,7 +595,7 @@ def conflict_declare(
     declaration = ConflictDeclaration(partnership=partnership, outcome=ConflictOutcome.NOT_ASSESSED)
     _apply(declaration, data, ("person", "bidder", "interest", "declared_on"))
     declaration.full_clean()
-    _save(declaration, user, "Interest declared")
+    save_as(declaration, user, "Interest declared")
     return declaration
 
 
@@ -638,7 +632,7 @@ def conflict_assess(
     _apply(declaration, data, ("outcome", "assessed_by", "assessed_on", "mitigation"))
     declaration.mitigation = declaration.mitigation.strip()
     declaration.full_clean()
-    _save(declaration, user, "Interest assessed")
+    save_as(declaration, user, "Interest assessed")
     return declaration
 
 
@@ -667,7 +661,7 @@ def conflict_review(
         )
     _check(errors)
     declaration.last_reviewed_on = reviewed
-    _save(declaration, user, "Declaration reviewed")
+    save_as(declaration, user, "Declaration reviewed")
     return declaration
 
 

@@ -35,6 +35,7 @@ from django.db import transaction
 
 from forbetter.accounts.permissions import can_edit
 from forbetter.calc.bundles import percent
+from forbetter.core.history import save_as
 from forbetter.partnerships.models import Partnership
 from forbetter.procurement.evaluation import selectors
 from forbetter.procurement.models import (
@@ -61,11 +62,8 @@ def _require_editor(user: Any) -> None:
 
 
 def _save(instance: Any, user: Any, reason: str = "") -> None:
-    instance._history_user = user
-    if reason:
-        instance._change_reason = reason
     instance.full_clean()
-    instance.save()
+    save_as(instance, user, reason)
 
 
 def _set(instance: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> None:

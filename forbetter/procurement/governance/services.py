@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from forbetter.accounts.permissions import can_edit
+from forbetter.core.history import save_as
 from forbetter.partnerships.models import Partnership
 from forbetter.procurement.models import (
     Bidder,
@@ -66,10 +67,7 @@ def _assign(record: Any, data: Mapping[str, Any], fields: Iterable[str]) -> None
 
 def _save(record: Any, user: Any, reason: str = "") -> None:
     record.full_clean()
-    record._history_user = user
-    if reason:
-        record._change_reason = reason
-    record.save()
+    save_as(record, user, reason)
 
 
 def _check_bidder(partnership: Partnership, bidder: Bidder | None, field: str = "bidder") -> None:

@@ -39,6 +39,7 @@ from forbetter.appraisal.models import (
     OptionKind,
 )
 from forbetter.calc.errors import InputError
+from forbetter.core.history import save_as
 from forbetter.partnerships.models import Partnership
 from forbetter.payments.services import engine_error
 from forbetter.procurement.incentives import simulation
@@ -68,13 +69,6 @@ SCENARIO_MONTHS = 12
 def _require_editor(user: Any) -> None:
     if not can_edit(user):
         raise PermissionDenied("Only council editors and administrators can change procurement records")
-
-
-def _save(instance: Any, user: Any, reason: str = "") -> None:
-    instance._history_user = user
-    if reason:
-        instance._change_reason = reason
-    instance.save()
 
 
 # --- priced offers -----------------------------------------------------------------------------------------
@@ -147,7 +141,7 @@ def offer_save(
     offer.full_clean(exclude=["partnership"], validate_constraints=False)
     _check_offer(offer, partnership)
     yearly = _yearly_charges(charges, offer.contract_years)
-    _save(offer, user, "Created" if creating else "Changed")
+    save_as(offer, user, "Created" if creating else "Changed")
     existing = {row.year: row for row in offer.years.all()}
     for year, old in existing.items():
         if year >= len(yearly):
@@ -160,7 +154,7 @@ def offer_save(
             new_rows.append(BidPriceYear(offer=offer, year=year, charge_gbp=charge))
         elif found.charge_gbp != charge:
             found.charge_gbp = charge
-            _save(found, user, "Price changed")
+            save_as(found, user, "Price changed")
     bulk_create_with_history(new_rows, BidPriceYear, default_user=user, default_change_reason="Priced")
     return offer
 
@@ -238,7 +232,7 @@ def offer_to_business_case(
     )
     version = appraisal.version_create_from(user=user, version=current)
     version.change_note = why
-    _save(version, user, why)
+    save_as(version, user, why)
     option = _ssp_option(version)
     notes: list[str] = []
     replaced = [
@@ -283,7 +277,7 @@ def offer_to_business_case(
             values=[offer.one_off_costs_gbp] + [Decimal(0)] * (years - 1),
         )
     offer.built_version = version
-    _save(offer, user, f"Priced into version {version.number} of the business case: {reason.strip()}")
+    save_as(offer, user, f"Priced into version {version.number} of the business case: {reason.strip()}")
     return version, notes
 
 
@@ -328,7 +322,7 @@ def mechanism_save(
     band_rows = [BidderMechanismBand(mechanism=mechanism, **row) for row in bands]
     _check_mechanism(mechanism, band_rows)
     mechanism.full_clean(exclude=["partnership", "bidder"])
-    _save(mechanism, user, "Created" if creating else "Changed")
+    save_as(mechanism, user, "Created" if creating else "Changed")
     if not creating:
         for old in mechanism.bands.all():
             old._history_user = user  # type: ignore[attr-defined]
@@ -374,7 +368,7 @@ def scenario_set(
                 new_rows.append(ScenarioMonth(mechanism=mechanism, scenario=key, month=month, points=value))
             elif row.points != value:
                 row.points = value
-                _save(row, user, "Scenario changed")
+                save_as(row, user, "Scenario changed")
     bulk_create_with_history(new_rows, ScenarioMonth, default_user=user, default_change_reason="Scenario set")
-    _save(mechanism, user, "Scenarios changed")
+    save_as(mechanism, user, "Scenarios changed")
     return mechanism
