@@ -27,7 +27,8 @@ How to add an area (or a URL to one)
    (for example a draft payment statement, which partner users may not read).
 3. List the area's navigation ``sections``, its ``evidence`` providers and, if the demo fills it, the
    dotted path of its ``demo`` seeder module (``seed(people, partnerships_by_name)``, idempotent). An area
-   that shows on the partnership's overview gives a ``glance`` function and its ``glance_template``.
+   that shows on the partnership's overview gives a ``glance`` function and its ``glance_template``; one that
+   knows actual costs or benefits gives ``life_actuals`` (see :mod:`forbetter.core.life`).
 
 The permission matrix then checks every declared URL for every role, on a partnership the user sees and on
 one they do not, for anonymous users, and with records of another partnership put into the path; and a test
@@ -160,6 +161,9 @@ class Area:
     """``glance(partnership)``: what the partnership's overview shows of this area at a glance (a few figures
     in a fixed number of queries), rendered by ``glance_template``; the template gets it as ``glance``."""
     glance_template: str = ""
+    life_actuals: Callable[[Any], Iterable[Any]] | None = None
+    """``life_actuals(partnership)``: this area's actual costs or benefits to date, as
+    :class:`forbetter.core.life.LifeActual` rows, for the value-for-money-over-the-life page."""
     examples: Callable[[Any, Any], None] | None = None
     """``examples(partnership, user)``: make sure the partnership has one record of each kind this area's
     URLs address (created as ``user``), so every URL can be built; used by the permission matrix."""
