@@ -117,3 +117,12 @@ def candidates_for(partnership: object) -> list[EvidenceCandidate]:
 EVIDENCE_KIND_MODELS["trust_activity"] = ("trust.trustactivity", "trust.charterversion")
 EVIDENCE_KIND_MODELS["open_book_protocol"] = ("trust.openbookprotocol", "trust.openbookreview")
 EVIDENCE_KIND_MODELS["succession_plan"] = ("trust.keypost",)
+
+# capacity: the client team plan, yearly actuals and procurement budget; advisers (council-confidential)
+EVIDENCE_KIND_MODELS["capacity_plan"] = (
+    "capacity.teamrole",
+    "capacity.resourceactual",
+    "capacity.procurementbudgetline",
+)
+EVIDENCE_KIND_MODELS["adviser_spend"] = ("capacity.adviser",)
+COUNCIL_ONLY_APPS = COUNCIL_ONLY_APPS | {"capacity"}
