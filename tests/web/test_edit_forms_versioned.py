@@ -526,3 +526,19 @@ NOT_EDITING_A_RECORD["trust.CharterVersionForm"] = (
     "adds a new version of the charter; versions are never edited"
 )
 NOT_EDITING_A_RECORD["trust.MeasureValueForm"] = "adds a measure's value for a period not yet valued"
+
+
+# capacity
+def _capacity_page(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"capacity:{name}", args=[record.partnership_id, record.pk])
+
+
+EDIT_PAGES.update(
+    {
+        "capacity.TeamRole": [_capacity_page("role-edit")],
+        "capacity.ResourceActual": [_capacity_page("actual-edit")],
+        "capacity.ProcurementBudgetLine": [_capacity_page("budget-edit")],
+        "capacity.Adviser": [_capacity_page("adviser-edit")],
+        "capacity.CapacityTarget": [lambda t: reverse("capacity:target-edit", args=[t.partnership_id])],
+    }
+)
