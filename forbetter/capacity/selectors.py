@@ -298,7 +298,8 @@ def at_a_glance(partnership: Partnership) -> dict[str, Any]:
     shares = cost_shares(partnership, actuals(partnership), found_target)
     with_share = [year for year in shares if year.share is not None]
     full = [year for year in with_share if year.status != calc.ShareStatus.PART_YEAR]
-    latest = (full or with_share or [None])[-1]
+    chosen = full or with_share
+    latest = chosen[-1] if chosen else None
     return {"target": found_target, "latest": latest, "missed": sum(1 for year in shares if year.missed)}
 
 

@@ -100,7 +100,7 @@ def role_save(
     )
     if role.fte <= 0:
         raise ValidationError({"fte": "Full-time equivalents must be more than 0"})
-    if role.cost_per_year_gbp < 0:
+    if role.cost_per_year_gbp is not None and role.cost_per_year_gbp < 0:
         raise ValidationError({"cost_per_year_gbp": "The cost per year cannot be negative"})
     if role.last_year < role.first_year:
         raise ValidationError(
