@@ -7,7 +7,7 @@ import doctest
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forbetter.calc import capacity as calc
@@ -63,6 +63,7 @@ def test_rule_cap_plan_cost_refuses_bad_roles_naming_the_field(role: calc.Planne
     assert error.value.field == field
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(st.integers(0, 10**6), st.integers(2020, 2030), st.integers(0, 5)), min_size=1, max_size=8
