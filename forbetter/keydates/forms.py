@@ -63,6 +63,10 @@ class KeyDateForm(GovukFormMixin, forms.ModelForm):
             },
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remind_on"].required = False  # blank: the kind's default (rule KEYDATE-REMINDER)
+
     def _post_clean(self) -> None:
         pass
 

@@ -526,3 +526,12 @@ NOT_EDITING_A_RECORD["trust.CharterVersionForm"] = (
     "adds a new version of the charter; versions are never edited"
 )
 NOT_EDITING_A_RECORD["trust.MeasureValueForm"] = "adds a measure's value for a period not yet valued"
+
+
+# keydates
+def _key_date_page(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"keydates:{name}", args=[record.partnership_id, record.pk])
+
+
+EDIT_PAGES["keydates.KeyDate"] = [_key_date_page("edit"), _key_date_page("status")]
+NOT_EDITING_A_RECORD["keydates.FilterForm"] = "filters the key dates shown (GET)"
