@@ -11,7 +11,7 @@ from django import forms
 
 from forbetter.calc import key_dates as calc
 from forbetter.core.forms import DateInput, GovukFormMixin
-from forbetter.keydates.models import KeyDate, Kind, Status
+from forbetter.keydates.models import KeyDate, Kind
 from forbetter.keydates.selectors import WINDOWS
 
 
@@ -91,10 +91,6 @@ class StatusForm(GovukFormMixin, forms.ModelForm):
                 "invalid_choice": "Choose done, dismissed or open",
             },
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = Status.choices
 
     def _post_clean(self) -> None:
         pass
