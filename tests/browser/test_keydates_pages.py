@@ -54,7 +54,7 @@ def test_partner_user_reads_the_timeline_a_key_date_and_the_portfolio(page: Any,
     key_date = _records(world)
     sign_in(page, "partner@p.test", PASSWORD)
     page.goto(f"/partnerships/{world.ours.pk}/")
-    page.get_by_role("link", name="Key dates", exact=True).first.click()
+    page.get_by_role("navigation", name="Partnership sections").get_by_role("link", name="Key dates").click()
     expect(page.get_by_role("heading", name="Key dates", exact=True)).to_be_visible()
     expect(page.get_by_text("1 reminder due now")).to_be_visible()
     assert_accessible(page)
