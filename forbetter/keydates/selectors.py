@@ -63,7 +63,7 @@ class TimelineRow:
         return self.record is None
 
 
-def _recorded_row(key_date: KeyDate, today: dt.date, name: str = "") -> TimelineRow:
+def recorded_row(key_date: KeyDate, today: dt.date, name: str = "") -> TimelineRow:
     deadline = key_date.notice_deadline
     return TimelineRow(
         partnership_id=key_date.partnership_id,
@@ -117,7 +117,7 @@ def timeline(partnership: Partnership, user: Any, today: dt.date, *, kind: str =
     recorded = KeyDate.objects.filter(partnership=partnership).select_related("closed_by")
     if kind:
         recorded = recorded.filter(kind=kind)
-    rows = [_recorded_row(key_date, today) for key_date in recorded]
+    rows = [recorded_row(key_date, today) for key_date in recorded]
     for row in derived_dates([partnership], council=can_see_confidential(user)):
         if not kind or row.kind == kind:
             rows.append(_derived_row(row, today))
@@ -136,7 +136,7 @@ def portfolio(user: Any, today: dt.date, *, kind: str = "", window: str = "year"
         recorded = recorded.filter(kind=kind)
     if window != "all":
         recorded = recorded.filter(falls_on__gte=today, falls_on__lte=end)
-    rows = [_recorded_row(key_date, today, names[key_date.partnership_id]) for key_date in recorded]
+    rows = [recorded_row(key_date, today, names[key_date.partnership_id]) for key_date in recorded]
     for row in derived_dates(partnerships, council=can_see_confidential(user)):
         if kind and row.kind != kind:
             continue
@@ -177,7 +177,7 @@ def at_a_glance(partnership: Partnership, today: dt.date | None = None) -> dict[
     due = KeyDate.objects.filter(
         partnership=partnership, status=Status.OPEN, remind_on__lte=today, falls_on__gte=today
     ).count()
-    rows = [_recorded_row(upcoming, today)] if upcoming else []
+    rows = [recorded_row(upcoming, today)] if upcoming else []
     rows += [
         _derived_row(row, today)
         for row in derived_dates([partnership], council=False)

@@ -68,7 +68,7 @@ def key_date_detail(request: HttpRequest, pk: int, key_date_pk: int) -> HttpResp
         partnership,
         SECTION,
         key_date=key_date,
-        row=selectors._recorded_row(key_date, today),
+        row=selectors.recorded_row(key_date, today),
         history=history_of(key_date),
     )
 
