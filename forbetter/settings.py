@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "forbetter.survey",
     "forbetter.trust",
     "forbetter.capacity",
+    "forbetter.keydates",
     "forbetter.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.survey.urls")),
     path("partnerships/", include("forbetter.trust.urls")),
     path("partnerships/", include("forbetter.capacity.urls")),
+    path("partnerships/", include("forbetter.keydates.urls")),
     path("framework/", framework, name="framework"),
 ]
 

@@ -29,6 +29,8 @@ How to add an area (or a URL to one)
    dotted path of its ``demo`` seeder module (``seed(people, partnerships_by_name)``, idempotent). An area
    that shows on the partnership's overview gives a ``glance`` function and its ``glance_template``; one that
    knows actual costs or benefits gives ``life_actuals`` (see :mod:`forbetter.core.life`).
+   One whose records carry dates for the key-dates timeline gives ``key_dates`` (see
+   :mod:`forbetter.core.key_dates`).
 
 The permission matrix then checks every declared URL for every role, on a partnership the user sees and on
 one they do not, for anonymous users, and with records of another partnership put into the path; and a test
@@ -164,6 +166,10 @@ class Area:
     life_actuals: Callable[[Any], Iterable[Any]] | None = None
     """``life_actuals(partnership)``: this area's actual costs or benefits to date, as
     :class:`forbetter.core.life.LifeActual` rows, for the value-for-money-over-the-life page."""
+    key_dates: Callable[[Any], Iterable[Any]] | None = None
+    """``key_dates(partnerships)``: dates this area's records already hold, for the given partnerships, as
+    :class:`forbetter.core.key_dates.DatedRow` rows naming their partnership, read in a fixed number of
+    queries; the key-dates timeline and portfolio show them marked as derived, so they are not typed twice."""
     examples: Callable[[Any, Any], None] | None = None
     """``examples(partnership, user)``: make sure the partnership has one record of each kind this area's
     URLs address (created as ``user``), so every URL can be built; used by the permission matrix."""

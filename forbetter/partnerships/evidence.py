@@ -126,3 +126,5 @@ EVIDENCE_KIND_MODELS["capacity_plan"] = (
 )
 EVIDENCE_KIND_MODELS["adviser_spend"] = ("capacity.adviser",)
 COUNCIL_ONLY_APPS = COUNCIL_ONLY_APPS | {"capacity"}
+# keydates: break points, review points and extension options (I-FLX-2)
+EVIDENCE_KIND_MODELS["key_dates"] = ("keydates.keydate",)

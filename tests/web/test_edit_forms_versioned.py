@@ -542,3 +542,10 @@ EDIT_PAGES.update(
         "capacity.CapacityTarget": [lambda t: reverse("capacity:target-edit", args=[t.partnership_id])],
     }
 )
+# keydates
+def _key_date_page(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"keydates:{name}", args=[record.partnership_id, record.pk])
+
+
+EDIT_PAGES["keydates.KeyDate"] = [_key_date_page("edit"), _key_date_page("status")]
+NOT_EDITING_A_RECORD["keydates.FilterForm"] = "filters the key dates shown (GET)"
