@@ -542,6 +542,8 @@ EDIT_PAGES.update(
         "capacity.CapacityTarget": [lambda t: reverse("capacity:target-edit", args=[t.partnership_id])],
     }
 )
+
+
 # keydates
 def _key_date_page(name: str) -> Callable[[Any], str]:
     return lambda record: reverse(f"keydates:{name}", args=[record.partnership_id, record.pk])
