@@ -191,7 +191,7 @@ def notice_needed(
     ... ).needed
     False
     >>> notice_needed(
-    ...     Change("C1", Decimal(-101)), contract_value_gbp=Decimal(1000), maximum_term_months=120, works=False
+    ...     Change("C1", Decimal(-101)), contract_value_gbp=Decimal(1000), maximum_term_months=12, works=False
     ... ).needed
     True
     """
