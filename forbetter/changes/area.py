@@ -11,7 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from forbetter.changes import selectors, services
 from forbetter.changes.models import ChangeRequest, ChangeStatus
@@ -107,21 +108,24 @@ def life_actuals(partnership: Partnership) -> list[LifeActual]:
     """Approved changes' value by financial year, to date: a one-off change in the year it takes effect, a
     yearly one a twelfth of its yearly value for each month from its date up to last month. Not counted in
     the totals: the charges paid already include them."""
-    today = dt.date.today()
+    today = timezone.localdate()
     by_year: dict[int, Decimal] = {}
     changes = ChangeRequest.objects.filter(
-        Q(partnership=partnership), status=ChangeStatus.APPROVED, effective_from__isnull=False
+        partnership=partnership, status=ChangeStatus.APPROVED, effective_from__isnull=False
     ).exclude(value_gbp__isnull=True)
     for change in changes:
         start, value = change.effective_from, change.value_gbp
         assert start is not None
         assert value is not None
         if change.value_basis == "per_year":
+            months: dict[int, int] = {}
             month = start
             while month < today.replace(day=1):
-                year = financial_year(month)
-                by_year[year] = by_year.get(year, Decimal(0)) + (value / 12).quantize(Decimal("0.01"))
+                months[financial_year(month)] = months.get(financial_year(month), 0) + 1
                 month = (month + dt.timedelta(days=32)).replace(day=1)
+            for year, count in months.items():
+                share = (value * count / 12).quantize(Decimal("0.01"))
+                by_year[year] = by_year.get(year, Decimal(0)) + share
         elif start <= today:
             by_year[financial_year(start)] = by_year.get(financial_year(start), Decimal(0)) + value
     if not by_year:
@@ -137,6 +141,7 @@ def life_actuals(partnership: Partnership) -> list[LifeActual]:
             "the year they take effect, yearly ones for each month since. Already inside the charges paid, "
             "so not added to the totals.",
             counts=False,
+            source_url=reverse("changes:register", args=[partnership.pk]),
         )
     ]
 
