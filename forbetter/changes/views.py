@@ -165,7 +165,13 @@ def decision(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     require_edit(request)
     change = _change(partnership, change_pk)
-    form = DecisionForm(request.POST or None, version_record=change)
+    initial = {
+        "decision": change.status if change.decided_on else None,
+        "decided_on": change.decided_on,
+        "decided_by": change.decided_by,
+        "decision_reason": change.decision_reason,
+    }
+    form = DecisionForm(request.POST or None, initial=initial, version_record=change)
     if save_form(
         request,
         form,

@@ -146,6 +146,7 @@ def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -
         return
     editor = people["editor@ashcombe.example"]
     today = timezone.localdate()
+    services.terms_save(user=editor, partnership=partnership, data={"works_contract": False})
     lighting = services.group_save(
         user=editor,
         partnership=partnership,

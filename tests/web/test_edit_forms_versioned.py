@@ -526,3 +526,25 @@ NOT_EDITING_A_RECORD["trust.CharterVersionForm"] = (
     "adds a new version of the charter; versions are never edited"
 )
 NOT_EDITING_A_RECORD["trust.MeasureValueForm"] = "adds a measure's value for a period not yet valued"
+
+
+# changes
+def _change_page(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"changes:{name}", args=[record.partnership_id, record.pk])
+
+
+EDIT_PAGES.update(
+    {
+        "changes.ChangeRequest": [
+            _change_page("change-edit"),
+            _change_page("assessment"),
+            _change_page("decision"),  # the demo's partnership is under the regulations: no notice page
+        ],
+        "changes.ChangeTerms": [lambda t: reverse("changes:terms", args=[t.partnership_id])],
+        "changes.ChangeGroup": [],  # groups of related changes are only added
+        "changes.KpiEffect": [],  # added (or replaced) under the change request's version
+    }
+)
+VERSION_RECORD_FORMS["changes.DecisionForm"] = "changes.ChangeRequest"
+VERSION_RECORD_FORMS["changes.NoticeForm"] = "changes.ChangeRequest"
+NOT_EDITING_A_RECORD["changes.GroupForm"] = "adds a group of related changes; groups are not edited"
