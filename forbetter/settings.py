@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "forbetter.trust",
     "forbetter.capacity",
     "forbetter.keydates",
+    "forbetter.changes",
     "forbetter.demo",
 ]
 
@@ -299,3 +300,7 @@ PAGE_SIZE = 20
 DUE_SOON_DAYS = 14
 # Evidence files a partner uploads with a KPI return may be at most this many bytes.
 KPI_EVIDENCE_MAX_BYTES = int(os.environ.get("KPI_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
+
+# Contract changes: the shares of the original contract value the cumulative value of approved changes is
+# reported against, as fractions (a partnership's change-control terms can set its own).
+CHANGE_THRESHOLDS = ("0.10", "0.50")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.trust.urls")),
     path("partnerships/", include("forbetter.capacity.urls")),
     path("partnerships/", include("forbetter.keydates.urls")),
+    path("partnerships/", include("forbetter.changes.urls")),
     path("framework/", framework, name="framework"),
 ]
 

@@ -48,6 +48,11 @@ def _actions(partnership: Partnership) -> QuerySet[Any]:
     return model.objects.filter(partnership=partnership).order_by("due_on", "pk")
 
 
+def _changes(partnership: Partnership) -> QuerySet[Any]:
+    model = apps.get_model("changes", "ChangeRequest")
+    return model.objects.filter(partnership=partnership).order_by("raised_on", "pk")
+
+
 LINKABLE: dict[str, Linkable] = {
     "performance.kpi": Linkable("KPI", _kpis, lambda kpi: f"KPI {kpi.reference}: {kpi.name}"),
     "risks.risk": Linkable("Risk", _risks, lambda risk: f"Risk {risk.reference}: {risk.title}"),
@@ -58,6 +63,9 @@ LINKABLE: dict[str, Linkable] = {
     ),
     "governance.governanceaction": Linkable(
         "Governance action", _actions, lambda action: f"Action due {action.due_on:%-d %b %Y}: {action}"
+    ),
+    "changes.changerequest": Linkable(
+        "Contract change", _changes, lambda change: f"Contract change {change.reference}: {change.title}"
     ),
 }
 

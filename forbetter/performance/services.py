@@ -421,6 +421,89 @@ def return_dispute(
     return record
 
 
+def _target_date_error(kpi: Kpi, applies_from: dt.date) -> str:
+    """Why a new target cannot apply from ``applies_from`` (rule KPI-TARGET-IN-FORCE), or ''."""
+    if not is_period_start(applies_from, kpi.frequency):
+        return (
+            f"The new target must apply from the start of a reporting period: {frequency_rule(kpi.frequency)}"
+        )
+    if applies_from < kpi.first_period:
+        return f"Reporting for this KPI starts with {period_label(kpi.first_period, kpi.frequency)}"
+    if KpiTarget.objects.filter(kpi=kpi, effective_from__gt=applies_from).exists():
+        return "A later target is already recorded: a change cannot go before it"
+    return ""
+
+
+def _apply_target(
+    kpi: Kpi, user: Any, target: Decimal, threshold: Decimal | None, applies_from: dt.date, because: str
+) -> KpiTarget:
+    """Record the target in force from ``applies_from`` on; earlier periods keep theirs (rule
+    KPI-TARGET-IN-FORCE)."""
+    if not KpiTarget.objects.filter(kpi=kpi).exists():
+        _save(_first_target(kpi), user, "Recorded before a change")
+    row = KpiTarget.objects.filter(kpi=kpi, effective_from=applies_from).first() or KpiTarget(
+        kpi=kpi, effective_from=applies_from
+    )
+    row.target, row.failure_threshold, row.reason = target, threshold, because[:300]
+    _save(row, user, because)
+    kpi.target, kpi.failure_threshold = target, threshold
+    _save(kpi, user, f"Target changed from {period_label(applies_from, kpi.frequency)}: {because.lower()}")
+    return row
+
+
+def target_change_errors(
+    *, kpi: Kpi, target: Decimal | None, failure_threshold: Decimal | None, applies_from: dt.date
+) -> dict[str, str]:
+    """Why ``target`` (and ``failure_threshold``, or the KPI's own if None) cannot apply to ``kpi`` from
+    ``applies_from``: the checks an indicator review makes, keyed ``target``, ``failure_threshold`` and
+    ``applies_from``; empty if it can. For other areas (a contract change) to check before they commit."""
+    errors: dict[str, str] = {}
+    threshold = failure_threshold if failure_threshold is not None else kpi.failure_threshold
+    if target is None:
+        errors["target"] = f"Enter the new target of {kpi.reference}"
+    else:
+        message = adapters.check_thresholds(
+            target=target, failure_threshold=threshold, higher_is_better=kpi.higher_is_better
+        )
+        if message:
+            field = "failure_threshold" if failure_threshold is not None else "target"
+            errors[field] = f"With this target {kpi.reference}'s failure threshold {message}"
+    if kpi.state == KpiState.RETIRED:
+        errors["applies_from"] = f"{kpi.reference} has been retired: its target cannot change"
+    else:
+        problem = _target_date_error(kpi, applies_from)
+        if problem:
+            errors["applies_from"] = f"{kpi.reference}: {problem}"
+    return errors
+
+
+@transaction.atomic
+def target_change_add(
+    *,
+    user: Any,
+    kpi: Kpi,
+    target: Decimal,
+    failure_threshold: Decimal | None,
+    applies_from: dt.date,
+    reason: str,
+) -> KpiTarget:
+    """Change a KPI's target from the start of a reporting period on, for a reason other than an indicator
+    review (an approved contract change, say). The same checks as a review's new target
+    (:func:`target_change_errors`); periods before keep the target in force then (rule KPI-TARGET-IN-FORCE).
+    """
+    _require_editor(user)
+    kpi = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    errors = target_change_errors(
+        kpi=kpi, target=target, failure_threshold=failure_threshold, applies_from=applies_from
+    )
+    if not reason.strip():
+        errors["reason"] = "Enter why the target changes"
+    if errors:
+        raise ValidationError(errors)
+    threshold = failure_threshold if failure_threshold is not None else kpi.failure_threshold
+    return _apply_target(kpi, user, target, threshold, applies_from, reason.strip())
+
+
 @transaction.atomic
 def review_schedule(*, user: Any, kpi: Kpi, due_on: dt.date) -> IndicatorReview:
     _require_editor(user)
@@ -471,17 +554,9 @@ def review_record(
             if message:
                 field = "new_failure_threshold" if new_failure_threshold is not None else "new_target"
                 errors[field] = f"With this target the KPI's failure threshold {message}"
-        if not is_period_start(applies_from, kpi.frequency):
-            errors["new_target_from"] = (
-                "The new target must apply from the start of a reporting period: "
-                f"{frequency_rule(kpi.frequency)}"
-            )
-        elif applies_from < kpi.first_period:
-            errors["new_target_from"] = (
-                f"Reporting for this KPI starts with {period_label(kpi.first_period, kpi.frequency)}"
-            )
-        elif KpiTarget.objects.filter(kpi=kpi, effective_from__gt=applies_from).exists():
-            errors["new_target_from"] = "A later target is already recorded: a change cannot go before it"
+        problem = _target_date_error(kpi, applies_from)
+        if problem:
+            errors["new_target_from"] = problem
     if outcome in (ReviewOutcome.REPLACE, ReviewOutcome.RETIRE) and not notes.strip():
         errors["notes"] = "Say why the indicator is being replaced or retired, and what replaces it"
     if next_review_on is not None and next_review_on <= reviewed_on:
@@ -500,17 +575,7 @@ def review_record(
     _save(review, user, f"Reviewed: {review.get_outcome_display().lower()}")
     if changing and new_target is not None:
         because = f"Changed at the indicator review of {reviewed_on:%-d %B %Y}"
-        if not KpiTarget.objects.filter(kpi=kpi).exists():
-            _save(_first_target(kpi), user, "Recorded before a change")
-        row = KpiTarget.objects.filter(kpi=kpi, effective_from=applies_from).first() or KpiTarget(
-            kpi=kpi, effective_from=applies_from
-        )
-        row.target, row.failure_threshold, row.reason = new_target, threshold, because
-        _save(row, user, because)
-        kpi.target, kpi.failure_threshold = new_target, threshold
-        _save(
-            kpi, user, f"Target changed from {period_label(applies_from, kpi.frequency)}: {because.lower()}"
-        )
+        _apply_target(kpi, user, new_target, threshold, applies_from, because)
     elif outcome in (ReviewOutcome.REPLACE, ReviewOutcome.RETIRE):
         kpi.state = KpiState.RETIRED
         _save(kpi, user, f"Retired at the indicator review of {reviewed_on:%-d %B %Y}")

@@ -531,6 +531,9 @@ NOT_EDITING_A_RECORD["trust.MeasureValueForm"] = "adds a measure's value for a p
 # capacity
 def _capacity_page(name: str) -> Callable[[Any], str]:
     return lambda record: reverse(f"capacity:{name}", args=[record.partnership_id, record.pk])
+# changes
+def _change_page(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"changes:{name}", args=[record.partnership_id, record.pk])
 
 
 EDIT_PAGES.update(
@@ -551,3 +554,16 @@ def _key_date_page(name: str) -> Callable[[Any], str]:
 
 EDIT_PAGES["keydates.KeyDate"] = [_key_date_page("edit"), _key_date_page("status")]
 NOT_EDITING_A_RECORD["keydates.FilterForm"] = "filters the key dates shown (GET)"
+        "changes.ChangeRequest": [
+            _change_page("change-edit"),
+            _change_page("assessment"),
+            _change_page("decision"),  # the demo's partnership is under the regulations: no notice page
+        ],
+        "changes.ChangeTerms": [lambda t: reverse("changes:terms", args=[t.partnership_id])],
+        "changes.ChangeGroup": [],  # groups of related changes are only added
+        "changes.KpiEffect": [],  # added (or replaced) under the change request's version
+    }
+)
+VERSION_RECORD_FORMS["changes.DecisionForm"] = "changes.ChangeRequest"
+VERSION_RECORD_FORMS["changes.NoticeForm"] = "changes.ChangeRequest"
+NOT_EDITING_A_RECORD["changes.GroupForm"] = "adds a group of related changes; groups are not edited"
