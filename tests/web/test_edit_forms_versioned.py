@@ -531,9 +531,6 @@ NOT_EDITING_A_RECORD["trust.MeasureValueForm"] = "adds a measure's value for a p
 # capacity
 def _capacity_page(name: str) -> Callable[[Any], str]:
     return lambda record: reverse(f"capacity:{name}", args=[record.partnership_id, record.pk])
-# changes
-def _change_page(name: str) -> Callable[[Any], str]:
-    return lambda record: reverse(f"changes:{name}", args=[record.partnership_id, record.pk])
 
 
 EDIT_PAGES.update(
@@ -554,6 +551,15 @@ def _key_date_page(name: str) -> Callable[[Any], str]:
 
 EDIT_PAGES["keydates.KeyDate"] = [_key_date_page("edit"), _key_date_page("status")]
 NOT_EDITING_A_RECORD["keydates.FilterForm"] = "filters the key dates shown (GET)"
+
+
+# changes
+def _change_page(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"changes:{name}", args=[record.partnership_id, record.pk])
+
+
+EDIT_PAGES.update(
+    {
         "changes.ChangeRequest": [
             _change_page("change-edit"),
             _change_page("assessment"),
