@@ -88,6 +88,7 @@ EVIDENCE_KIND_LABELS: dict[str, str] = {
     "partnership_review": "a review of the whole partnership",
     "key_people": "the key people named in a bid, against the delivery team",
     "review_position": "bidders' positions on a formal review point",
+    "market_test": "a market test of what the partner buys for the council",
 }
 
 

@@ -117,3 +117,7 @@ def candidates_for(partnership: object) -> list[EvidenceCandidate]:
 EVIDENCE_KIND_MODELS["trust_activity"] = ("trust.trustactivity", "trust.charterversion")
 EVIDENCE_KIND_MODELS["open_book_protocol"] = ("trust.openbookprotocol", "trust.openbookreview")
 EVIDENCE_KIND_MODELS["succession_plan"] = ("trust.keypost",)
+
+# value: market tests of partner purchasing (C-VFM-4); council-only, since they judge the partner's prices
+EVIDENCE_KIND_MODELS["market_test"] = ("value.markettest",)
+COUNCIL_ONLY_MODELS = COUNCIL_ONLY_MODELS | {"value.markettest"}
