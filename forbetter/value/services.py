@@ -76,7 +76,7 @@ def category_save(
 
 def _quotes(data: dict[str, Any]) -> list[calc.Quote]:
     raw = data.get("quotes")
-    if isinstance(raw, str):
+    if isinstance(raw, str) and raw.strip():
         try:
             return calc.parse_quotes(raw)
         except InputError as error:

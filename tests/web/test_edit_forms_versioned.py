@@ -526,3 +526,16 @@ NOT_EDITING_A_RECORD["trust.CharterVersionForm"] = (
     "adds a new version of the charter; versions are never edited"
 )
 NOT_EDITING_A_RECORD["trust.MeasureValueForm"] = "adds a measure's value for a period not yet valued"
+
+
+# value
+EDIT_PAGES.update(
+    {
+        "value.PurchasingCategory": [
+            lambda c: reverse("value:category-edit", args=[c.partnership_id, c.pk]),
+        ],
+        "value.MarketTest": [
+            lambda t: reverse("value:test-edit", args=[t.category.partnership_id, t.category_id, t.pk]),
+        ],
+    }
+)
