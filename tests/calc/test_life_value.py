@@ -116,6 +116,7 @@ def test_the_variance_is_explained_line_by_line_in_words() -> None:
     assert "Of which Deductions: −£400,000." in operating
     client = by["client_side"].explanation
     assert "no area records actuals of this kind yet" in client[0]
+    assert client[0].startswith("Client-side management: £1,836,240 expected (Client side)")
     benefits = by["benefits"].explanation
     assert "£2,000,000 realised against £3,000,000 expected, £1,000,000 (33.3%) less than" in benefits[0]
     assert "Savings: not yet realised in 2024/25." in benefits
