@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forbetter.calc import life_value as lv
@@ -144,6 +144,7 @@ def test_nothing_to_compare() -> None:
     assert result.summary == "There are no expected or actual figures to date to compare."
 
 
+@settings(deadline=None)
 @given(
     values=st.lists(st.integers(min_value=-(10**7), max_value=10**8), min_size=1, max_size=6),
     expected=st.lists(st.integers(min_value=0, max_value=10**8), min_size=1, max_size=6),

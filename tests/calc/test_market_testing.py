@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forbetter.calc import market_testing as mt
@@ -131,6 +131,7 @@ def test_a_price_or_volume_of_nothing_is_refused(price: Decimal, volume: Decimal
     assert refused.value.field == field
 
 
+@settings(deadline=None)
 @given(
     prices=st.lists(st.decimals(min_value=1, max_value=10_000, places=2), min_size=1, max_size=8),
     partner=st.decimals(min_value=1, max_value=10_000, places=2),
