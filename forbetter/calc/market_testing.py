@@ -38,6 +38,7 @@ PENNY = Decimal("0.01")
 SPEND_TOLERANCE = Decimal("0.10")
 FEW_QUOTES = 3
 MAX_PRICE = Decimal("9999999999")
+MAX_SUPPLIER = 200
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,10 @@ def parse_quotes(text: str, *, field: str = "quotes") -> list[Quote]:
         supplier = supplier.strip()
         if not supplier:
             raise InputError(field, f"line {number} needs the supplier's name before the colon")
+        if len(supplier) > MAX_SUPPLIER:
+            raise InputError(
+                field, f"line {number}: the supplier's name is too long ({MAX_SUPPLIER} characters at most)"
+            )
         try:
             price = parse_price(price_text, field=field)
         except InputError as error:

@@ -131,7 +131,7 @@ def market_test_save(
             old._change_reason = "Quotes replaced"  # type: ignore[attr-defined]
             old.delete()
     for quote in quotes:
-        row = MarketQuote(test=test, supplier=quote.supplier[:200], price_gbp=quote.price_gbp)
+        row = MarketQuote(test=test, supplier=quote.supplier, price_gbp=quote.price_gbp)
         row.full_clean()
         save_as(row, user, "Quote recorded")
     return test

@@ -36,6 +36,7 @@ def test_quotes_are_read_one_a_line_as_supplier_colon_price() -> None:
         ("Tarmac: NaN", "is not a price in pounds"),
         ("Tarmac: 1e99", "the price is too large"),
         ("Tarmac: 5\ntarmac: 6", "line 2: tarmac is quoted twice"),
+        ("x" * 201 + ": 5", "line 1: the supplier's name is too long (200 characters at most)"),
     ],
 )
 def test_bad_quotes_are_refused_naming_the_line(text: str, message: str) -> None:

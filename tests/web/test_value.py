@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from forbetter.accounts.models import Role, User
 from forbetter.appraisal import services as appraisal_services
 from forbetter.appraisal.models import LineCategory, OptionKind
-from forbetter.core.areas import Area
+from forbetter.core.areas import Area, Kind, areas
 from forbetter.core.life import LifeActual, financial_year
 from forbetter.partnerships.evidence import candidates_for, is_council_only, matching_candidates
 from forbetter.payments.life import life_actuals as payment_actuals
@@ -455,3 +457,53 @@ def test_the_life_page_without_anything(world: World, editor: User) -> None:
     page = client_for(world.users[Role.COUNCIL_VIEWER]).get(_url("life", world)).content.decode()
     assert "There are no expected or actual figures to date to compare." in page
     assert "No area records actual costs or benefits for this partnership yet" in page
+
+
+TEXT = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e400",
+            "NaN",
+            "99999999999999999999",
+            "0000-00-00",
+            "\x00",
+            "x" * 3000,
+            "A: 1e400",
+        ]
+    ),
+)
+
+
+def test_every_value_form_answers_generated_posts_without_a_server_error(world: World, editor: User) -> None:
+    """Property: whatever an editor posts into any value-for-money form, the page answers with a form or a
+    redirect, never a server error."""
+    [area] = [area for area in areas() if area.app == "value"]
+    assert area.examples is not None
+    area.examples(world.ours, editor)
+    client = client_for(editor)
+    targets = []
+    for route in area.routes:
+        if route.writes is None or route.kind != Kind.PAGE:
+            continue
+        url = reverse(
+            area.url_name(route),
+            kwargs={"pk": world.ours.pk, **(route.kwargs(world.ours) if route.kwargs else {})},
+        )
+        targets.append((url, list(client.get(url).context["form"].fields)))
+    assert len(targets) == 4
+
+    @settings(max_examples=6, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def post_generated(data: st.DataObject) -> None:
+        for url, fields in targets:
+            values = {name: data.draw(TEXT, label=name) for name in fields if name != "edit_version"}
+            if "edit_version" in fields:
+                values["edit_version"] = client.get(url).context["form"]["edit_version"].value()
+            assert client.post(url, values).status_code < 500, url
+
+    post_generated()
