@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "forbetter.capacity",
     "forbetter.keydates",
     "forbetter.changes",
+    "forbetter.value",
     "forbetter.demo",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.capacity.urls")),
     path("partnerships/", include("forbetter.keydates.urls")),
     path("partnerships/", include("forbetter.changes.urls")),
+    path("partnerships/", include("forbetter.value.urls")),
     path("framework/", framework, name="framework"),
 ]
 

@@ -3,7 +3,7 @@ related changes, and the partnership's change-control terms (works contract or n
 
 Both sides read change requests (the partner is a party to every change); council editors change them. The
 business-case effect (``business_case_effect`` and ``business_case_version``) is the council's own and is
-hidden from partner users (docs/decisions/0027-contract-changes-joint-with-a-council-only-business-case-effect.md).
+hidden from partner users (decision record 0027).
 Money is ``Decimal`` in pounds (fields end ``_gbp``); thresholds are fractions (0.10 is 10%).
 """
 

@@ -89,6 +89,7 @@ EVIDENCE_KIND_LABELS: dict[str, str] = {
     "key_people": "the key people named in a bid, against the delivery team",
     "review_position": "bidders' positions on a formal review point",
     "key_dates": "the key dates (break and review points)",
+    "market_test": "a market test of what the partner buys for the council",
 }
 
 

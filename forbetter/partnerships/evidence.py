@@ -128,3 +128,6 @@ EVIDENCE_KIND_MODELS["adviser_spend"] = ("capacity.adviser",)
 COUNCIL_ONLY_APPS = COUNCIL_ONLY_APPS | {"capacity"}
 # keydates: break points, review points and extension options (I-FLX-2)
 EVIDENCE_KIND_MODELS["key_dates"] = ("keydates.keydate",)
+# value: market tests of partner purchasing (C-VFM-4); council-only, since they judge the partner's prices
+EVIDENCE_KIND_MODELS["market_test"] = ("value.markettest",)
+COUNCIL_ONLY_MODELS = COUNCIL_ONLY_MODELS | {"value.markettest"}

@@ -14,6 +14,7 @@ from forbetter.core.areas import Area, Section, Who, action, first_pk, form, pag
 from forbetter.partnerships.models import Partnership
 from forbetter.payments import services
 from forbetter.payments.evidence_providers import payment_mechanism, payment_statements, responsibilities
+from forbetter.payments.life import life_actuals
 from forbetter.payments.models import (
     PaymentMechanism,
     PaymentStatement,
@@ -116,4 +117,5 @@ AREA = Area(
     sections=(Section("payments", "Payments", "payments:statements", 70),),
     evidence=(payment_statements, payment_mechanism, responsibilities),
     examples=examples,
+    life_actuals=life_actuals,
 )

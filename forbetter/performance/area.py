@@ -15,6 +15,7 @@ from forbetter.core.areas import Area, Section, Who, first_pk, form, page
 from forbetter.partnerships.models import Partnership
 from forbetter.performance import services
 from forbetter.performance.evidence_providers import benchmark_imports, benefits, indicator_reviews, kpis
+from forbetter.performance.life import life_actuals
 from forbetter.performance.models import Benefit, IndicatorReview, Kpi, KpiReturn, ReturnStatus
 from forbetter.performance.rules import return_due_on
 
@@ -123,4 +124,5 @@ AREA = Area(
     evidence=(kpis, indicator_reviews, benchmark_imports, benefits),
     demo="forbetter.demo.performance",
     examples=examples,
+    life_actuals=life_actuals,
 )

@@ -573,3 +573,14 @@ EDIT_PAGES.update(
 VERSION_RECORD_FORMS["changes.DecisionForm"] = "changes.ChangeRequest"
 VERSION_RECORD_FORMS["changes.NoticeForm"] = "changes.ChangeRequest"
 NOT_EDITING_A_RECORD["changes.GroupForm"] = "adds a group of related changes; groups are not edited"
+# value
+EDIT_PAGES.update(
+    {
+        "value.PurchasingCategory": [
+            lambda c: reverse("value:category-edit", args=[c.partnership_id, c.pk]),
+        ],
+        "value.MarketTest": [
+            lambda t: reverse("value:test-edit", args=[t.category.partnership_id, t.category_id, t.pk]),
+        ],
+    }
+)
