@@ -57,8 +57,8 @@ def check_window(failures: int, window: int) -> None:
         raise InputError("failures", "the number of failures must be a whole number, at least 1")
     if failures > window:
         raise InputError(
-            "failures", f"the number of failures ({failures}) cannot be more than the periods in the window "
-            f"({window})"
+            "failures",
+            f"the number of failures ({failures}) cannot be more than the periods in the window ({window})",
         )
 
 
@@ -158,7 +158,8 @@ def escalation(
         if open_notice and notice_cure_passed:
             return (
                 Suggestion.RECTIFICATION_PLAN,
-                "The warning notice's date to remedy by has passed: consider asking for a rectification plan.",
+                "The warning notice's date to remedy by has passed: consider asking for a rectification "
+                "plan.",
             )
         if open_notice:
             return Suggestion.IN_HAND, "A warning notice is open: wait for its date to remedy by."
@@ -166,7 +167,8 @@ def escalation(
     if failures > 1 and latest == failures - 1:
         return (
             Suggestion.WATCH,
-            f"{latest} failure{'s' if latest != 1 else ''} in the window: one more makes a persistent breach.",
+            f"{latest} failure{'s' if latest != 1 else ''} in the window: one more makes a persistent "
+            "breach.",
         )
     return Suggestion.NONE, ""
 
@@ -311,7 +313,9 @@ def performance_notice(
             return PerformanceNotice(
                 NoticeState.PUBLISHED_LATE, due_on, f"{rule} It was published late, on {_long(published_on)}."
             )
-        return PerformanceNotice(NoticeState.PUBLISHED, due_on, f"{rule} It was published on {_long(published_on)}.")
+        return PerformanceNotice(
+            NoticeState.PUBLISHED, due_on, f"{rule} It was published on {_long(published_on)}."
+        )
     if today > due_on:
         return PerformanceNotice(
             NoticeState.OVERDUE,

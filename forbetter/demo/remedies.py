@@ -1,9 +1,12 @@
-"""Demo remedies for the highways and property partnership (contract management): a warning notice on the
-KPI the returns show most often failed, the rectification plan that answers it (accepted, one action past its
-due date), a remedial adviser, a dispute about deductions settled by negotiation, and an exit plan last
-reviewed more than a year ago (so it is flagged). Fictional, fixed, written through the services and created
-only when missing, so seeding twice changes nothing. The persistent breach is not seeded: it is found from the
-performance demo's validated returns, whose figures this module does not touch.
+"""Demo remedies for the highways and property partnership (contract management): the partnership's
+persistent-breach threshold (3 in 6, as the default), a warning notice on the KPI the returns show reached it,
+the failure to improve found the day after the notice's date to remedy by (no contract performance notice:
+the contract was procured under the Public Contracts Regulations), the rectification plan that answers the
+notice (accepted, one action past its due date), a remedial adviser, a dispute about deductions settled by an
+expert, and an exit plan last reviewed more than a year ago (so it is flagged). Fictional, fixed, written
+through the services and created only when missing, so seeding twice changes nothing. The persistent breach
+is not seeded: it is found from the performance demo's validated returns, whose figures this module does not
+touch.
 """
 
 from __future__ import annotations
@@ -16,7 +19,16 @@ from django.utils import timezone
 from forbetter.demo.partnerships import CONTRACT_MANAGEMENT
 from forbetter.partnerships.models import Partnership
 from forbetter.remedies import selectors, services
-from forbetter.remedies.models import Dispute, ExitPlan, Intervention, PlanAction, RectificationPlan, WarningNotice
+from forbetter.remedies.models import (
+    Dispute,
+    ExitPlan,
+    Intervention,
+    PlanAction,
+    RectificationPlan,
+    RemedySettings,
+    UnimprovedFailure,
+    WarningNotice,
+)
 
 
 def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -> None:
@@ -26,6 +38,16 @@ def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -
         return
     editor = people["editor@ashcombe.example"]
     today = timezone.localdate()
+    if not RemedySettings.objects.filter(partnership=partnership).exists():
+        services.settings_save(
+            user=editor,
+            partnership=partnership,
+            data={
+                "failures": 3,
+                "window": 6,
+                "contract_clause": "Payment mechanism, paragraph 9 (persistent breach)",
+            },
+        )
     breaches = selectors.persistent_breaches(partnership, today=today)
     worst = breaches.ever[0] if breaches.ever else (breaches.rows[0] if breaches.rows else None)
     kpis = [worst.kpi] if worst is not None else []
@@ -44,8 +66,20 @@ def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -
                 "remedy_by": served + relativedelta(days=30),
                 "status": "not_remedied",
                 "closed_on": served + relativedelta(days=31),
-                "outcome": "Performance did not recover by the date to remedy by; a rectification plan was asked for.",
-                "council_notes": "Legal advise the notice was properly served under the contract's notice clause.",
+                "outcome": "Performance did not recover by the date to remedy by; a rectification plan was "
+                "asked for.",
+                "council_notes": "Legal advise the notice was properly served under the contract's notice "
+                "clause.",
+            },
+        )
+    if not UnimprovedFailure.objects.filter(partnership=partnership).exists():
+        services.failure_save(
+            user=editor,
+            partnership=partnership,
+            data={
+                "found_on": notice.remedy_by + relativedelta(days=1),
+                "warning_notice": notice,
+                "not_improved": f"{what} was still below its failure threshold at the date to remedy by.",
             },
         )
     plan = RectificationPlan.objects.filter(partnership=partnership, reference="RP-01").first()
@@ -115,11 +149,11 @@ def seed(people: dict[str, Any], partnerships_by_name: dict[str, Partnership]) -
             user=editor,
             partnership=partnership,
             data={
-                "assets": "Depot and salt barns: the council's, leased to the company.\nGritters and vans: the "
-                "company's, offered to the council at book value.",
+                "assets": "Depot and salt barns: the council's, leased to the company.\n"
+                "Gritters and vans: the company's, offered to the council at book value.",
                 "assets_readiness": "partial",
-                "data": "Highways asset register (CSV, from the asset system); repair history (CSV); property "
-                "condition surveys (PDF).",
+                "data": "Highways asset register (CSV, from the asset system); repair history (CSV); "
+                "property condition surveys (PDF).",
                 "data_readiness": "ready",
                 "staff": "Anonymised staff list with grades, pay and pension status, under TUPE.",
                 "staff_list_provided_on": today - relativedelta(months=14),

@@ -28,12 +28,17 @@ def _notice(partnership: Partnership) -> dict[str, int]:
 
 
 def _plan(partnership: Partnership) -> dict[str, int]:
-    return {"plan_pk": first_pk(RectificationPlan.objects.filter(partnership=partnership), "rectification plan")}
+    return {
+        "plan_pk": first_pk(RectificationPlan.objects.filter(partnership=partnership), "rectification plan")
+    }
 
 
 def _action(partnership: Partnership) -> dict[str, int]:
     found = _plan(partnership)
-    return {**found, "action_pk": first_pk(PlanAction.objects.filter(plan_id=found["plan_pk"]), "plan action")}
+    return {
+        **found,
+        "action_pk": first_pk(PlanAction.objects.filter(plan_id=found["plan_pk"]), "plan action"),
+    }
 
 
 def _failure(partnership: Partnership) -> dict[str, int]:
@@ -98,13 +103,22 @@ def examples(partnership: Partnership, user: Any, today: dt.date | None = None) 
         services.intervention_save(
             user=user,
             partnership=partnership,
-            data={"kind": "remedial_adviser", "started_on": start + dt.timedelta(days=70), "reason": "Backlog"},
+            data={
+                "kind": "remedial_adviser",
+                "started_on": start + dt.timedelta(days=70),
+                "reason": "Backlog",
+            },
         )
     if not Dispute.objects.filter(partnership=partnership).exists():
         services.dispute_save(
             user=user,
             partnership=partnership,
-            data={"raised_on": start, "raised_by": "partner", "subject": "Deductions", "stage": "negotiation"},
+            data={
+                "raised_on": start,
+                "raised_by": "partner",
+                "subject": "Deductions",
+                "stage": "negotiation",
+            },
         )
     if not ExitPlan.objects.filter(partnership=partnership).exists():
         services.exit_plan_save(

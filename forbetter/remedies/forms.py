@@ -188,7 +188,11 @@ class ActionForm(ServiceValidates, GovukFormMixin, forms.ModelForm):
             "due_on": "Due date",
             "done_on": "Date done (optional)",
         }
-        widgets: ClassVar[dict[str, Any]] = {"due_on": DateInput(), "done_on": DateInput(), "description": TEXT}
+        widgets: ClassVar[dict[str, Any]] = {
+            "due_on": DateInput(),
+            "done_on": DateInput(),
+            "description": TEXT,
+        }
         error_messages: ClassVar[dict[str, dict[str, str]]] = {
             "description": {"required": "Enter what the action is"},
             "owner": {"required": "Enter who does the action"},

@@ -87,7 +87,9 @@ class WarningNotice(VersionedModel):
     class Meta:
         ordering: ClassVar[list[str]] = ["-served_on", "-pk"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["partnership", "reference"], name="one_warning_notice_per_reference")
+            models.UniqueConstraint(
+                fields=["partnership", "reference"], name="one_warning_notice_per_reference"
+            )
         ]
 
     def __str__(self) -> str:
@@ -117,9 +119,7 @@ OPEN_PLAN_STATUSES = (PlanStatus.REQUESTED, PlanStatus.SUBMITTED, PlanStatus.ACC
 class RectificationPlan(VersionedModel):
     """A plan the partner was asked for to put a failure right, with its due date and its actions."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="rectification_plans"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="rectification_plans")
     reference = models.CharField(max_length=30, help_text="The council's reference, for example RP-01.")
     warning_notice = models.ForeignKey(
         WarningNotice,
@@ -164,7 +164,9 @@ class PlanAction(VersionedModel):
 
     plan = models.ForeignKey(RectificationPlan, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
-    owner = models.CharField(max_length=200, help_text="Who does it, for example the partner's depot manager.")
+    owner = models.CharField(
+        max_length=200, help_text="Who does it, for example the partner's depot manager."
+    )
     due_on = models.DateField("due date")
     done_on = models.DateField("date done", null=True, blank=True)
     history = HistoricalRecords()
@@ -181,9 +183,7 @@ class UnimprovedFailure(VersionedModel):
     plan that gave it), with the date the council found it: what a Procurement Act 2023 contract performance
     notice rests on (rule PA23-S71-NOTICE)."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="unimproved_failures"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="unimproved_failures")
     found_on = models.DateField(
         "date found", help_text="The date the council found the partner had not improved."
     )

@@ -118,9 +118,9 @@ def _open_remedies_by_kpi(partnership: Partnership, today: dt.date) -> dict[int,
         found[kpi_id]["open_notice"] = True
         if remedy_by < today:
             found[kpi_id]["notice_cure_passed"] = True
-    plans = RectificationPlan.kpis.through.objects.filter(rectificationplan__partnership=partnership).values_list(
-        "kpi_id", "rectificationplan__status"
-    )
+    plans = RectificationPlan.kpis.through.objects.filter(
+        rectificationplan__partnership=partnership
+    ).values_list("kpi_id", "rectificationplan__status")
     for kpi_id, status in plans:
         if status in OPEN_PLAN_STATUSES:
             found[kpi_id]["open_plan"] = True
@@ -151,14 +151,16 @@ def persistent_breaches(partnership: Partnership, *, today: dt.date | None = Non
     remedies = _open_remedies_by_kpi(partnership, today) if kpis else {}
     rows = []
     for kpi in kpis:
-        returns: list[KpiReturn] = kpi.validated  # type: ignore[attr-defined]
+        returns: list[KpiReturn] = kpi.validated
         if not returns:
             continue
         statuses = return_statuses(kpi, returns)
         finding = calc.persistent_breach(
             [status == Status.FAILED for status in statuses], failures=limit.failures, window=limit.window
         )
-        suggestion, advice = calc.escalation(latest=finding.latest, failures=limit.failures, **remedies.get(kpi.pk, {}))
+        suggestion, advice = calc.escalation(
+            latest=finding.latest, failures=limit.failures, **remedies.get(kpi.pk, {})
+        )
         for record in returns:
             record.kpi = kpi
         rows.append(
@@ -167,12 +169,21 @@ def persistent_breaches(partnership: Partnership, *, today: dt.date | None = Non
                 window_returns=returns[-limit.window :],
                 window_statuses=statuses[-limit.window :],
                 finding=finding,
-                first_breach_period=None if finding.first_breach is None else returns[finding.first_breach].period,
+                first_breach_period=None
+                if finding.first_breach is None
+                else returns[finding.first_breach].period,
                 suggestion=suggestion,
                 advice=advice,
             )
         )
-    rows.sort(key=lambda row: (not row.finding.in_breach, not row.finding.ever_in_breach, -row.latest, row.kpi.reference))
+    rows.sort(
+        key=lambda row: (
+            not row.finding.in_breach,
+            not row.finding.ever_in_breach,
+            -row.latest,
+            row.kpi.reference,
+        )
+    )
     return Breaches(limit, rows)
 
 
@@ -253,7 +264,9 @@ def failure_rows(partnership: Partnership, items: Any, today: dt.date | None = N
 
 
 def interventions(partnership: Partnership) -> QuerySet[Intervention]:
-    return Intervention.objects.filter(partnership=partnership).select_related("warning_notice", "rectification_plan")
+    return Intervention.objects.filter(partnership=partnership).select_related(
+        "warning_notice", "rectification_plan"
+    )
 
 
 def disputes(partnership: Partnership) -> QuerySet[Dispute]:
@@ -293,7 +306,9 @@ def ladder(partnership: Partnership, *, today: dt.date | None = None) -> Ladder:
         done_on__isnull=True,
         due_on__lt=today,
     ).count()
-    found = list(UnimprovedFailure.objects.filter(partnership=partnership).only("found_on", "notice_published_on"))
+    found = list(
+        UnimprovedFailure.objects.filter(partnership=partnership).only("found_on", "notice_published_on")
+    )
     flagged = sum(
         1
         for failure in found

@@ -35,7 +35,16 @@ from forbetter.remedies.models import (
 )
 
 SETTINGS_FIELDS = ("failures", "window", "contract_clause")
-NOTICE_FIELDS = ("reference", "served_on", "failure", "remedy_by", "status", "closed_on", "outcome", "council_notes")
+NOTICE_FIELDS = (
+    "reference",
+    "served_on",
+    "failure",
+    "remedy_by",
+    "status",
+    "closed_on",
+    "outcome",
+    "council_notes",
+)
 PLAN_FIELDS = (
     "reference",
     "warning_notice",
@@ -98,7 +107,9 @@ def _assign(record: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
     for key in fields:
         if key in data:
             value = data[key]
-            setattr(record, key, "" if value is None and isinstance(getattr(record, key, None), str) else value)
+            setattr(
+                record, key, "" if value is None and isinstance(getattr(record, key, None), str) else value
+            )
 
 
 def _long(day: dt.date) -> str:
@@ -142,7 +153,10 @@ def _unique_reference(errors: Errors, model: Any, partnership: Partnership, reco
     reference = (record.reference or "").strip()
     record.reference = reference
     if not reference:
-        errors.add("reference", f"Enter the {what}'s reference, for example {'WN' if what == 'warning notice' else 'RP'}-01")
+        errors.add(
+            "reference",
+            f"Enter the {what}'s reference, for example {'WN' if what == 'warning notice' else 'RP'}-01",
+        )
         return
     taken = model.objects.filter(partnership=partnership, reference__iexact=reference).exclude(pk=record.pk)
     if taken.exists():
@@ -190,7 +204,9 @@ def settings_save(*, user: Any, partnership: Partnership, data: dict[str, Any]) 
 # ------------------------------------------------------------------------------------------------------
 
 
-def _closing(errors: Errors, record: Any, *, opened_on: dt.date | None, opened_label: str, closed: bool) -> None:
+def _closing(
+    errors: Errors, record: Any, *, opened_on: dt.date | None, opened_label: str, closed: bool
+) -> None:
     """A closed record needs its closing date, on or after it was opened; an open one has none."""
     if closed and record.closed_on is None:
         errors.add("closed_on", f"Enter the date it was {record.get_status_display().lower()}")
@@ -218,7 +234,9 @@ def notice_save(
     _unique_reference(errors, WarningNotice, partnership, notice, "warning notice")
     errors.require(notice.served_on, "served_on", "Enter the date the warning notice was served")
     errors.date(notice.served_on, "served_on", "the date served", not_in_future=True)
-    errors.require((notice.failure or "").strip(), "failure", "Enter the failure or obligation the notice is about")
+    errors.require(
+        (notice.failure or "").strip(), "failure", "Enter the failure or obligation the notice is about"
+    )
     errors.require(
         notice.remedy_by, "remedy_by", "Enter the date to remedy by: the end of the notice's cure period"
     )
@@ -271,13 +289,17 @@ def plan_save(
     errors = Errors()
     _unique_reference(errors, RectificationPlan, partnership, plan, "rectification plan")
     _same_partnership(errors, partnership, plan.warning_notice, "warning_notice", "warning notice")
-    errors.require((plan.failure or "").strip(), "failure", "Enter what the rectification plan must put right")
+    errors.require(
+        (plan.failure or "").strip(), "failure", "Enter what the rectification plan must put right"
+    )
     errors.require(plan.requested_on, "requested_on", "Enter the date the rectification plan was requested")
     errors.date(plan.requested_on, "requested_on", "the date requested", not_in_future=True)
     errors.require(plan.due_on, "due_on", NO_DUE_DATE)
     errors.date(plan.due_on, "due_on", "the due date")
     if plan.requested_on and plan.due_on and plan.due_on < plan.requested_on:
-        errors.add("due_on", f"The due date must be on or after the date requested, {_long(plan.requested_on)}")
+        errors.add(
+            "due_on", f"The due date must be on or after the date requested, {_long(plan.requested_on)}"
+        )
     notice = plan.warning_notice
     if notice is not None and plan.requested_on and plan.requested_on < notice.served_on:
         errors.add(
@@ -285,7 +307,7 @@ def plan_save(
             f"The date requested must be on or after the warning notice it answers was served, "
             f"{_long(notice.served_on)}",
         )
-    order = [PlanStatus.REQUESTED, PlanStatus.SUBMITTED, PlanStatus.ACCEPTED]
+    order: list[str] = [PlanStatus.REQUESTED, PlanStatus.SUBMITTED, PlanStatus.ACCEPTED]
     reached = order.index(plan.status) if plan.status in order else len(order)
     for status, (field, message) in _PLAN_DATES.items():
         value = getattr(plan, field)
@@ -295,7 +317,9 @@ def plan_save(
             errors.add(field, f"This date must be on or after the date requested, {_long(plan.requested_on)}")
         errors.date(value, field, "this date", not_in_future=True)
     if plan.submitted_on and plan.accepted_on and plan.accepted_on < plan.submitted_on:
-        errors.add("accepted_on", f"The plan cannot be accepted before it was submitted, {_long(plan.submitted_on)}")
+        errors.add(
+            "accepted_on", f"The plan cannot be accepted before it was submitted, {_long(plan.submitted_on)}"
+        )
     _closing(
         errors,
         plan,
@@ -327,7 +351,9 @@ def action_save(
     errors.require(action.due_on, "due_on", "Enter the date the action is due")
     errors.date(action.due_on, "due_on", "the due date")
     if action.due_on and action.due_on < plan.requested_on:
-        errors.add("due_on", f"The due date must be on or after the plan was requested, {_long(plan.requested_on)}")
+        errors.add(
+            "due_on", f"The due date must be on or after the plan was requested, {_long(plan.requested_on)}"
+        )
     errors.date(action.done_on, "done_on", "the date done", not_in_future=True)
     errors.raise_any()
     _full_clean(action, errors, exclude=["plan"])
@@ -356,24 +382,40 @@ def failure_save(
     _assign(failure, data, FAILURE_FIELDS)
     errors = Errors()
     _same_partnership(errors, partnership, failure.warning_notice, "warning_notice", "warning notice")
-    _same_partnership(errors, partnership, failure.rectification_plan, "rectification_plan", "rectification plan")
+    _same_partnership(
+        errors, partnership, failure.rectification_plan, "rectification_plan", "rectification plan"
+    )
     if failure.warning_notice is None and failure.rectification_plan is None:
         errors.add(
             "warning_notice",
-            "Choose the warning notice or rectification plan that gave the partner its opportunity to improve",
+            "Choose the warning notice or rectification plan that gave the partner its opportunity to "
+            "improve",
         )
-    errors.require(failure.found_on, "found_on", "Enter the date the council found the partner had not improved")
+    errors.require(
+        failure.found_on, "found_on", "Enter the date the council found the partner had not improved"
+    )
     errors.date(failure.found_on, "found_on", "the date found", not_in_future=True)
-    errors.require((failure.not_improved or "").strip(), "not_improved", "Enter what the partner did not improve")
+    errors.require(
+        (failure.not_improved or "").strip(), "not_improved", "Enter what the partner did not improve"
+    )
     if failure.found_on and not errors:
         for opportunity, ends_on, what in (
-            (failure.warning_notice, getattr(failure.warning_notice, "remedy_by", None), "warning notice's date to remedy by"),
-            (failure.rectification_plan, getattr(failure.rectification_plan, "due_on", None), "rectification plan's due date"),
+            (
+                failure.warning_notice,
+                getattr(failure.warning_notice, "remedy_by", None),
+                "warning notice's date to remedy by",
+            ),
+            (
+                failure.rectification_plan,
+                getattr(failure.rectification_plan, "due_on", None),
+                "rectification plan's due date",
+            ),
         ):
             if opportunity is not None and ends_on is not None and failure.found_on < ends_on:
                 errors.add(
                     "found_on",
-                    f"The partner had until {_long(ends_on)} to improve (the {what}), so the failure to improve "
+                    f"The partner had until {_long(ends_on)} to improve (the {what}), so the failure to "
+                    "improve "
                     "cannot be found before then",
                 )
     errors.date(failure.notice_published_on, "notice_published_on", "the date published", not_in_future=True)
@@ -389,7 +431,9 @@ def failure_save(
             "performance notice: leave the date published blank",
         )
     if failure.notice_reference and failure.notice_published_on is None:
-        errors.add("notice_published_on", "Enter the date the notice was published, or leave its reference blank")
+        errors.add(
+            "notice_published_on", "Enter the date the notice was published, or leave its reference blank"
+        )
     errors.raise_any()
     _full_clean(failure, errors, exclude=["warning_notice", "rectification_plan"])
     save_as(failure, user, "Recorded" if creating else "")
@@ -419,12 +463,17 @@ def intervention_save(
         errors, partnership, intervention.rectification_plan, "rectification_plan", "rectification plan"
     )
     errors.require(intervention.kind, "kind", "Choose whether this is a remedial adviser or step-in")
-    errors.require(intervention.started_on, "started_on", "Enter the date the adviser was appointed or step-in started")
+    errors.require(
+        intervention.started_on, "started_on", "Enter the date the adviser was appointed or step-in started"
+    )
     errors.date(intervention.started_on, "started_on", "the date started", not_in_future=True)
     errors.require((intervention.reason or "").strip(), "reason", "Enter the reason for it")
     errors.date(intervention.ended_on, "ended_on", "the date ended", not_in_future=True)
     if intervention.started_on and intervention.ended_on and intervention.ended_on < intervention.started_on:
-        errors.add("ended_on", f"The date ended must be on or after the date started, {_long(intervention.started_on)}")
+        errors.add(
+            "ended_on",
+            f"The date ended must be on or after the date started, {_long(intervention.started_on)}",
+        )
     if intervention.cost_gbp is not None and intervention.cost_gbp < 0:
         errors.add("cost_gbp", "The cost cannot be negative")
     errors.raise_any()
@@ -455,7 +504,9 @@ def dispute_save(
     errors.require(dispute.stage, "stage", "Choose the stage the dispute has reached")
     errors.date(dispute.closed_on, "closed_on", "the date closed", not_in_future=True)
     if dispute.closed_on and dispute.raised_on and dispute.closed_on < dispute.raised_on:
-        errors.add("closed_on", f"The date closed must be on or after the date raised, {_long(dispute.raised_on)}")
+        errors.add(
+            "closed_on", f"The date closed must be on or after the date raised, {_long(dispute.raised_on)}"
+        )
     if dispute.closed_on and not (dispute.outcome or "").strip():
         errors.add("outcome", "Enter the outcome of the dispute before closing it")
     errors.raise_any()
@@ -480,10 +531,17 @@ def exit_plan_save(*, user: Any, partnership: Partnership, data: dict[str, Any])
     errors = Errors()
     errors.date(plan.last_reviewed_on, "last_reviewed_on", "the date last reviewed", not_in_future=True)
     errors.date(
-        plan.staff_list_provided_on, "staff_list_provided_on", "the date the staff list was provided", not_in_future=True
+        plan.staff_list_provided_on,
+        "staff_list_provided_on",
+        "the date the staff list was provided",
+        not_in_future=True,
     )
-    if not any((getattr(plan, name) or "").strip() for name in ("assets", "data", "staff", "knowledge_transfer")):
-        errors.add("assets", "Enter at least one part of the exit plan: assets, data, staff or knowledge transfer")
+    if not any(
+        (getattr(plan, name) or "").strip() for name in ("assets", "data", "staff", "knowledge_transfer")
+    ):
+        errors.add(
+            "assets", "Enter at least one part of the exit plan: assets, data, staff or knowledge transfer"
+        )
     errors.raise_any()
     _full_clean(plan, errors)
     save_as(plan, user, "Created" if creating else "")

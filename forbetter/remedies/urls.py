@@ -28,7 +28,9 @@ urlpatterns = [
     path("<int:pk>/remedies/failures-not-improved/", views.failures, name="failures"),
     path("<int:pk>/remedies/failures-not-improved/new/", views.failure_form, name="failure-create"),
     path(
-        "<int:pk>/remedies/failures-not-improved/<int:failure_pk>/edit/", views.failure_form, name="failure-edit"
+        "<int:pk>/remedies/failures-not-improved/<int:failure_pk>/edit/",
+        views.failure_form,
+        name="failure-edit",
     ),
     path("<int:pk>/remedies/advisers-and-step-in/", views.interventions, name="interventions"),
     path("<int:pk>/remedies/advisers-and-step-in/new/", views.intervention_form, name="intervention-create"),

@@ -171,11 +171,14 @@ def notice_form(request: HttpRequest, pk: int, notice_pk: int | None = None) -> 
         partnership,
         "notices",
         form,
-        lambda data: services.notice_save(user=request.user, partnership=partnership, notice=notice, data=data),
+        lambda data: services.notice_save(
+            user=request.user, partnership=partnership, notice=notice, data=data
+        ),
         success="Warning notice saved" if notice else "Warning notice recorded",
         done="remedies:notices",
         title=f"Change warning notice {notice.reference}" if notice else "Record a warning notice",
-        intro="The failure or obligation, the KPIs concerned and the date by which the partner must remedy it.",
+        intro="The failure or obligation, the KPIs concerned and the date by which the partner must remedy "
+        "it.",
         button="Save the warning notice",
         record=notice,
     )
@@ -221,7 +224,8 @@ def plan_form(request: HttpRequest, pk: int, plan_pk: int | None = None) -> Http
         success="Rectification plan saved" if plan else "Rectification plan recorded",
         done="remedies:plans",
         title=f"Change rectification plan {plan.reference}" if plan else "Record a rectification plan",
-        intro="Every rectification plan needs a due date. Its dates follow its state: requested, submitted by "
+        intro="Every rectification plan needs a due date. Its dates follow its state: requested, submitted "
+        "by "
         "the partner, accepted by the council, then completed or failed.",
         button="Save the rectification plan",
         record=plan,
@@ -307,7 +311,9 @@ def intervention_form(request: HttpRequest, pk: int, intervention_pk: int | None
     partnership = visible_partnership(request, pk)
     require_edit(request)
     intervention = (
-        get_object_or_404(Intervention, partnership=partnership, pk=intervention_pk) if intervention_pk else None
+        get_object_or_404(Intervention, partnership=partnership, pk=intervention_pk)
+        if intervention_pk
+        else None
     )
     form = InterventionForm(request.POST or None, instance=intervention, partnership=partnership)
     return _form(
@@ -320,7 +326,9 @@ def intervention_form(request: HttpRequest, pk: int, intervention_pk: int | None
         ),
         success="Saved" if intervention else "Recorded",
         done="remedies:interventions",
-        title="Change the remedial adviser or step-in" if intervention else "Record a remedial adviser or step-in",
+        title="Change the remedial adviser or step-in"
+        if intervention
+        else "Record a remedial adviser or step-in",
         button="Save",
         record=intervention,
     )
@@ -347,7 +355,9 @@ def dispute_form(request: HttpRequest, pk: int, dispute_pk: int | None = None) -
         partnership,
         "disputes",
         form,
-        lambda data: services.dispute_save(user=request.user, partnership=partnership, dispute=dispute, data=data),
+        lambda data: services.dispute_save(
+            user=request.user, partnership=partnership, dispute=dispute, data=data
+        ),
         success="Dispute saved" if dispute else "Dispute logged",
         done="remedies:disputes",
         title="Change the dispute" if dispute else "Log a dispute",

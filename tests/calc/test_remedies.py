@@ -15,13 +15,15 @@ from forbetter.calc.errors import InputError
 def test_remedy_persistent_three_failures_in_six_periods() -> None:
     found = calc.persistent_breach([False, True, False, True, True, False])
     assert found.counts == (0, 1, 1, 2, 3, 3)
-    assert found.in_breach and found.first_breach == 4
+    assert found.in_breach
+    assert found.first_breach == 4
 
 
 def test_remedy_persistent_old_failures_leave_the_window() -> None:
     found = calc.persistent_breach([True, True, True, False, False, False, False])
     assert found.first_breach == 2
-    assert found.ever_in_breach and not found.in_breach
+    assert found.ever_in_breach
+    assert not found.in_breach
     assert found.latest == 2
 
 
@@ -32,11 +34,14 @@ def test_remedy_persistent_uses_the_partnership_threshold() -> None:
 
 def test_remedy_persistent_no_periods() -> None:
     found = calc.persistent_breach([])
-    assert found.latest == 0 and not found.in_breach and found.first_breach is None
+    assert found.latest == 0
+    assert not found.in_breach
+    assert found.first_breach is None
 
 
 @pytest.mark.parametrize(
-    ("failures", "window", "field"), [(0, 6, "failures"), (7, 6, "failures"), (3, 0, "window"), (3, 61, "window")]
+    ("failures", "window", "field"),
+    [(0, 6, "failures"), (7, 6, "failures"), (3, 0, "window"), (3, 61, "window")],
 )
 def test_remedy_persistent_refuses_an_impossible_threshold(failures: int, window: int, field: str) -> None:
     with pytest.raises(InputError) as error:
@@ -106,23 +111,31 @@ def test_pa23_s71_notice_due_within_30_days() -> None:
 
 
 def test_pa23_s71_notice_flagged_when_not_published_in_time() -> None:
-    result = calc.performance_notice(regime="pa2023", found_on=FOUND, published_on=None, today=dt.date(2025, 7, 2))
-    assert result.state == calc.NoticeState.OVERDUE and result.flagged
+    result = calc.performance_notice(
+        regime="pa2023", found_on=FOUND, published_on=None, today=dt.date(2025, 7, 2)
+    )
+    assert result.state == calc.NoticeState.OVERDUE
+    assert result.flagged
     assert "1 days overdue" in result.explanation
     late = calc.performance_notice(
         regime="pa2023", found_on=FOUND, published_on=dt.date(2025, 7, 5), today=dt.date(2025, 8, 1)
     )
-    assert late.state == calc.NoticeState.PUBLISHED_LATE and late.flagged
+    assert late.state == calc.NoticeState.PUBLISHED_LATE
+    assert late.flagged
     on_time = calc.performance_notice(
         regime="pa2023", found_on=FOUND, published_on=dt.date(2025, 7, 1), today=dt.date(2025, 8, 1)
     )
-    assert on_time.state == calc.NoticeState.PUBLISHED and not on_time.flagged
+    assert on_time.state == calc.NoticeState.PUBLISHED
+    assert not on_time.flagged
 
 
 @pytest.mark.parametrize("regime", ["pcr2006", "pcr2015"])
 def test_pa23_s71_notice_does_not_apply_under_the_regulations(regime: str) -> None:
-    result = calc.performance_notice(regime=regime, found_on=FOUND, published_on=None, today=dt.date(2026, 1, 1))
-    assert result.state == calc.NoticeState.NOT_APPLICABLE and result.due_on is None
+    result = calc.performance_notice(
+        regime=regime, found_on=FOUND, published_on=None, today=dt.date(2026, 1, 1)
+    )
+    assert result.state == calc.NoticeState.NOT_APPLICABLE
+    assert result.due_on is None
     assert "does not apply" in result.explanation
 
 
@@ -134,7 +147,8 @@ def test_pa23_s71_notice_regime_unknown() -> None:
 def test_exit_plan_review_flagged_after_12_months() -> None:
     assert not calc.exit_review(dt.date(2024, 6, 1), today=dt.date(2025, 6, 1)).out_of_date
     late = calc.exit_review(dt.date(2024, 6, 1), today=dt.date(2025, 6, 2))
-    assert late.out_of_date and "Not reviewed in the last 12 months" in late.explanation
+    assert late.out_of_date
+    assert "Not reviewed in the last 12 months" in late.explanation
     assert calc.exit_review(None, today=dt.date(2025, 6, 2)).out_of_date
     assert calc.exit_review(dt.date(2024, 2, 29), today=dt.date(2025, 2, 28)).due_on == dt.date(2025, 2, 28)
 
