@@ -14,14 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from forbetter.calc import remedies as calc
 from forbetter.calc.errors import InputError
 from forbetter.calc.exit_costs import costliest_exit, exit_cost_table
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.adapters import Status, return_statuses
-from forbetter.performance.models import Kpi, KpiReturn, KpiState, ReturnStatus
+from forbetter.performance.models import Kpi, KpiReturn, KpiState, KpiTarget, ReturnStatus
 from forbetter.remedies.models import (
     OPEN_PLAN_STATUSES,
     Dispute,
@@ -129,36 +129,45 @@ def _open_remedies_by_kpi(partnership: Partnership, today: dt.date) -> dict[int,
     return found
 
 
-def persistent_breaches(partnership: Partnership, *, today: dt.date | None = None) -> Breaches:
-    """Rule REMEDY-PERSISTENT for every KPI in use, with rule REMEDY-ESCALATION's suggestion (five queries:
-    the threshold, the KPIs, their targets, their validated returns, and the open remedies naming them)."""
+def persistent_breaches(
+    partnership: Partnership, *, today: dt.date | None = None, advice: bool = True
+) -> Breaches:
+    """Rule REMEDY-PERSISTENT for every KPI in use, with rule REMEDY-ESCALATION's suggestion when ``advice``.
+
+    The same queries run whether the partnership has KPIs or not (so the overview costs the same either way):
+    the threshold, the KPIs, their target rows, their validated returns and, with ``advice``, the two
+    lookups of open remedies naming them. The target rows are handed to each KPI as its prefetched
+    ``targets``, which is what :func:`forbetter.performance.targets.target_history` reads.
+    """
     today = _today(today)
     limit = threshold(partnership)
-    kpis = list(
-        Kpi.objects.filter(partnership=partnership, state=KpiState.ACTIVE)
-        .prefetch_related(
-            "targets",
-            Prefetch(
-                "returns",
-                queryset=KpiReturn.objects.filter(status=ReturnStatus.VALIDATED)
-                .only("pk", "kpi_id", "period", "value")
-                .order_by("period"),
-                to_attr="validated",
-            ),
+    kpis = list(Kpi.objects.filter(partnership=partnership, state=KpiState.ACTIVE).order_by("reference"))
+    targets: dict[int, list[KpiTarget]] = defaultdict(list)
+    for row in KpiTarget.objects.filter(kpi__partnership=partnership, kpi__state=KpiState.ACTIVE):
+        targets[row.kpi_id].append(row)
+    validated: dict[int, list[KpiReturn]] = defaultdict(list)
+    returns_read = (
+        KpiReturn.objects.filter(
+            kpi__partnership=partnership, kpi__state=KpiState.ACTIVE, status=ReturnStatus.VALIDATED
         )
-        .order_by("reference")
+        .only("pk", "kpi_id", "period", "value")
+        .order_by("kpi_id", "period")
     )
-    remedies = _open_remedies_by_kpi(partnership, today) if kpis else {}
+    for record in returns_read:
+        validated[record.kpi_id].append(record)
+    for kpi in kpis:
+        kpi._prefetched_objects_cache = {"targets": targets[kpi.pk]}  # type: ignore[attr-defined]
+    remedies = _open_remedies_by_kpi(partnership, today) if advice else {}
     rows = []
     for kpi in kpis:
-        returns: list[KpiReturn] = kpi.validated
+        returns = validated[kpi.pk]
         if not returns:
             continue
         statuses = return_statuses(kpi, returns)
         finding = calc.persistent_breach(
             [status == Status.FAILED for status in statuses], failures=limit.failures, window=limit.window
         )
-        suggestion, advice = calc.escalation(
+        suggestion, advice_text = calc.escalation(
             latest=finding.latest, failures=limit.failures, **remedies.get(kpi.pk, {})
         )
         for record in returns:
@@ -173,7 +182,7 @@ def persistent_breaches(partnership: Partnership, *, today: dt.date | None = Non
                 if finding.first_breach is None
                 else returns[finding.first_breach].period,
                 suggestion=suggestion,
-                advice=advice,
+                advice=advice_text,
             )
         )
     rows.sort(
@@ -354,7 +363,7 @@ def at_a_glance(partnership: Partnership, *, today: dt.date | None = None) -> di
     KPIs in persistent breach (a fixed number of queries: the ladder's and the breaches')."""
     today = _today(today)
     counts = ladder(partnership, today=today)
-    breaches = persistent_breaches(partnership, today=today)
+    breaches = persistent_breaches(partnership, today=today, advice=False)
     return {
         "open_notices": counts.open_notices,
         "open_plans": counts.open_plans,
