@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "forbetter.keydates",
     "forbetter.changes",
     "forbetter.value",
+    "forbetter.remedies",
     "forbetter.demo",
 ]
 

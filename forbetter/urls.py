@@ -19,6 +19,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.keydates.urls")),
     path("partnerships/", include("forbetter.changes.urls")),
     path("partnerships/", include("forbetter.value.urls")),
+    path("partnerships/", include("forbetter.remedies.urls")),
     path("framework/", framework, name="framework"),
 ]
 

@@ -584,3 +584,27 @@ EDIT_PAGES.update(
         ],
     }
 )
+
+
+# remedies
+def _remedies_page(name: str, key: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"remedies:{name}", kwargs={"pk": record.partnership_id, key: record.pk})
+
+
+EDIT_PAGES.update(
+    {
+        "remedies.RemedySettings": [lambda s: reverse("remedies:settings-edit", args=[s.partnership_id])],
+        "remedies.WarningNotice": [_remedies_page("notice-edit", "notice_pk")],
+        "remedies.RectificationPlan": [_remedies_page("plan-edit", "plan_pk")],
+        "remedies.PlanAction": [
+            lambda a: reverse(
+                "remedies:action-edit",
+                kwargs={"pk": a.plan.partnership_id, "plan_pk": a.plan_id, "action_pk": a.pk},
+            )
+        ],
+        "remedies.UnimprovedFailure": [_remedies_page("failure-edit", "failure_pk")],
+        "remedies.Intervention": [_remedies_page("intervention-edit", "intervention_pk")],
+        "remedies.Dispute": [_remedies_page("dispute-edit", "dispute_pk")],
+        "remedies.ExitPlan": [lambda p: reverse("remedies:exit-plan-edit", args=[p.partnership_id])],
+    }
+)
