@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "forbetter.governance",
     "forbetter.survey",
     "forbetter.trust",
+    "forbetter.reviews",
     "forbetter.demo",
 ]
 

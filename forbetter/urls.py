@@ -15,6 +15,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.governance.urls")),
     path("partnerships/", include("forbetter.survey.urls")),
     path("partnerships/", include("forbetter.trust.urls")),
+    path("partnerships/", include("forbetter.reviews.urls")),
     path("framework/", framework, name="framework"),
 ]
 

@@ -117,3 +117,6 @@ def candidates_for(partnership: object) -> list[EvidenceCandidate]:
 EVIDENCE_KIND_MODELS["trust_activity"] = ("trust.trustactivity", "trust.charterversion")
 EVIDENCE_KIND_MODELS["open_book_protocol"] = ("trust.openbookprotocol", "trust.openbookreview")
 EVIDENCE_KIND_MODELS["succession_plan"] = ("trust.keypost",)
+
+# reviews: completed reviews of the whole partnership and its bundle of services (C-FLX-1)
+EVIDENCE_KIND_MODELS["partnership_review"] = ("reviews.partnershipreview",)
