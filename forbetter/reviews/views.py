@@ -130,7 +130,8 @@ def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
         "reviews",
         review=review,
         decisions=selectors.decisions(review),
-        history=history_of(review),
+        # the partner reads the completed review, not the drafts before it (decision record 00XX)
+        history=history_of(review) if can_see_confidential(request.user) else None,
     )
 
 
