@@ -258,14 +258,14 @@ def test_a_completed_review_with_findings_and_a_decision_is_saved(
         (
             {"service": "Procurement", "decision": "in_house", "reason": "x"},
             "service",
-            "Procurement is not in the partnership's bundle, so it can only be added: choose “Add the service to "
-            "the partnership”, or a service in the bundle",
+            "Procurement is not in the partnership's bundle, so it can only be added: choose “Add the "
+            "service to the partnership”, or a service in the bundle",
         ),
         (
             {"new_service_name": "Parking", "decision": "remove", "reason": "x"},
             "new_service_name",
-            "Parking is not in the partnership's bundle, so it can only be added: choose “Add the service to the "
-            "partnership”, or a service in the bundle",
+            "Parking is not in the partnership's bundle, so it can only be added: choose “Add the service "
+            "to the partnership”, or a service in the bundle",
         ),
         (
             {"new_service_name": "procurement", "decision": "add", "reason": "x"},
@@ -408,8 +408,8 @@ def test_a_scenario_needs_change_mechanisms_first(
         (
             {"service": "Property and estates"},
             "service",
-            "Property and estates has no change mechanisms recorded, so the change cannot be priced: record them "
-            "first",
+            "Property and estates has no change mechanisms recorded, so the change cannot be priced: "
+            "record them first",
         ),
         ({"demand_change": None}, "demand_change", "Enter how far demand moves, as a fraction: 0.15 for 15%"),
         (
@@ -431,7 +431,8 @@ def test_a_scenario_needs_change_mechanisms_first(
         (
             {"kind": "service_added", "new_service_name": "Parking", "new_service_cost_gbp": 1},
             "kind",
-            "Record the contract's terms for added services and policy changes first (Change mechanisms page)",
+            "Record the contract's terms for added services and policy changes first "
+            "(Change mechanisms page)",
         ),
         (
             {"kind": "policy_change"},
@@ -474,7 +475,8 @@ def test_scenario_names_are_unique_and_unused_inputs_are_blanked(
             kind="policy_change", service=bundle["Highways"], policy_annual_cost_gbp=Decimal(300_000)
         ),
     )
-    assert scenario.service is None and scenario.demand_change is None
+    assert scenario.service is None
+    assert scenario.demand_change is None
     _refused(
         lambda: services.scenario_save(
             user=editor,
@@ -517,9 +519,11 @@ def test_partner_user_reads_completed_reviews_only(world: World, records: dict[s
     assert str(records["planned"]) not in page
     assert _url("review", world, records["planned"].pk) not in page
     assert "Next review planned" not in page
-    assert "Change mechanisms" not in page and "Responsiveness to change" not in page
+    assert "Change mechanisms" not in page
+    assert "Responsiveness to change" not in page
     detail = client.get(_url("review", world, records["completed"].pk)).content.decode()
-    assert "Good value" in detail and "Keep as it is" in detail
+    assert "Good value" in detail
+    assert "Keep as it is" in detail
     assert "Changes to the review" not in detail
     assert client.get(_url("review", world, records["planned"].pk)).status_code == 403
     for name, args in (("mechanisms", ()), ("scenarios", ()), ("scenario", (records["scenario"].pk,))):
@@ -533,11 +537,13 @@ def test_council_viewers_and_auditors_read_everything_and_change_nothing(
 ) -> None:
     client = client_for(world.users[role])
     page = client.get(_url("list", world)).content.decode()
-    assert str(records["planned"]) in page and "Next review planned" in page
+    assert str(records["planned"]) in page
+    assert "Next review planned" in page
     assert "Plan a review" not in page
     assert client.get(_url("review", world, records["planned"].pk)).status_code == 200
     mechanisms = client.get(_url("mechanisms", world)).content.decode()
-    assert "£1,000,000" in mechanisms and "Record a service" not in mechanisms
+    assert "£1,000,000" in mechanisms
+    assert "Record a service" not in mechanisms
     assert client.get(_url("scenario", world, records["scenario"].pk)).status_code == 200
     for name, args in (("review-create", ()), ("scenario-create", ()), ("mechanism-create", ())):
         assert client.get(_url(name, world, *args)).status_code == 403
@@ -580,8 +586,10 @@ def test_the_scenario_page_shows_cost_by_year_why_and_a_chart(world: World, reco
     with CaptureQueriesContext(connection) as queries:
         page = client.get(_url("scenario", world, records["scenario"].pk)).content.decode()
     assert len(queries.captured_queries) <= 20
-    assert "Year 1 (2026/27)" in page and "Year 3 (2028/29)" in page
-    assert "£1,000,000" in page and "£1,060,000" in page
+    assert "Year 1 (2026/27)" in page
+    assert "Year 3 (2028/29)" in page
+    assert "£1,000,000" in page
+    assert "£1,060,000" in page
     assert "Over the 3 years shown the contract costs <strong>£3,120,000</strong>" in page
     assert "The charge rises by £600,000 × 10% × 1 (increase rate) = £60,000 a year." in page
     assert "The change takes effect at the start of year 2" in page
