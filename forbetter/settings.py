@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "forbetter.changes",
     "forbetter.value",
     "forbetter.remedies",
+    "forbetter.reviews",
     "forbetter.demo",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.changes.urls")),
     path("partnerships/", include("forbetter.value.urls")),
     path("partnerships/", include("forbetter.remedies.urls")),
+    path("partnerships/", include("forbetter.reviews.urls")),
     path("framework/", framework, name="framework"),
 ]
 

@@ -131,3 +131,5 @@ EVIDENCE_KIND_MODELS["key_dates"] = ("keydates.keydate",)
 # value: market tests of partner purchasing (C-VFM-4); council-only, since they judge the partner's prices
 EVIDENCE_KIND_MODELS["market_test"] = ("value.markettest",)
 COUNCIL_ONLY_MODELS = COUNCIL_ONLY_MODELS | {"value.markettest"}
+# reviews: completed reviews of the whole partnership and its bundle of services (C-FLX-1)
+EVIDENCE_KIND_MODELS["partnership_review"] = ("reviews.partnershipreview",)

@@ -41,7 +41,12 @@ def test_demo_has_one_user_per_role_and_a_spread_of_statuses(seeded_demo: None) 
         statuses = set(
             partnership.tasks.filter(action__stage__key=partnership.stage).values_list("status", flat=True)
         )
-        assert {TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED} <= statuses, partnership.name
+        expected = {TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED}
+        if partnership.name == demo.CONTRACT_MANAGEMENT:
+            # four years into the contract every action has begun: the last, C-FLX-1, cites the completed
+            # partnership review (issue 13)
+            expected.discard(TaskStatus.NOT_STARTED)
+        assert expected <= statuses, partnership.name
 
 
 def test_demo_contract_management_partnership_has_run_four_full_years(seeded_demo: None) -> None:

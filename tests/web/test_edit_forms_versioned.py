@@ -608,3 +608,22 @@ EDIT_PAGES.update(
         "remedies.ExitPlan": [lambda p: reverse("remedies:exit-plan-edit", args=[p.partnership_id])],
     }
 )
+
+
+# reviews
+def _reviews_page(name: str, key: str) -> Callable[[Any], str]:
+    return lambda record: reverse(f"reviews:{name}", kwargs={"pk": record.partnership_id, key: record.pk})
+
+
+EDIT_PAGES.update(
+    {
+        "reviews.ReviewSchedule": [lambda s: reverse("reviews:schedule-edit", args=[s.partnership_id])],
+        "reviews.PartnershipReview": [_reviews_page("review-edit", "review_pk")],
+        "reviews.ServiceDecision": [
+            lambda d: reverse("reviews:decision-edit", args=[d.review.partnership_id, d.review_id, d.pk])
+        ],
+        "reviews.ServiceMechanism": [_reviews_page("mechanism-edit", "mechanism_pk")],
+        "reviews.ChangeTerms": [lambda t: reverse("reviews:terms-edit", args=[t.partnership_id])],
+        "reviews.Scenario": [_reviews_page("scenario-edit", "scenario_pk")],
+    }
+)
