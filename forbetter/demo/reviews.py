@@ -21,8 +21,8 @@ from forbetter.demo.partnerships import CONTRACT_MANAGEMENT
 from forbetter.partnerships.models import Partnership, ServiceArea
 from forbetter.reviews import services
 from forbetter.reviews.models import (
-    ChangeTerms,
     PartnershipReview,
+    PricingTerms,
     ReviewSchedule,
     ReviewStatus,
     Scenario,
@@ -166,7 +166,7 @@ def _mechanisms(partnership: Partnership, editor: Any) -> None:
                 "notes": "Schedule 7 (change protocol) and schedule 9 (partial termination) of the contract.",
             },
         )
-    if not ChangeTerms.objects.filter(partnership=partnership).exists():
+    if not PricingTerms.objects.filter(partnership=partnership).exists():
         services.terms_save(
             user=editor,
             partnership=partnership,

@@ -15,8 +15,8 @@ from forbetter.partnerships.models import Partnership, ServiceArea
 from forbetter.reviews import selectors, services
 from forbetter.reviews.evidence_providers import completed_reviews
 from forbetter.reviews.models import (
-    ChangeTerms,
     PartnershipReview,
+    PricingTerms,
     ReviewStatus,
     Scenario,
     ServiceDecision,
@@ -78,7 +78,7 @@ def examples(partnership: Partnership, user: Any, today: dt.date | None = None) 
                 "compensation_fixed_gbp": Decimal(0),
             },
         )
-    if not ChangeTerms.objects.filter(partnership=partnership).exists():
+    if not PricingTerms.objects.filter(partnership=partnership).exists():
         services.terms_save(
             user=user,
             partnership=partnership,

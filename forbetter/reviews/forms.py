@@ -16,8 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from forbetter.core.forms import DateInput, GovukFormMixin
 from forbetter.partnerships.models import ServiceArea
 from forbetter.reviews.models import (
-    ChangeTerms,
     PartnershipReview,
+    PricingTerms,
     ReviewSchedule,
     Scenario,
     ServiceDecision,
@@ -260,7 +260,7 @@ class TermsForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
     }
 
     class Meta:
-        model = ChangeTerms
+        model = PricingTerms
         fields: ClassVar[list[str]] = ["price_basis", "margin", "policy_council_share", "notes"]
         labels: ClassVar[dict[str, str]] = {
             "price_basis": "How an added service is priced",

@@ -6,7 +6,7 @@ change scope, add, remove, bring back in house), each with a reason. The council
 due (:class:`ReviewSchedule`, 3 years unless it says otherwise).
 
 **Responsiveness to change**: the contract's change mechanisms per service (:class:`ServiceMechanism`), its
-terms for added services and policy changes (:class:`ChangeTerms`), and scenarios (:class:`Scenario`) priced
+terms for added services and policy changes (:class:`PricingTerms`), and scenarios (:class:`Scenario`) priced
 through them by :mod:`forbetter.calc.responsiveness`.
 
 Completed reviews are shared with the partner; planned and in-progress reviews, the change mechanisms and the
@@ -199,11 +199,11 @@ class PriceBasis(models.TextChoices):
     QUOTED = "quoted", "The partner's quoted price"
 
 
-class ChangeTerms(VersionedModel):
+class PricingTerms(VersionedModel):
     """The contract's terms for changes not tied to one existing service: how an added service is priced and
     how the cost of a policy change is shared. One per partnership."""
 
-    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="change_terms")
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="pricing_terms")
     price_basis = models.CharField(
         max_length=20, choices=PriceBasis.choices, help_text="How a service added to the bundle is priced."
     )

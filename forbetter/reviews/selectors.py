@@ -17,8 +17,8 @@ from forbetter.core.charts import Chart, line_chart
 from forbetter.core.templatetags.govuk import gbp
 from forbetter.partnerships.models import Partnership
 from forbetter.reviews.models import (
-    ChangeTerms,
     PartnershipReview,
+    PricingTerms,
     ReviewSchedule,
     ReviewStatus,
     Scenario,
@@ -93,8 +93,8 @@ def mechanisms(partnership: Partnership) -> QuerySet[ServiceMechanism]:
     return ServiceMechanism.objects.filter(partnership=partnership).select_related("service")
 
 
-def terms(partnership: Partnership) -> ChangeTerms | None:
-    return ChangeTerms.objects.filter(partnership=partnership).first()
+def terms(partnership: Partnership) -> PricingTerms | None:
+    return PricingTerms.objects.filter(partnership=partnership).first()
 
 
 def scenarios(partnership: Partnership) -> QuerySet[Scenario]:
@@ -120,7 +120,7 @@ def service_terms(mechanism: ServiceMechanism) -> calc.ServiceTerms:
     )
 
 
-def change_of(scenario: Scenario, change_terms: ChangeTerms | None) -> calc.Change:
+def change_of(scenario: Scenario, change_terms: PricingTerms | None) -> calc.Change:
     """The scenario as the engine's change; ``InputError`` if an input it needs is missing."""
     kind = scenario.kind
     service = scenario.service.name if scenario.service_id and scenario.service else ""

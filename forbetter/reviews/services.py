@@ -24,9 +24,9 @@ from forbetter.core.forms import check_date
 from forbetter.core.history import save_as
 from forbetter.partnerships.models import Partnership, ServiceArea
 from forbetter.reviews.models import (
-    ChangeTerms,
     DecisionKind,
     PartnershipReview,
+    PricingTerms,
     ReviewSchedule,
     ReviewStatus,
     Scenario,
@@ -281,12 +281,12 @@ def mechanism_save(
 
 
 @transaction.atomic
-def terms_save(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> ChangeTerms:
+def terms_save(*, user: Any, partnership: Partnership, data: dict[str, Any]) -> PricingTerms:
     """Record or change the contract's terms for added services and policy changes."""
     _require_editor(user)
-    terms = ChangeTerms.objects.filter(partnership=partnership).first()
+    terms = PricingTerms.objects.filter(partnership=partnership).first()
     creating = terms is None
-    terms = terms or ChangeTerms(partnership=partnership)
+    terms = terms or PricingTerms(partnership=partnership)
     _assign(terms, data, TERMS_FIELDS)
     if terms.price_basis == "quoted":
         terms.margin = 0
@@ -324,7 +324,7 @@ def _check_scenario(scenario: Scenario, partnership: Partnership) -> None:
         errors["policy_annual_cost_gbp"] = "Enter the policy change's estimated cost a year"
     if (
         kind in (ScenarioKind.SERVICE_ADDED, ScenarioKind.POLICY_CHANGE)
-        and not ChangeTerms.objects.filter(partnership=partnership).exists()
+        and not PricingTerms.objects.filter(partnership=partnership).exists()
     ):
         errors["kind"] = (
             "Record the contract's terms for added services and policy changes first (Change mechanisms page)"

@@ -623,7 +623,7 @@ EDIT_PAGES.update(
             lambda d: reverse("reviews:decision-edit", args=[d.review.partnership_id, d.review_id, d.pk])
         ],
         "reviews.ServiceMechanism": [_reviews_page("mechanism-edit", "mechanism_pk")],
-        "reviews.ChangeTerms": [lambda t: reverse("reviews:terms-edit", args=[t.partnership_id])],
+        "reviews.PricingTerms": [lambda t: reverse("reviews:terms-edit", args=[t.partnership_id])],
         "reviews.Scenario": [_reviews_page("scenario-edit", "scenario_pk")],
     }
 )

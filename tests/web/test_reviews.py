@@ -20,8 +20,8 @@ from forbetter.partnerships.evidence import candidates_for, matching_candidates
 from forbetter.partnerships.models import ServiceArea
 from forbetter.reviews import selectors, services
 from forbetter.reviews.models import (
-    ChangeTerms,
     PartnershipReview,
+    PricingTerms,
     ReviewSchedule,
     ReviewStatus,
     Scenario,
@@ -102,7 +102,7 @@ def _mechanism(world: World, editor: User, service: ServiceArea, **changes: Any)
     return services.mechanism_save(user=editor, partnership=world.ours, data=data)
 
 
-def _terms(world: World, editor: User) -> ChangeTerms:
+def _terms(world: World, editor: User) -> PricingTerms:
     return services.terms_save(
         user=editor,
         partnership=world.ours,
