@@ -39,7 +39,7 @@ def test_the_contract_management_overview_shows_governance_and_trust_at_a_glance
     assert trust["posts_without_successor"] == 1
     for email in ("editor@ashcombe.example", "partner@meridian.example"):
         page, _ = _overview(email, CONTRACT_MANAGEMENT)
-        assert "Governance and trust at a glance" in page
+        assert "The partnership at a glance" in page
         assert f"{governance['open_overdue_actions']} overdue" in page
         for name, _reason in governance["forums_flagged"]:
             assert name in page
