@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from forbetter.accounts.models import Role
 from forbetter.appraisal import services
@@ -61,11 +62,11 @@ def test_editor_works_through_the_business_case(page: Any, world: World, two_ver
     sign_in(page, "editor@a.test", PASSWORD)
     page.goto(f"/partnerships/{world.ours.pk}/")
     page.get_by_role("link", name="Business case", exact=True).click()
-    assert page.get_by_role("heading", name="Business case", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Business case", exact=True)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Results of version 2").click()
-    assert page.get_by_role("heading", name="Ranking of the options").is_visible()
+    expect(page.get_by_role("heading", name="Ranking of the options")).to_be_visible()
     assert "stays preferred unless" in page.locator("#switching + p + ul").inner_text()
     assert "How the options are ranked" in page.locator("#ranking-rule").inner_text()
     assert_accessible(page)
@@ -78,11 +79,11 @@ def test_editor_works_through_the_business_case(page: Any, world: World, two_ver
     page.get_by_role("link", name="Inputs of version 2").click()
     assert_accessible(page)
     page.get_by_role("link", name="Change risk settings").click()
-    assert page.get_by_role("heading", name="Risk adjustment of version 2").is_visible()
+    expect(page.get_by_role("heading", name="Risk adjustment of version 2")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Back to version 2").click()
     page.get_by_role("link", name="Change “Option 1” and its lines").click()
-    assert page.get_by_role("heading", name="Option: Option 1").is_visible()
+    expect(page.get_by_role("heading", name="Option: Option 1")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Years appraised").fill("0")
     page.get_by_role("button", name="Save option").click()
@@ -119,7 +120,7 @@ def test_editor_works_through_the_business_case(page: Any, world: World, two_ver
 
     page.get_by_role("link", name="Business case", exact=True).click()
     page.get_by_role("link", name="See the service baselines and their measures").click()
-    assert page.get_by_role("heading", name="Information technology").is_visible()
+    expect(page.get_by_role("heading", name="Information technology")).to_be_visible()
     assert_accessible(page)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from forbetter.partnerships.models import Stage
 from tests.browser.conftest import assert_accessible, sign_in
@@ -29,7 +30,7 @@ def test_sign_in_page_and_its_error_summary_are_accessible(page: Any, world: Wor
 
 def test_editor_works_through_portfolio_matrix_task_list_and_gate(page: Any, world: World) -> None:
     sign_in(page, "editor@a.test", PASSWORD)
-    assert page.get_by_role("heading", name="Partnerships").is_visible()
+    expect(page.get_by_role("heading", name="Partnerships")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Ashby Partnership").click()
@@ -38,7 +39,7 @@ def test_editor_works_through_portfolio_matrix_task_list_and_gate(page: Any, wor
     assert_accessible(page)
 
     page.get_by_role("link", name="Task list").click()
-    assert page.get_by_role("heading", name="Initiation: task list").is_visible()
+    expect(page.get_by_role("heading", name="Initiation: task list")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Appraise the SSP against other ways of delivering the services").click()
@@ -60,7 +61,7 @@ def test_editor_works_through_portfolio_matrix_task_list_and_gate(page: Any, wor
     assert "14 actions of this stage are still open" in page.locator(".govuk-warning-text").inner_text()
     assert_accessible(page)
     page.get_by_role("button", name="Record decision").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Date of the decision").fill(dt.date.today().isoformat())
     page.get_by_label("Amber/Green").check()
@@ -86,7 +87,7 @@ def test_overdue_list_and_framework_pages_are_accessible(page: Any, world: World
 
 def test_partner_user_sees_only_its_partnership_and_no_edit_controls(page: Any, world: World) -> None:
     sign_in(page, "partner@p.test", PASSWORD)
-    assert page.get_by_role("link", name="Ashby Partnership").is_visible()
+    expect(page.get_by_role("link", name="Ashby Partnership")).to_be_visible()
     assert page.get_by_role("link", name="Brindle Partnership").count() == 0
     page.get_by_role("link", name="Ashby Partnership").click()
     assert page.get_by_role("link", name="Change details").count() == 0

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from playwright.sync_api import expect
 
 from forbetter.accounts.models import Role
 from forbetter.performance import services
@@ -56,11 +57,11 @@ def test_editor_reads_the_kpi_pages(page: Any, world: World, kpis: Any) -> None:
     sign_in(page, "editor@a.test", PASSWORD)
     page.goto(f"/partnerships/{world.ours.pk}/")
     page.get_by_role("link", name="KPIs", exact=True).click()
-    assert page.get_by_role("heading", name="KPIs", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="KPIs", exact=True)).to_be_visible()
     assert page.locator("svg.fb-sparkline").count() == 2
     assert_accessible(page)
     page.get_by_role("link", name="HW-01 Potholes repaired within 28 days").click()
-    assert page.locator("img.fb-chart").is_visible()
+    expect(page.locator("img.fb-chart")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Benchmark against comparator councils").click()
     assert_accessible(page)
@@ -91,7 +92,7 @@ def test_editor_adds_a_kpi_and_records_a_review(page: Any, world: World, kpis: A
     assert "1 review overdue" in page.locator(".govuk-warning-text").inner_text()
     page.get_by_role("link", name="Record the review of HW-01").click()
     page.get_by_role("button", name="Record review").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Date of the review").fill("2024-02-01")
     page.get_by_label("Keep as it is").check()

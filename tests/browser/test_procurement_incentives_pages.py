@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from forbetter.accounts.models import Role
 from forbetter.performance.models import KpiAgreement
@@ -59,7 +60,7 @@ def test_editor_prices_a_bid_and_compares_mechanisms(
     sign_in(page, "editor@a.test", PASSWORD)
     page.goto(reverse("procurement:overview", args=[pk]))
     page.get_by_role("link", name="Bids priced", exact=True).click()
-    assert page.get_by_role("heading", name="Bids priced into the business case").is_visible()
+    expect(page.get_by_role("heading", name="Bids priced into the business case")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Record a priced offer").click()
@@ -81,10 +82,10 @@ def test_editor_prices_a_bid_and_compares_mechanisms(
     assert_accessible(page)
 
     page.goto(reverse("procurement:bidder-mechanisms", args=[pk]))
-    assert page.get_by_role("heading", name="What each pricing mechanism incentivises").is_visible()
+    expect(page.get_by_role("heading", name="What each pricing mechanism incentivises")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Corvane Partnerships plc").first.click()
-    assert page.get_by_role("heading", name="Persistent failure").is_visible()
+    expect(page.get_by_role("heading", name="Persistent failure")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Change the mechanism").click()
     page.get_by_label("Band 2: From point").fill("150")
@@ -102,5 +103,5 @@ def test_editor_prices_a_bid_and_compares_mechanisms(
     page.goto(reverse("performance:kpi-agreement", args=[pk, incentives["kpi"].pk]))
     assert_accessible(page)
     page.get_by_role("button", name="Move the KPI").click()
-    assert page.get_by_text("Negotiated: returns start once the KPI is agreed").is_visible()
+    expect(page.get_by_text("Negotiated: returns start once the KPI is agreed")).to_be_visible()
     assert_accessible(page)
