@@ -137,7 +137,8 @@ def test_the_derived_dates_take_the_same_queries_for_one_partnership_or_many(
         return len(captured)
 
     first = queries(one)
-    many = one + [_running(PartnershipFactory(name=f"Extra {n}", councils=[world.council_a])) for n in range(4)]
+    extra = [PartnershipFactory(name=f"Extra {n}", councils=[world.council_a]) for n in range(4)]
+    many = one + [_running(partnership) for partnership in extra]
     for partnership in many[1:]:
         _ladder(partnership, editor)
     assert queries(many) == first
