@@ -42,6 +42,7 @@ NOTICE_DEADLINE = "notice_deadline"
 INSURANCE_EXPIRY = "insurance_expiry"
 BOND_EXPIRY = "bond_expiry"
 CONTRACT_EXPIRY = "contract_expiry"
+REMEDY_DEADLINE = "remedy_deadline"
 OTHER = "other"
 
 WITH_NOTICE = frozenset({BREAK_POINT, EXTENSION_OPTION})
@@ -58,6 +59,7 @@ LEAD_MONTHS: dict[str, int] = {
     INSURANCE_EXPIRY: 2,
     BOND_EXPIRY: 2,
     CONTRACT_EXPIRY: 24,
+    REMEDY_DEADLINE: 1,
     OTHER: 1,
 }
 """Default months between the reminder and the date, by kind, where no notice period decides it: renewing

@@ -1,9 +1,9 @@
 """Dates other areas already know, for the key-dates timeline, so nothing is typed twice.
 
 An area whose records carry dates that matter to the whole partnership (the contract's expiry from the
-partnership's details; later a change notice's deadline, a partnership review's date, a rectification plan's
-due date) declares ``key_dates`` on its :class:`~forbetter.core.areas.Area`: a function that, given a list of
-partnerships, returns :class:`DatedRow` rows for them, each naming its partnership. The key-dates pages (one
+partnership's details, a rectification plan's due date, the next partnership review) declares
+``key_dates`` on its :class:`~forbetter.core.areas.Area`: a function that, given a list of partnerships,
+returns :class:`DatedRow` rows for them, each naming its partnership. The key-dates pages (one
 partnership's timeline, and the portfolio across every partnership a user sees) put them beside the key
 dates recorded by hand, marked as derived, so no area imports another.
 

@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     INSURANCE_EXPIRY = calc.INSURANCE_EXPIRY, "Insurance expiry"
     BOND_EXPIRY = calc.BOND_EXPIRY, "Bond expiry"
     CONTRACT_EXPIRY = calc.CONTRACT_EXPIRY, "Contract expiry"
+    REMEDY_DEADLINE = calc.REMEDY_DEADLINE, "Remedy deadline"
     OTHER = calc.OTHER, "Other"
 
 

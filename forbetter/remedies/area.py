@@ -12,6 +12,7 @@ from typing import Any
 from forbetter.core.areas import Area, Section, first_pk, form, page
 from forbetter.partnerships.models import Partnership
 from forbetter.remedies import selectors, services
+from forbetter.remedies.dates import remedy_deadlines
 from forbetter.remedies.models import (
     Dispute,
     ExitPlan,
@@ -157,5 +158,6 @@ AREA = Area(
     ),
     sections=(Section("remedies", "Remedies and exit", "remedies:overview", 65),),
     demo="forbetter.demo.remedies",
+    key_dates=remedy_deadlines,
     examples=examples,
 )

@@ -13,6 +13,7 @@ from typing import Any
 from forbetter.core.areas import Area, Section, Who, confirm, first_pk, form, page
 from forbetter.partnerships.models import Partnership, ServiceArea
 from forbetter.reviews import selectors, services
+from forbetter.reviews.dates import next_reviews
 from forbetter.reviews.evidence_providers import completed_reviews
 from forbetter.reviews.models import (
     PartnershipReview,
@@ -176,5 +177,6 @@ AREA = Area(
     sections=(Section("reviews", "Partnership reviews", "reviews:list", 78),),
     evidence=(completed_reviews,),
     demo="forbetter.demo.reviews",
+    key_dates=next_reviews,
     examples=examples,
 )
