@@ -310,7 +310,10 @@ def _explain(row: CategoryRow, years: Sequence[int]) -> tuple[str, ...]:
             ]
             lines.append(f"Largest variances: {', '.join(parts[:LARGEST_YEARS])}.")
     for actual in row.actuals:
-        part = f"Of which {actual.label}: {money(actual.total)}"
+        compared = sum((actual.by_year.get(year, ZERO) for year in years), ZERO)
+        part = f"Of which {actual.label}: {money(compared)}"
+        if compared != actual.total:
+            part += f" in the years compared ({money(actual.total)} in all, counting years outside them)"
         if actual.explanation:
             part += f". {actual.explanation}"
         lines.append(part.rstrip(".") + ".")

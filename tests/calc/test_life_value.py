@@ -157,3 +157,30 @@ def test_totals_add_up_whatever_the_rows(values: list[int], expected: list[int])
     assert result.expected_cost == sum(D(v) for v in expected)  # nominal lines are not inflated
     assert sum(row.cost_variance for row in result.years) == result.cost_variance
     assert result.years[-1].cumulative_actual_cost == result.actual_cost if result.years else True
+
+
+def test_an_actuals_part_counts_the_years_compared_and_says_what_it_is_in_all() -> None:
+    """A year under way is left out of the comparison, so each part of a line gives its amount in the years
+    compared (which is what the line's total adds up), and its amount in all beside it."""
+    charges = lv.Actual(
+        "Monthly charges paid",
+        "cost",
+        "operating",
+        {2022: D(24_000_000), 2023: D(6_000_000)},
+        "From statements.",
+    )
+    result = lv.compare(
+        expected=[lv.Expected("Charge", "cost", "operating", "nominal", {2022: D(24_000_000)})],
+        actuals=[charges],
+        base_year=2022,
+        to_year=2022,
+        rates=None,
+    )
+    (operating,) = result.categories
+    assert (
+        "Of which Monthly charges paid: £24,000,000 in the years compared (£30,000,000 in all, counting years "
+        "outside them). From statements."
+    ) in operating.explanation
+    assert (
+        operating.explanation[0] == "Operating and contract charges: £24,000,000 spent, exactly as expected."
+    )
