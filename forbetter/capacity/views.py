@@ -6,6 +6,7 @@ writes to :mod:`services`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from forbetter.capacity import charts, selectors, services
 from forbetter.capacity.forms import ActualForm, AdviserForm, BudgetLineForm, RoleForm, TargetForm
 from forbetter.capacity.models import Adviser, ProcurementBudgetLine, ResourceActual, TeamRole
 from forbetter.core.history import history_of
+from forbetter.core.life import financial_year
 from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.view_helpers import partnership_page, save_form, visible_partnership
@@ -138,6 +140,7 @@ def actuals(request: HttpRequest, pk: int) -> HttpResponse:
         partnership,
         "actuals",
         rows=selectors.actual_rows(plan, recorded),
+        current_year=financial_year(dt.date.today()),
         business_case=line,
         case_rows=selectors.against_business_case(line, recorded) if line else [],
     )

@@ -26,9 +26,11 @@ from forbetter.appraisal.models import (
     PriceBase,
     VersionStatus,
 )
+from forbetter.calc.capacity import year_label
 from forbetter.capacity import selectors, services
 from forbetter.capacity.models import Adviser, CapacityTarget, ProcurementBudgetLine, ResourceActual, TeamRole
 from forbetter.capacity.services import NO_COST
+from forbetter.core.life import financial_year
 from forbetter.partnerships.evidence import candidates_for, is_council_only, matching_candidates
 from forbetter.payments.models import PaymentStatement, StatementStatus
 from tests.conftest import World
@@ -240,6 +242,21 @@ def test_actuals_against_the_plan_show_the_variance_per_year(world: World, edito
     assert "£7,000 over (10.0%)" in page
     assert "Not recorded" in page
     assert "no frozen business case" in page
+
+
+def test_the_year_under_way_is_marked_to_date(world: World, editor: User) -> None:
+    """The current financial year's actual is only what has been recorded so far."""
+    this_year = financial_year(dt.date.today())
+    services.role_save(user=editor, partnership=world.ours, data=_role_data())
+    for year in (this_year - 1, this_year):
+        services.actual_save(
+            user=editor,
+            partnership=world.ours,
+            data={"year": year, "cost_gbp": Decimal(50000), "fte": Decimal(1)},
+        )
+    page = client_for(world.users[Role.COUNCIL_VIEWER]).get(_url("actuals", world)).content.decode()
+    assert f"{year_label(this_year)} (to date)" in page
+    assert f"{year_label(this_year - 1)} (to date)" not in page
 
 
 @pytest.mark.parametrize(
