@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import MaxValueValidator, MinValueValidator
 
 from forbetter.capacity.models import (
     Adviser,
@@ -21,7 +19,7 @@ from forbetter.capacity.models import (
     TeamRole,
 )
 from forbetter.capacity.services import NO_COST
-from forbetter.core.forms import GovukFormMixin
+from forbetter.core.forms import GovukFormMixin, ServiceValidatesMixin
 
 YEAR_HINT = "The calendar year the financial year starts in: 2025 for 2025/26."
 SHARE_HINT = "As a fraction: 0.03 for 3%."
@@ -71,33 +69,6 @@ def _share(label: str, required: str = "") -> dict[str, str]:
     if required:
         messages["required"] = required
     return messages
-
-
-class ServiceValidatesMixin:
-    """The services validate the record; the form only reads the input. Number fields take their model
-    field's minimum and maximum, so a value out of range gets the form's own message for the field."""
-
-    fields: dict[str, forms.Field]
-    _meta: Any
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ChoiceField):
-                continue
-            try:
-                model_field = self._meta.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            for validator in model_field.validators:
-                if (
-                    isinstance(validator, MinValueValidator | MaxValueValidator)
-                    and validator not in field.validators
-                ):
-                    field.validators.append(validator)
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class RoleForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):

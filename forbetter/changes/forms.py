@@ -10,10 +10,9 @@ from django import forms
 
 from forbetter.appraisal.models import BusinessCaseVersion
 from forbetter.changes.models import ChangeGroup, ChangeRequest, ChangeTerms, Decision, KpiEffect
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import DateInput, GovukFormMixin, ServiceValidatesMixin
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import Kpi
-from forbetter.trust.forms import ServiceValidatesMixin
 
 THRESHOLD_HINT = "As a fraction: 0.10 for 10%. Leave blank for ForBetter's default."
 

@@ -27,8 +27,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
 from forbetter.core.versioning import add_version_field, expect_version, move_version_error
@@ -465,3 +465,32 @@ class GovukFormMixin:
 
 def _input_type(widget: forms.Widget) -> str:
     return str(getattr(widget, "input_type", ""))
+
+
+class ServiceValidatesMixin:
+    """The services validate the record; the form only reads the input (the record is left untouched).
+
+    Each number field takes its model field's minimum and maximum, so a value out of range gets the form's
+    own message for the field (``min_value``/``max_value``) rather than a generic one from the model."""
+
+    fields: dict[str, forms.Field]
+    _meta: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                continue
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            for validator in model_field.validators:
+                if (
+                    isinstance(validator, MinValueValidator | MaxValueValidator)
+                    and validator not in field.validators
+                ):
+                    field.validators.append(validator)
+
+    def _post_clean(self) -> None:
+        pass

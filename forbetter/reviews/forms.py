@@ -10,10 +10,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import MaxValueValidator, MinValueValidator
 
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import DateInput, GovukFormMixin, ServiceValidatesMixin
 from forbetter.partnerships.models import ServiceArea
 from forbetter.reviews.models import (
     PartnershipReview,
@@ -57,33 +55,6 @@ def _whole(label: str, low: int, high: int, example: int) -> dict[str, str]:
         "min_value": f"The {label} must be at least {low}",
         "max_value": f"The {label} must be {high} or less",
     }
-
-
-class ServiceValidatesMixin:
-    """The services validate the record; the form only reads the input (the record is left untouched).
-    Number fields take their model field's limits, so a value out of range gets the form's own message."""
-
-    fields: dict[str, forms.Field]
-    _meta: Any
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ChoiceField):
-                continue
-            try:
-                model_field = self._meta.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            for validator in model_field.validators:
-                if (
-                    isinstance(validator, MinValueValidator | MaxValueValidator)
-                    and validator not in field.validators
-                ):
-                    field.validators.append(validator)
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class ScheduleForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):

@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import MaxValueValidator, MinValueValidator
 
-from forbetter.core.forms import DateInput, GovukFormMixin
+from forbetter.core.forms import DateInput, GovukFormMixin, ServiceValidatesMixin
 from forbetter.trust.models import (
     CharterVersion,
     KeyPost,
@@ -46,35 +44,6 @@ def _margin(label: str) -> dict[str, str]:
         "max_decimal_places": f"{label} can have at most 4 decimal places",
         "max_digits": f"{label} must be 1 (100%%) or less: enter 0.08 for 8%%",
     }
-
-
-class ServiceValidatesMixin:
-    """The services validate the record; the form only reads the input (the record is left untouched).
-
-    Each number field takes its model field's minimum and maximum, so a value out of range gets the form's
-    own message for the field (``min_value``/``max_value``) rather than a generic one from the model."""
-
-    fields: dict[str, forms.Field]
-    _meta: Any
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ChoiceField):
-                continue
-            try:
-                model_field = self._meta.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            for validator in model_field.validators:
-                if (
-                    isinstance(validator, MinValueValidator | MaxValueValidator)
-                    and validator not in field.validators
-                ):
-                    field.validators.append(validator)
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class CharterVersionForm(ServiceValidatesMixin, GovukFormMixin, forms.ModelForm):
