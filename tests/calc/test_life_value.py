@@ -178,8 +178,8 @@ def test_an_actuals_part_counts_the_years_compared_and_says_what_it_is_in_all() 
     )
     (operating,) = result.categories
     assert (
-        "Of which Monthly charges paid: £24,000,000 in the years compared (£30,000,000 in all, counting years "
-        "outside them). From statements."
+        "Of which Monthly charges paid: £24,000,000 in the years compared "
+        "(£30,000,000 in all, counting years outside them). From statements."
     ) in operating.explanation
     assert (
         operating.explanation[0] == "Operating and contract charges: £24,000,000 spent, exactly as expected."

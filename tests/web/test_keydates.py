@@ -249,12 +249,15 @@ def test_reminders_due_are_open_dates_whose_reminder_has_come_for_partnerships_t
 
 
 def test_the_glance_shows_the_next_date_and_reminders_due_in_two_queries(world: World) -> None:
+    """Two queries of its own, plus those of the other areas' derived-date providers (a fixed number each)."""
     _with_contract(world.ours)
     today = timezone.localdate()
     _add(world, kind="insurance_expiry", notice_months=None, falls_on=today + dt.timedelta(days=10))
+    with CaptureQueriesContext(connection) as derived:
+        derived_dates([world.ours], council=False)
     with CaptureQueriesContext(connection) as queries:
         glance = selectors.at_a_glance(world.ours, today)
-    assert len(queries) == 2
+    assert len(queries) == 2 + len(derived)
     assert glance["next"].title == "Break at the end of year 7" or glance["next"].kind == "insurance_expiry"
     assert glance["next"].falls_on == today + dt.timedelta(days=10)
     assert glance["reminders_due"] == 1
