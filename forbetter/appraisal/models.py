@@ -19,6 +19,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from forbetter.calc.appraisal import optimism_bias_table
+from forbetter.calc.dates import year_label
 from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership, ServiceArea
 from forbetter.risks.models import Risk, RiskCategory
@@ -156,8 +157,7 @@ class BusinessCaseVersion(VersionedModel):
 
     def year_label(self, year: int) -> str:
         """Year t as a financial year: year 0 of a 2026 base is '2026/27'."""
-        start = self.price_base_year + year
-        return f"{start}/{(start + 1) % 100:02d}"
+        return year_label(self.price_base_year + year)
 
 
 class DeflatorRate(models.Model):

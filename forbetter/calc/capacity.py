@@ -35,20 +35,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from forbetter.calc.dates import year_label
 from forbetter.calc.errors import InputError
 
 ZERO = Decimal(0)
 MONTHS_IN_A_YEAR = 12
 _SEPARATORS = re.compile(r"[\n;,]+")
-
-
-def year_label(year: int) -> str:
-    """A financial year in words.
-
-    >>> year_label(2025)
-    '2025/26'
-    """
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 # ------------------------------------------------------------------------------------------------------

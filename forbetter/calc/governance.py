@@ -19,28 +19,17 @@ Nothing here imports Django.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from forbetter.calc.dates import add_months, long_date
 
 GRACE_MONTHS = 1
 RECENT_MEETINGS = 3
 
 TIERS: tuple[str, ...] = ("operational", "senior_management", "strategic")
 """The tiers from the bottom up."""
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved on ``months`` calendar months, kept within the month (31 January + 1 month = 28 or 29
-    February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)

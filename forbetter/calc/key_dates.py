@@ -28,11 +28,11 @@ KEYDATE-STATE         a date marked done or dismissed is closed; otherwise, befo
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
 
+from forbetter.calc.dates import add_months
 from forbetter.calc.errors import InputError
 
 BREAK_POINT = "break_point"
@@ -73,21 +73,6 @@ class State(StrEnum):
     PAST = "past"
     REMINDER_DUE = "reminder_due"
     UPCOMING = "upcoming"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Rule KEYDATE-MONTHS: ``day`` moved by whole ``months`` (negative for earlier), clamped to month end.
-
-    >>> add_months(dt.date(2024, 1, 31), 1), add_months(dt.date(2023, 8, 31), -6)
-    (datetime.date(2024, 2, 29), datetime.date(2023, 2, 28))
-    """
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    if not 1 <= year <= 9999:
-        raise InputError("months", f"moving {day.isoformat()} by {months} months leaves the calendar")
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
 
 
 def notice_deadline(falls_on: dt.date, notice_months: int | None) -> dt.date | None:

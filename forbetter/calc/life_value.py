@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from forbetter.calc.dates import year_label
+
 Kind = Literal["cost", "benefit"]
 ZERO = Decimal(0)
 LARGEST_YEARS = 2
@@ -48,11 +50,6 @@ CATEGORY_LABELS = {
     "benefits": "Benefits",
     "": "Not in the business case",
 }
-
-
-def fy_label(year: int) -> str:
-    """2025 -> '2025/26'."""
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def money(value: Decimal) -> str:
@@ -152,7 +149,7 @@ class YearRow:
 
     @property
     def label(self) -> str:
-        return fy_label(self.year)
+        return year_label(self.year)
 
     @property
     def cost_variance(self) -> Decimal:
@@ -209,7 +206,7 @@ class LifeComparison:
 
     @property
     def base_label(self) -> str:
-        return fy_label(self.base_year)
+        return year_label(self.base_year)
 
     @property
     def expected_cost(self) -> Decimal:
@@ -244,7 +241,7 @@ class LifeComparison:
         """The whole comparison in one sentence."""
         if not self.years:
             return "There are no expected or actual figures to date to compare."
-        span = f"{fy_label(self.years[0].year)} to {fy_label(self.years[-1].year)}"
+        span = f"{year_label(self.years[0].year)} to {year_label(self.years[-1].year)}"
         cost = _direction(self.cost_variance, "more", "less")
         benefit = _direction(self.benefit_variance, "more", "less")
         net = (
@@ -306,7 +303,7 @@ def _explain(row: CategoryRow, years: Sequence[int]) -> tuple[str, ...]:
         largest = sorted((y for y in by_year if by_year[y]), key=lambda y: (-abs(by_year[y]), y))
         if row.variance and largest:
             parts = [
-                f"{fy_label(y)} ({'+' if by_year[y] > 0 else '−'}{money(abs(by_year[y]))})" for y in largest
+                f"{year_label(y)} ({'+' if by_year[y] > 0 else '−'}{money(abs(by_year[y]))})" for y in largest
             ]
             lines.append(f"Largest variances: {', '.join(parts[:LARGEST_YEARS])}.")
     for actual in row.actuals:
@@ -347,8 +344,8 @@ def compare(
     index = {y: index[y] for y in years}
     if any(line.prices == "real" for line in expected) and rates:
         notes = (
-            f"The business case's real lines are in {fy_label(base_year)} prices; they are turned into cash "
-            "with its GDP deflator to compare with the actuals, which are cash.",
+            f"The business case's real lines are in {year_label(base_year)} prices; "
+            "they are turned into cash with its GDP deflator to compare with the actuals, which are cash.",
             *notes,
         )
 

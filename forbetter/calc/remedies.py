@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
+from forbetter.calc.dates import add_months, long_date
 from forbetter.calc.errors import InputError
 
 DEFAULT_FAILURES = 3
@@ -270,10 +271,6 @@ class PerformanceNotice:
         return self.state in (NoticeState.OVERDUE, NoticeState.PUBLISHED_LATE)
 
 
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B} {day.year}"
-
-
 def performance_notice(
     *, regime: str, found_on: dt.date, published_on: dt.date | None, today: dt.date
 ) -> PerformanceNotice:
@@ -306,15 +303,17 @@ def performance_notice(
     rule = (
         "Under the Procurement Act 2023 (section 71), once the council finds that the partner, having had "
         "a proper opportunity to improve, has not done so, it must publish a contract performance notice "
-        f"within 30 days: by {_long(due_on)}."
+        f"within 30 days: by {long_date(due_on)}."
     )
     if published_on is not None:
         if published_on > due_on:
             return PerformanceNotice(
-                NoticeState.PUBLISHED_LATE, due_on, f"{rule} It was published late, on {_long(published_on)}."
+                NoticeState.PUBLISHED_LATE,
+                due_on,
+                f"{rule} It was published late, on {long_date(published_on)}.",
             )
         return PerformanceNotice(
-            NoticeState.PUBLISHED, due_on, f"{rule} It was published on {_long(published_on)}."
+            NoticeState.PUBLISHED, due_on, f"{rule} It was published on {long_date(published_on)}."
         )
     if today > due_on:
         return PerformanceNotice(
@@ -339,18 +338,6 @@ class ExitReview:
     explanation: str
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def exit_review(
     last_reviewed_on: dt.date | None, *, today: dt.date, months: int = EXIT_REVIEW_MONTHS
 ) -> ExitReview:
@@ -364,18 +351,18 @@ def exit_review(
     """
     if last_reviewed_on is None:
         return ExitReview(None, True, "The exit plan has never been reviewed.")
-    due_on = _add_months(last_reviewed_on, months)
+    due_on = add_months(last_reviewed_on, months)
     if today > due_on:
         return ExitReview(
             due_on,
             True,
-            f"Not reviewed in the last {months} months: last reviewed on {_long(last_reviewed_on)}, so a "
-            f"review was due by {_long(due_on)}.",
+            f"Not reviewed in the last {months} months: last reviewed on {long_date(last_reviewed_on)}, so a "
+            f"review was due by {long_date(due_on)}.",
         )
     return ExitReview(
         due_on,
         False,
-        f"Last reviewed on {_long(last_reviewed_on)}; the next review is due by {_long(due_on)}.",
+        f"Last reviewed on {long_date(last_reviewed_on)}; the next review is due by {long_date(due_on)}.",
     )
 
 

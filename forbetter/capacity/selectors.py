@@ -24,6 +24,7 @@ from forbetter.appraisal.models import (
     VersionStatus,
 )
 from forbetter.calc import capacity as calc
+from forbetter.calc.dates import financial_year
 from forbetter.capacity.models import (
     Adviser,
     AdviserType,
@@ -32,7 +33,7 @@ from forbetter.capacity.models import (
     ResourceActual,
     TeamRole,
 )
-from forbetter.core.life import LifeActual, financial_year
+from forbetter.core.life import LifeActual
 from forbetter.partnerships.models import Partnership
 from forbetter.payments.models import PaymentStatement, StatementStatus
 

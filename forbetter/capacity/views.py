@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect
 
 from forbetter.appraisal.models import LineCategory
 from forbetter.calc.capacity import ShareStatus
+from forbetter.calc.dates import financial_year
 from forbetter.capacity import charts, selectors, services
 from forbetter.capacity.forms import ActualForm, AdviserForm, BudgetLineForm, RoleForm, TargetForm
 from forbetter.capacity.models import Adviser, ProcurementBudgetLine, ResourceActual, TeamRole
 from forbetter.core.history import history_of
-from forbetter.core.life import financial_year
 from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.view_helpers import partnership_page, save_form, visible_partnership

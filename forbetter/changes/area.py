@@ -14,11 +14,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from forbetter.calc.dates import financial_year
 from forbetter.changes import selectors, services
 from forbetter.changes.models import ChangeRequest, ChangeStatus
 from forbetter.core.areas import Area, Section, confirm, first_pk, form, page
 from forbetter.core.history import money
-from forbetter.core.life import LifeActual, financial_year
+from forbetter.core.life import LifeActual
 from forbetter.partnerships.models import Partnership
 
 

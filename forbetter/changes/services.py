@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forbetter.accounts.permissions import can_edit
+from forbetter.calc.dates import long_date
 from forbetter.changes.models import (
     OPEN_STATUSES,
     ChangeGroup,
@@ -70,10 +71,6 @@ def _assign(record: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
             setattr(record, key, data[key])
 
 
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _happened(value: dt.date | None, field: str, label: str, errors: dict[str, str], today: dt.date) -> None:
     """Rule INPUT-DATE-PLAUSIBLE for something that has happened: refused if after today."""
     try:
@@ -91,11 +88,11 @@ def effective_date_error(partnership: Partnership, day: dt.date | None) -> str:
         return (
             f"A change takes effect from the start of a payment period, the first day of a month: "
             f"enter 1 {day:%B %Y} or 1 {(day.replace(day=28) + dt.timedelta(days=4)).replace(day=1):%B %Y}, "
-            f"not {_long(day)}"
+            f"not {long_date(day)}"
         )
     start = contract_start(partnership)
     if start is not None and day < start:
-        return f"The contract starts on {_long(start)}: a change cannot take effect before it"
+        return f"The contract starts on {long_date(start)}: a change cannot take effect before it"
     return ""
 
 
@@ -158,7 +155,7 @@ def _still_open(change: ChangeRequest, field: str) -> None:
         raise ValidationError(
             {
                 field: f"Change {change.reference} was {change.get_status_display().lower()} on "
-                f"{_long(change.decided_on) if change.decided_on else 'an earlier date'}: "
+                f"{long_date(change.decided_on) if change.decided_on else 'an earlier date'}: "
                 "it can no longer change"
             }
         )
@@ -228,7 +225,7 @@ def assessment_record(
         _happened(change.assessed_on, "assessed_on", "the date assessed", errors, today)
         if "assessed_on" not in errors and change.assessed_on < change.raised_on:
             errors["assessed_on"] = (
-                f"The change was requested on {_long(change.raised_on)}: it cannot be assessed before"
+                f"The change was requested on {long_date(change.raised_on)}: it cannot be assessed before"
             )
     if (
         change.new_monthly_charge_gbp is not None
@@ -310,7 +307,7 @@ def decision_record(
         _happened(decided_on, "decided_on", "the date of the decision", errors, today)
         if "decided_on" not in errors and decided_on < change.raised_on:
             errors["decided_on"] = (
-                f"The change was requested on {_long(change.raised_on)}: it cannot be decided before"
+                f"The change was requested on {long_date(change.raised_on)}: it cannot be decided before"
             )
     decided_by = (data.get("decided_by") or "").strip()
     if not decided_by:
@@ -374,7 +371,7 @@ def change_apply(*, user: Any, change: ChangeRequest, today: dt.date | None = No
     if change.status != ChangeStatus.APPROVED:
         raise ValidationError("Only an approved change can be applied")
     if change.applied_on is not None:
-        raise ValidationError(f"Change {change.reference} was applied on {_long(change.applied_on)}")
+        raise ValidationError(f"Change {change.reference} was applied on {long_date(change.applied_on)}")
     effects = list(change.kpi_effects.select_related("kpi"))
     if change.new_monthly_charge_gbp is None and not effects:
         raise ValidationError(
@@ -385,7 +382,7 @@ def change_apply(*, user: Any, change: ChangeRequest, today: dt.date | None = No
     if problem:
         raise ValidationError(problem)
     assert change.effective_from is not None
-    because = f"Contract change {change.reference} approved {_long(change.decided_on or today)}"
+    because = f"Contract change {change.reference} approved {long_date(change.decided_on or today)}"
     messages: list[str] = []
     if change.new_monthly_charge_gbp is not None:
         mechanism = PaymentMechanism.objects.filter(partnership=partnership).first()

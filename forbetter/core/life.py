@@ -9,7 +9,6 @@ so no area imports another to be compared.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,12 +42,3 @@ class LifeActual:
     @property
     def total(self) -> Decimal:
         return sum(self.by_year.values(), Decimal(0))
-
-
-def financial_year(day: dt.date) -> int:
-    """The calendar year a date's financial year (April to March) starts in.
-
-    >>> financial_year(dt.date(2026, 3, 31)), financial_year(dt.date(2026, 4, 1))
-    (2025, 2026)
-    """
-    return day.year if day.month >= 4 else day.year - 1

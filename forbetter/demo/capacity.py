@@ -20,9 +20,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from forbetter.calc.dates import financial_year
 from forbetter.capacity import selectors, services
 from forbetter.capacity.models import Adviser, CapacityTarget, ProcurementBudgetLine, ResourceActual, TeamRole
-from forbetter.core.life import financial_year
 from forbetter.demo.partnerships import CONTRACT_MANAGEMENT, INITIATION, PROCUREMENT
 from forbetter.partnerships.models import Partnership
 

@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from forbetter.calc.dates import financial_year
 from forbetter.demo.partnerships import CONTRACT_MANAGEMENT
 from forbetter.partnerships.models import Partnership
 from forbetter.payments import selectors as payment_selectors
@@ -41,7 +42,6 @@ from forbetter.performance.models import (
     ReviewOutcome,
 )
 from forbetter.performance.periods import (
-    financial_year,
     is_period_start,
     month_start,
     months,

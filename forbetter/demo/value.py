@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 
 from forbetter.appraisal import services as appraisal_services
 from forbetter.appraisal.models import BusinessCase, LineCategory, OptionKind, PriceBase
-from forbetter.core.life import financial_year
+from forbetter.calc.dates import financial_year
 from forbetter.demo.partnerships import CONTRACT_MANAGEMENT
 from forbetter.demo.performance import BENEFITS
 from forbetter.partnerships.models import Partnership

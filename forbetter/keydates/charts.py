@@ -12,6 +12,7 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
 from forbetter.calc import key_dates as calc
+from forbetter.calc.dates import long_date
 from forbetter.core.charts import PALETTE, Chart, cached_chart, new_figure, style_axes
 from forbetter.keydates.models import Kind
 from forbetter.keydates.selectors import TimelineRow
@@ -24,10 +25,6 @@ MARKERS = {
 }
 
 
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def summary(rows: Sequence[TimelineRow], today: dt.date) -> str:
     """The timeline in words: how many dates, over what span, the next one and reminders due."""
     if not rows:
@@ -35,17 +32,18 @@ def summary(rows: Sequence[TimelineRow], today: dt.date) -> str:
     first, last = rows[0].falls_on, rows[-1].falls_on
     derived = sum(1 for r in rows if r.derived)
     text = (
-        f"{len(rows)} key date{'s' if len(rows) != 1 else ''} from {_long(first)} to {_long(last)}"
+        f"{len(rows)} key date{'s' if len(rows) != 1 else ''} from {long_date(first)} to {long_date(last)}"
         + (f", {derived} of them derived from other records" if derived else "")
         + "."
     )
     upcoming = next((r for r in rows if r.is_next), None)
     if upcoming is not None:
         text += (
-            f" The next is {upcoming.kind_label.lower()} “{upcoming.title}” on {_long(upcoming.falls_on)}."
+            f" The next is {upcoming.kind_label.lower()} “{upcoming.title}” "
+            f"on {long_date(upcoming.falls_on)}."
         )
     else:
-        text += f" None is open from {_long(today)} on."
+        text += f" None is open from {long_date(today)} on."
     due = [r for r in rows if r.state == calc.State.REMINDER_DUE]
     if due:
         text += f" {len(due)} reminder{'s are' if len(due) != 1 else ' is'} due now."
@@ -89,7 +87,7 @@ def timeline_chart(rows: Sequence[TimelineRow], today: dt.date, *, title: str) -
     uri = cached_chart(["keydates", title, points, today.isoformat()], draw)
     table = [
         [
-            _long(r.falls_on),
+            long_date(r.falls_on),
             r.kind_label,
             r.title + (" (derived)" if r.derived else ""),
             r.state_label + (" (next)" if r.is_next else ""),

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from forbetter.accounts.permissions import can_edit
 from forbetter.calc import key_dates as calc
+from forbetter.calc.dates import long_date
 from forbetter.core.forms import check_date
 from forbetter.core.history import save_as
 from forbetter.keydates.models import KeyDate, Kind, Status
@@ -34,10 +35,6 @@ FIELDS = ("kind", "falls_on", "title", "details", "owner", "remind_on", "notice_
 def _require_editor(user: Any) -> None:
     if not can_edit(user):
         raise PermissionDenied("Only council editors and administrators can change key dates")
-
-
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def contract_start(partnership: Partnership) -> tuple[dt.date | None, str]:
@@ -96,8 +93,8 @@ def _check(key_date: KeyDate, partnership: Partnership) -> None:
     start, source = contract_start(partnership)
     if start is not None and key_date.falls_on < start:
         errors["falls_on"] = (
-            f"The date cannot be before the contract starts on {_long(start)} ({source}): "
-            f"enter {_long(start)} or later"
+            f"The date cannot be before the contract starts on {long_date(start)} ({source}): "
+            f"enter {long_date(start)} or later"
         )
     if errors:
         raise ValidationError(errors)
@@ -107,7 +104,7 @@ def _check(key_date: KeyDate, partnership: Partnership) -> None:
         raise ValidationError(
             {
                 "remind_on": f"The reminder date must be on or before the date itself, "
-                f"{_long(key_date.falls_on)}: a reminder after it comes too late"
+                f"{long_date(key_date.falls_on)}: a reminder after it comes too late"
             }
         )
 

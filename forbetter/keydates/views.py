@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from forbetter.calc.dates import long_date
 from forbetter.core.history import history_of
 from forbetter.keydates import charts, selectors, services
 from forbetter.keydates.forms import FilterForm, KeyDateForm, StatusForm
@@ -24,10 +25,6 @@ from forbetter.partnerships.view_helpers import paginate, partnership_page, save
 
 SECTION = "keydates"
 EDIT_REFUSED = "Your role can read the key dates but not change them"
-
-
-def _long(day: Any) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,17 +94,18 @@ def key_date_form(request: HttpRequest, pk: int, key_date_pk: int | None = None)
 
     if save_form(request, form, save, success="Key date saved" if key_date else "Key date added"):
         record = saved[0]
-        if services.notice_passed(record):
+        deadline = record.notice_deadline
+        if services.notice_passed(record) and deadline is not None:
             messages.warning(
                 request,
-                f"The last day to give notice for “{record.title}” was {_long(record.notice_deadline)}: "
+                f"The last day to give notice for “{record.title}” was {long_date(deadline)}: "
                 "it has passed, so notice can no longer be given in time.",
             )
         return redirect("keydates:timeline", pk=partnership.pk)
     start, source = services.contract_start(partnership)
     intro = "A date that matters to the partnership, with when to be reminded of it."
     if start is not None:
-        intro += f" The contract starts on {_long(start)} ({source}): no key date can be before it."
+        intro += f" The contract starts on {long_date(start)} ({source}): no key date can be before it."
     return _form_page(
         request,
         partnership,

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from forbetter.core.life import LifeActual, financial_year
+from forbetter.calc.dates import financial_year
+from forbetter.core.life import LifeActual
 from forbetter.partnerships.models import Partnership
 from forbetter.payments.models import PaymentStatement, StatementStatus
 from forbetter.payments.selectors import gainshare_lines, mechanism_of

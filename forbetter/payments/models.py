@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from forbetter.calc.dates import year_label
 from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import Kpi
@@ -210,7 +211,7 @@ class GainshareYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d}"
+        return year_label(self.year)
 
 
 class ReliefEvent(VersionedModel):

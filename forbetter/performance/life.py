@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from forbetter.core.life import LifeActual, financial_year
+from forbetter.calc.dates import financial_year
+from forbetter.core.life import LifeActual
 from forbetter.partnerships.models import Partnership
 from forbetter.performance.models import Benefit
 

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from forbetter.calc.dates import year_label
 from forbetter.calc.performance import Rating
 from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership
@@ -391,4 +392,4 @@ class BenefitValue(models.Model):
 
     @property
     def year_label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d}"
+        return year_label(self.year)

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 from dateutil.relativedelta import relativedelta
 
+from forbetter.calc.dates import year_label
+
 MONTHS_IN = {"monthly": 1, "quarterly": 3, "annual": 12}
 _PERIOD_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -64,7 +66,7 @@ def is_period_start(period: dt.date, frequency: str) -> bool:
 def period_label(period: dt.date, frequency: str = "monthly") -> str:
     """'April 2024', 'Apr to Jun 2024' or '2024/25'."""
     if frequency == "annual":
-        return f"{period.year}/{(period.year + 1) % 100:02d}"
+        return year_label(period.year)
     if frequency == "quarterly":
         end = last_month_of(period, frequency)
         return f"{period:%b} to {end:%b %Y}"
@@ -85,11 +87,6 @@ def months(first: dt.date, last: dt.date) -> Iterator[dt.date]:
     while month <= last:
         yield month
         month += relativedelta(months=1)
-
-
-def financial_year(day: dt.date) -> int:
-    """The year the financial year containing ``day`` starts in (April to March)."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def financial_year_label(year: int) -> str:

@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from forbetter.calc.dates import financial_year, year_label
 from forbetter.calc.performance import RatingCounts
 from forbetter.core.charts import Chart, line_chart
 from forbetter.partnerships.models import Partnership
@@ -48,7 +49,7 @@ from forbetter.performance.models import (
     PublishedRating,
     ReturnStatus,
 )
-from forbetter.performance.periods import financial_year, period_label
+from forbetter.performance.periods import period_label
 from forbetter.performance.sparklines import Sparkline, sparkline
 from forbetter.performance.targets import target_history, target_in_force
 
@@ -533,7 +534,7 @@ class YearTotal:
 
     @property
     def label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d}"
+        return year_label(self.year)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from forbetter.accounts.permissions import can_edit
 from forbetter.calc import remedies as calc
+from forbetter.calc.dates import long_date
 from forbetter.calc.errors import InputError
 from forbetter.core.forms import check_date
 from forbetter.core.history import save_as
@@ -110,10 +111,6 @@ def _assign(record: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
             setattr(
                 record, key, "" if value is None and isinstance(getattr(record, key, None), str) else value
             )
-
-
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B} {day.year}"
 
 
 class Errors(dict[str, str]):
@@ -213,7 +210,9 @@ def _closing(
     if not closed and record.closed_on is not None:
         errors.add("closed_on", "Leave the date closed blank while it is still open, or change its status")
     if record.closed_on is not None and opened_on is not None and record.closed_on < opened_on:
-        errors.add("closed_on", f"The date closed must be on or after the {opened_label}, {_long(opened_on)}")
+        errors.add(
+            "closed_on", f"The date closed must be on or after the {opened_label}, {long_date(opened_on)}"
+        )
     errors.date(record.closed_on, "closed_on", "the date closed", not_in_future=True)
 
 
@@ -244,7 +243,7 @@ def notice_save(
     if notice.served_on and notice.remedy_by and notice.remedy_by < notice.served_on:
         errors.add(
             "remedy_by",
-            f"The date to remedy by must be on or after the date served, {_long(notice.served_on)}",
+            f"The date to remedy by must be on or after the date served, {long_date(notice.served_on)}",
         )
     _closing(
         errors,
@@ -298,14 +297,14 @@ def plan_save(
     errors.date(plan.due_on, "due_on", "the due date")
     if plan.requested_on and plan.due_on and plan.due_on < plan.requested_on:
         errors.add(
-            "due_on", f"The due date must be on or after the date requested, {_long(plan.requested_on)}"
+            "due_on", f"The due date must be on or after the date requested, {long_date(plan.requested_on)}"
         )
     notice = plan.warning_notice
     if notice is not None and plan.requested_on and plan.requested_on < notice.served_on:
         errors.add(
             "requested_on",
             f"The date requested must be on or after the warning notice it answers was served, "
-            f"{_long(notice.served_on)}",
+            f"{long_date(notice.served_on)}",
         )
     order: list[str] = [PlanStatus.REQUESTED, PlanStatus.SUBMITTED, PlanStatus.ACCEPTED]
     reached = order.index(plan.status) if plan.status in order else len(order)
@@ -314,11 +313,14 @@ def plan_save(
         if reached >= order.index(status) and value is None and plan.status != PlanStatus.FAILED:
             errors.add(field, message)
         if value is not None and plan.requested_on and value < plan.requested_on:
-            errors.add(field, f"This date must be on or after the date requested, {_long(plan.requested_on)}")
+            errors.add(
+                field, f"This date must be on or after the date requested, {long_date(plan.requested_on)}"
+            )
         errors.date(value, field, "this date", not_in_future=True)
     if plan.submitted_on and plan.accepted_on and plan.accepted_on < plan.submitted_on:
         errors.add(
-            "accepted_on", f"The plan cannot be accepted before it was submitted, {_long(plan.submitted_on)}"
+            "accepted_on",
+            f"The plan cannot be accepted before it was submitted, {long_date(plan.submitted_on)}",
         )
     _closing(
         errors,
@@ -352,7 +354,8 @@ def action_save(
     errors.date(action.due_on, "due_on", "the due date")
     if action.due_on and action.due_on < plan.requested_on:
         errors.add(
-            "due_on", f"The due date must be on or after the plan was requested, {_long(plan.requested_on)}"
+            "due_on",
+            f"The due date must be on or after the plan was requested, {long_date(plan.requested_on)}",
         )
     errors.date(action.done_on, "done_on", "the date done", not_in_future=True)
     errors.raise_any()
@@ -414,7 +417,7 @@ def failure_save(
             if opportunity is not None and ends_on is not None and failure.found_on < ends_on:
                 errors.add(
                     "found_on",
-                    f"The partner had until {_long(ends_on)} to improve (the {what}), so the failure to "
+                    f"The partner had until {long_date(ends_on)} to improve (the {what}), so the failure to "
                     "improve "
                     "cannot be found before then",
                 )
@@ -422,7 +425,7 @@ def failure_save(
     if failure.notice_published_on and failure.found_on and failure.notice_published_on < failure.found_on:
         errors.add(
             "notice_published_on",
-            f"The notice cannot be published before the failure was found, {_long(failure.found_on)}",
+            f"The notice cannot be published before the failure was found, {long_date(failure.found_on)}",
         )
     if failure.notice_published_on and partnership.procurement_regime in ("pcr2006", "pcr2015"):
         errors.add(
@@ -472,7 +475,7 @@ def intervention_save(
     if intervention.started_on and intervention.ended_on and intervention.ended_on < intervention.started_on:
         errors.add(
             "ended_on",
-            f"The date ended must be on or after the date started, {_long(intervention.started_on)}",
+            f"The date ended must be on or after the date started, {long_date(intervention.started_on)}",
         )
     if intervention.cost_gbp is not None and intervention.cost_gbp < 0:
         errors.add("cost_gbp", "The cost cannot be negative")
@@ -505,7 +508,8 @@ def dispute_save(
     errors.date(dispute.closed_on, "closed_on", "the date closed", not_in_future=True)
     if dispute.closed_on and dispute.raised_on and dispute.closed_on < dispute.raised_on:
         errors.add(
-            "closed_on", f"The date closed must be on or after the date raised, {_long(dispute.raised_on)}"
+            "closed_on",
+            f"The date closed must be on or after the date raised, {long_date(dispute.raised_on)}",
         )
     if dispute.closed_on and not (dispute.outcome or "").strip():
         errors.add("outcome", "Enter the outcome of the dispute before closing it")

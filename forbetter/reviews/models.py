@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from forbetter.calc.dates import year_label
 from forbetter.calc.partnership_review import DEFAULT_INTERVAL_YEARS
 from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership, ServiceArea
@@ -294,5 +295,4 @@ class Scenario(VersionedModel):
         return self.year_label(1)
 
     def year_label(self, year: int) -> str:
-        start = self.first_year + year - 1
-        return f"{start}/{(start + 1) % 100:02d}"
+        return year_label(self.first_year + year - 1)

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from forbetter.calc.dates import year_label
 from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership
 from forbetter.payments.models import GainshareYear
@@ -240,7 +241,7 @@ class OpenBookReview(VersionedModel):
 
     @property
     def year_label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d}"
+        return year_label(self.year)
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from forbetter.calc import trust as calc
+from forbetter.calc.dates import financial_year
 from forbetter.partnerships.models import Partnership
 from forbetter.trust.models import (
     CharterVersion,
@@ -131,5 +132,4 @@ def posts_without_successor(partnership: Partnership) -> QuerySet[KeyPost]:
 
 
 def financial_year_now(today: dt.date | None = None) -> int:
-    today = today or dt.date.today()
-    return today.year if today.month >= 4 else today.year - 1
+    return financial_year(today or dt.date.today())

@@ -24,9 +24,10 @@ from forbetter.appraisal.models import (
 )
 from forbetter.calc import life_value
 from forbetter.calc import market_testing as calc
+from forbetter.calc.dates import financial_year
 from forbetter.calc.errors import InputError
 from forbetter.core.areas import areas
-from forbetter.core.life import LifeActual, financial_year
+from forbetter.core.life import LifeActual
 from forbetter.partnerships.models import Partnership
 from forbetter.value.models import MarketQuote, MarketTest, PurchasingCategory
 
@@ -222,8 +223,9 @@ def life_page(partnership: Partnership, today: dt.date | None = None) -> LifePag
         Decimal(0),
     )
     notes.append(
-        f"Only complete financial years are compared, to {life_value.fy_label(to_year)}: "
-        f"{life_value.fy_label(current)} is under way ({life_value.money(so_far)} of costs recorded so far), "
+        f"Only complete financial years are compared, to {life_value.year_label(to_year)}: "
+        f"{life_value.year_label(current)} is under way "
+        f"({life_value.money(so_far)} of costs recorded so far), "
         "and part of a year would not compare fairly with the business case's whole year."
     )
     comparison = life_value.compare(

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from forbetter.accounts.models import Role
-from forbetter.core.life import financial_year
+from forbetter.calc.dates import financial_year
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
 from tests.factories import PASSWORD, make_payment_mechanism

@@ -9,7 +9,7 @@ from django.test import Client
 
 from forbetter.accounts.models import User
 from forbetter.appraisal.models import BusinessCaseVersion, OptionKind, VersionStatus
-from forbetter.core.life import financial_year
+from forbetter.calc.dates import financial_year
 from forbetter.demo import value
 from forbetter.demo.partnerships import CONTRACT_MANAGEMENT
 from forbetter.demo.people import seed_people

@@ -27,10 +27,10 @@ from forbetter.appraisal.models import (
     VersionStatus,
 )
 from forbetter.calc.capacity import year_label
+from forbetter.calc.dates import financial_year
 from forbetter.capacity import selectors, services
 from forbetter.capacity.models import Adviser, CapacityTarget, ProcurementBudgetLine, ResourceActual, TeamRole
 from forbetter.capacity.services import NO_COST
-from forbetter.core.life import financial_year
 from forbetter.partnerships.evidence import candidates_for, is_council_only, matching_candidates
 from forbetter.payments.models import PaymentStatement, StatementStatus
 from tests.conftest import World

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from forbetter.accounts.models import Role, User
 from forbetter.appraisal import services as appraisal_services
 from forbetter.appraisal.models import LineCategory, OptionKind
+from forbetter.calc.dates import financial_year
 from forbetter.core.areas import Area, Kind, areas
-from forbetter.core.life import LifeActual, financial_year
+from forbetter.core.life import LifeActual
 from forbetter.partnerships.evidence import candidates_for, is_council_only, matching_candidates
 from forbetter.payments.life import life_actuals as payment_actuals
 from forbetter.payments.models import PaymentStatement, ShareBand
