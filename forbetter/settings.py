@@ -307,3 +307,7 @@ KPI_EVIDENCE_MAX_BYTES = int(os.environ.get("KPI_EVIDENCE_MAX_BYTES", str(5 * 10
 # Contract changes: the shares of the original contract value the cumulative value of approved changes is
 # reported against, as fractions (a partnership's change-control terms can set its own).
 CHANGE_THRESHOLDS = ("0.10", "0.50")
+
+# Open contracting data: every ocid is this prefix, a hyphen and the partnership's identifier. A council
+# registers its own prefix with the Open Contracting Partnership; the default marks data as not published.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-fbtr00")

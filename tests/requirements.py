@@ -1,7 +1,7 @@
 """Skip tests whose tools are missing, visibly, unless the environment says the tool is required.
 
-``FORBETTER_REQUIRE`` is a comma-separated list of tools (``chromium``, ``postgres``). `.ci/run` sets it
-so that in CI a missing tool fails the run instead of silently skipping tests.
+``FORBETTER_REQUIRE`` is a comma-separated list of tools (``chromium``, ``postgres``, ``weasyprint``).
+`.ci/run` sets it so that in CI a missing tool fails the run instead of silently skipping tests.
 """
 
 from __future__ import annotations
