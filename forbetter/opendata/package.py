@@ -39,7 +39,11 @@ RISK_ALLOCATION_EXTENSION = (
 """The two extensions of the OCDS for PPPs profile whose fields the package uses (``metrics`` and
 ``riskAllocation``); the profile's schema, kept in ``schemas/ppp-profile``, includes both."""
 
-RISK_ALLOCATION: dict[str, str] = {"council": "publicAuthority", "partner": "privateParty", "shared": "undefined"}
+RISK_ALLOCATION: dict[str, str] = {
+    "council": "publicAuthority",
+    "partner": "privateParty",
+    "shared": "undefined",
+}
 """The risk register's allocation → the PPP profile's closed ``riskAllocation`` codelist. The codelist has no
 "shared" code: a shared risk is ``undefined`` with the note :data:`SHARED_NOTE`, as the codelist advises."""
 SHARED_NOTE = "Shared between the council and the partner."
@@ -180,7 +184,11 @@ def organisation(org: Org, roles: list[str]) -> dict[str, Any]:
     """An OCDS Organization (a party) with its roles, and its identifier when one is recorded."""
     party: dict[str, Any] = {"id": org.key, "name": org.name, "roles": roles}
     if org.identifier_scheme and org.identifier_id:
-        party["identifier"] = {"scheme": org.identifier_scheme, "id": org.identifier_id, "legalName": org.name}
+        party["identifier"] = {
+            "scheme": org.identifier_scheme,
+            "id": org.identifier_id,
+            "legalName": org.name,
+        }
     return party
 
 
@@ -464,9 +472,14 @@ def build_package(facts: ProcessFacts, *, ocid_prefix: str, uri: str, publisher:
     """
     found = releases(facts, ocid_prefix=ocid_prefix)
     extensions = []
-    if any(m for r in found for c in r.get("contracts", []) for m in c.get("implementation", {}).get("metrics", [])):
+    if any(
+        m
+        for r in found
+        for c in r.get("contracts", [])
+        for m in c.get("implementation", {}).get("metrics", [])
+    ):
         extensions.append(METRICS_EXTENSION)
-    if any(c.get("riskAllocation") for r in found for c in r.get("contracts", [])):
+    if any(c.get("riskAllocation") for c in contracts):
         extensions.append(RISK_ALLOCATION_EXTENSION)
     package: dict[str, Any] = {
         "uri": uri,
@@ -527,7 +540,9 @@ def contents(package: dict[str, Any]) -> list[ContentRow]:
             f"Indicators with validated returns, {observations} period{'s' if observations != 1 else ''} "
             "reported in all.",
         ),
-        ContentRow("Contract changes", len(amended), "Approved change requests, each as a contract amendment."),
+        ContentRow(
+            "Contract changes", len(amended), "Approved change requests, each as a contract amendment."
+        ),
         ContentRow(
             "Risks", len(risks), "The risk register's risks with their category and who bears each one."
         ),

@@ -139,7 +139,7 @@ def facts_for(partnership_pk: int) -> ocds.ProcessFacts:
                 unit=kpi.unit,
                 observations=tuple(
                     ocds.Observation(r.period, period_end(r.period, kpi.frequency), r.value)
-                    for r in kpi.validated  # type: ignore[attr-defined]
+                    for r in kpi.validated
                 ),
             )
             for kpi in kpis
