@@ -472,12 +472,8 @@ def build_package(facts: ProcessFacts, *, ocid_prefix: str, uri: str, publisher:
     """
     found = releases(facts, ocid_prefix=ocid_prefix)
     extensions = []
-    if any(
-        m
-        for r in found
-        for c in r.get("contracts", [])
-        for m in c.get("implementation", {}).get("metrics", [])
-    ):
+    contracts = [c for release in found for c in release.get("contracts", [])]
+    if any(c.get("implementation", {}).get("metrics") for c in contracts):
         extensions.append(METRICS_EXTENSION)
     if any(c.get("riskAllocation") for c in contracts):
         extensions.append(RISK_ALLOCATION_EXTENSION)
