@@ -69,7 +69,10 @@ def facts(**changes: Any) -> ocds.ProcessFacts:
 
 def build(process: ocds.ProcessFacts | None = None) -> dict[str, Any]:
     return ocds.build_package(
-        process or facts(), ocid_prefix="ocds-test00", uri="https://example.test/p.json", publisher="Ashby Council"
+        process or facts(),
+        ocid_prefix="ocds-test00",
+        uri="https://example.test/p.json",
+        publisher="Ashby Council",
     )
 
 
@@ -135,12 +138,25 @@ def test_award_names_the_partner_as_supplier() -> None:
 def test_contract_period_value_and_risk_allocation() -> None:
     (release,) = by_tag(build(), "contract")
     (contract,) = release["contracts"]
-    assert contract["period"] == {"startDate": "2022-04-01T00:00:00+01:00", "endDate": "2032-03-31T23:59:59+01:00"}
+    assert contract["period"] == {
+        "startDate": "2022-04-01T00:00:00+01:00",
+        "endDate": "2032-03-31T23:59:59+01:00",
+    }
     assert contract["value"] == {"amount": 120000000, "currency": "GBP"}
     assert contract["awardID"] == by_tag(build(), "award")[0]["awards"][0]["id"]
     assert contract["riskAllocation"] == [
-        {"id": "1", "category": "availabilityAndQuality", "description": "Winter service fails", "allocation": "privateParty"},
-        {"id": "2", "category": "changeInLaw", "description": "Change in law", "allocation": "publicAuthority"},
+        {
+            "id": "1",
+            "category": "availabilityAndQuality",
+            "description": "Winter service fails",
+            "allocation": "privateParty",
+        },
+        {
+            "id": "2",
+            "category": "changeInLaw",
+            "description": "Change in law",
+            "allocation": "publicAuthority",
+        },
         {
             "id": "3",
             "category": "compliance",
