@@ -116,13 +116,15 @@ def test_cli_unknown_slug_is_one_line_and_exit_2(
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1
-    assert "'no-such-partnership'" in err and err.startswith("forbetter ocds: SLUG:")
+    assert "'no-such-partnership'" in err
+    assert err.startswith("forbetter ocds: SLUG:")
 
 
 def test_cli_bad_profile_is_a_usage_error(seeded_demo: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["ocds", "x", "--profile", "eu"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1
+    assert out == ""
+    assert err.count("\n") == 1
 
 
 def test_cli_never_prints_an_invalid_package(

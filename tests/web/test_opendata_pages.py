@@ -105,7 +105,8 @@ def test_everyone_who_sees_the_partnership_reads_the_page(world: World, role: st
     assert response.status_code == 200
     text = response.content.decode()
     assert "Open contracting data" in text
-    assert 'id="validation-status"' in text and "Valid</strong>" in text
+    assert 'id="validation-status"' in text
+    assert "Valid</strong>" in text
     assert f"ocds-fbtr00-{partnership.pk}" in text
     assert "What is left out, and why" in text
     assert COUNCIL_NOTE not in text
