@@ -311,7 +311,9 @@ def _tender_block(facts: ProcessFacts, process_ocid: str) -> dict[str, Any]:
         block["procurementMethodDetails"] = tender.procedure_label
         if tender.began_on:
             block["tenderPeriod"] = {"startDate": rfc3339(tender.began_on)}
-        if tender.bidders is not None:
+        if tender.bidders is not None and facts.supplier is not None:
+            # Only once awarded, as the contract award notice discloses it: during the competition the
+            # number of bidders is the council's (the procurement area is council-only, decision 0019).
             block["numberOfTenderers"] = tender.bidders
     return _compact(block)
 

@@ -211,6 +211,7 @@ def test_before_award_only_planning_and_tender() -> None:
     assert [r["tag"][0] for r in package["releases"]] == ["planning", "tender"]
     assert "extensions" not in package
     assert by_tag(package, "tender")[0]["tender"]["status"] == "active"
+    assert "numberOfTenderers" not in by_tag(package, "tender")[0]["tender"]  # disclosed only on award
     assert package_errors(package, "core") == []
     assert package_errors(package, "ppp") == []
 
