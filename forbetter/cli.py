@@ -95,6 +95,7 @@ def _build_parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "--replace", action="store_true", help="replace the data and files already there, all or nothing"
     )
+    _add_ocds_parser(sub)
     return parser
 
 
@@ -201,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     if args.command == "verify-audit":
         return _verify_audit(args.expect_head)
+    if args.command == "ocds":
+        return _ocds(args.partnership, args.profile)
     if args.command in DATABASE_COMMANDS:
         return _database_command(args.command, args.file, replace=getattr(args, "replace", False))
     words = (args.command,) + ((args.subcommand,) if getattr(args, "subcommand", None) else ())
@@ -251,6 +254,62 @@ def _database_command(command: str, file: Path, *, replace: bool) -> int:
 def _refuse(words: tuple[str, ...], field: str, message: str) -> None:
     line = " ".join(f"forbetter {' '.join(words)}: {field}: {message}".split())  # one line, always
     print(line, file=sys.stderr)
+
+
+EXIT_INVALID_PACKAGE = 1
+"""ocds only: the package built does not meet the schemas (nothing is printed on stdout)."""
+
+
+def _add_ocds_parser(sub: Any) -> None:
+    ocds = sub.add_parser(
+        "ocds",
+        help="print a partnership's OCDS 1.1.5 release package (open contracting data) from the database",
+    )
+    ocds.add_argument(
+        "partnership",
+        metavar="SLUG",
+        help="the partnership's slug (its name in lower case, words joined by hyphens) or its id",
+    )
+    ocds.add_argument(
+        "--profile",
+        choices=("core", "ppp"),
+        default=None,
+        help="validate against this schema only (default: both OCDS 1.1.5 and the OCDS for PPPs profile)",
+    )
+
+
+def _ocds(partnership: str, profile: str | None) -> int:
+    """Print the partnership's release package (docs/cli.md): exit 0; 2 if no partnership has that slug or
+    id; 1, printing nothing on stdout and each validation error on stderr, if the package is not valid."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forbetter.settings")
+    try:
+        import django
+
+        django.setup()
+        from forbetter.opendata.selectors import PROFILES, find_partnership, package_for
+        from forbetter.opendata.validation import package_errors
+
+        found = find_partnership(partnership)
+        if found is None:
+            print(
+                f"forbetter ocds: SLUG: no partnership has the slug or id {partnership!r} "
+                "(the slug is the name in lower case, words joined by hyphens)",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        package = package_for(found.pk)
+    except Exception as exc:  # no database, no tables yet, bad settings: say so on one line
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"forbetter ocds: cannot read the database: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    profiles = [name for name in PROFILES if profile in (None, name)]
+    errors = [f"{name}: {line}" for name in profiles for line in package_errors(package, name)]
+    if errors:
+        for line in errors:
+            print(f"forbetter ocds: invalid package: {' '.join(line.split())}", file=sys.stderr)
+        return EXIT_INVALID_PACKAGE
+    sys.stdout.write(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

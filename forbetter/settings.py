@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "forbetter.value",
     "forbetter.remedies",
     "forbetter.reviews",
+    "forbetter.opendata",
     "forbetter.demo",
 ]
 
@@ -311,3 +312,7 @@ CHANGE_THRESHOLDS = ("0.10", "0.50")
 # Open contracting data: every ocid is this prefix, a hyphen and the partnership's identifier. A council
 # registers its own prefix with the Open Contracting Partnership; the default marks data as not published.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-fbtr00")
+
+# Open contracting data: where packages are published, for each package's ``uri`` when it is built outside a
+# web request (``forbetter ocds``); pages use the address they were asked on.
+OCDS_BASE_URL = os.environ.get("OCDS_BASE_URL", "http://localhost:8000")

@@ -28,3 +28,5 @@ handler400 = "forbetter.core.views.bad_request"
 handler403 = "forbetter.core.views.permission_denied"
 handler404 = "forbetter.core.views.page_not_found"
 handler500 = "forbetter.core.views.server_error"
+
+urlpatterns += [path("partnerships/", include("forbetter.opendata.urls"))]
