@@ -22,6 +22,7 @@ from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.procurement import act_applies
 from forbetter.payments.models import PaymentStatement
 
+NOT_UNDER_ACT = "This partnership is not under the Procurement Act 2023, so its notices do not apply"
 INVOICE_FIELDS = ("reference", "amount_gbp", "received_on", "paid_on", "payment_statement")
 
 
@@ -90,6 +91,8 @@ def invoice_save(
     """Record a new invoice, or correct one (``invoice``): for example to add the date it was paid."""
     _require_editor(user)
     today = today or timezone.localdate()
+    if invoice is not None:  # a correction may give only the fields it changes
+        data = {field: getattr(invoice, field) for field in INVOICE_FIELDS} | data
     errors = invoice_errors(partnership, data, invoice=invoice, today=today)
     if errors:
         raise ValidationError(errors)
@@ -124,11 +127,7 @@ def publication_record(
     _require_editor(user)
     today = today or timezone.localdate()
     if not act_applies(partnership):
-        raise ValidationError(
-            {
-                "notice_id": "This partnership is not under the Procurement Act 2023, so its notices do not apply"
-            }
-        )
+        raise ValidationError({"notice_id": NOT_UNDER_ACT})
     if notice == Notice.CONTRACT_CHANGE:
         raise ValidationError({"notice_id": "Record a contract change notice on its change request"})
     if (notice, key) not in due_keys:
