@@ -99,6 +99,7 @@ AREA = Area(
         form("publish", kwargs=_publish),
     ),
     sections=(Section("notices", "Procurement Act notices", "notices:overview", 74),),
+    demo="forbetter.demo.notices",
     examples=examples,
     key_dates=notice_deadlines,
 )

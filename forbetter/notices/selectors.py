@@ -186,3 +186,15 @@ def compliance(partnership: Partnership, *, start: dt.date, end: dt.date) -> cal
         "reference", "received_on", "paid_on", "amount_gbp"
     )
     return calc.compliance([as_calc(row) for row in rows], start=start, end=end)
+
+
+def period_figures(rows: list[Invoice]) -> list[calc.Compliance]:
+    """The figures of every six-month reporting period an invoice was received or paid in, newest first."""
+    periods = {
+        calc.reporting_period(day)
+        for invoice in rows
+        for day in (invoice.received_on, invoice.paid_on)
+        if day is not None
+    }
+    invoices_ = [as_calc(invoice) for invoice in rows]
+    return [calc.compliance(invoices_, start=start, end=end) for start, end in sorted(periods, reverse=True)]

@@ -24,6 +24,7 @@ from forbetter.notices.models import Invoice, Publication
 from forbetter.opendata.validation import release_errors
 from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
+from forbetter.partnerships.procurement import act_applies
 from forbetter.partnerships.view_helpers import partnership_page, save_form, visible_partnership
 
 SECTION = "notices"
@@ -155,7 +156,15 @@ def invoices(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     view_helpers.require_confidential(request)
     rows = list(selectors.invoices(partnership))
-    return partnership_page(request, "notices/invoices.html", partnership, SECTION, invoices=rows)
+    return partnership_page(
+        request,
+        "notices/invoices.html",
+        partnership,
+        SECTION,
+        invoices=rows,
+        periods=selectors.period_figures(rows),
+        applies=act_applies(partnership),
+    )
 
 
 def invoice_form(request: HttpRequest, pk: int, invoice_pk: int | None = None) -> HttpResponse:

@@ -40,7 +40,8 @@ def test_rule_pa23_s69_bands_boundaries_at_30_31_60_61_days(days: int, expected:
 
 
 def test_worked_example_mean_and_shares_over_four_invoices() -> None:
-    """Paid after 10, 30, 31 and 61 days: mean 132 / 4 = 33 days; half within 30, a quarter in each other band;
+    """Paid after 10, 30, 31 and 61 days: mean 132 / 4 = 33 days; half within 30, a quarter in each other
+    band;
     £1,000 paid."""
     rows = [_paid_after(d, f"I{d}", "250") for d in (10, 30, 31, 61)]
     result = compliance(rows, start=START, end=END)
@@ -97,7 +98,11 @@ def test_rule_pa23_s53_details_due_30_days_after_entering_the_contract() -> None
 
 def test_rule_pa23_s71_annual_one_per_contract_year_and_a_final_one_on_termination() -> None:
     rows = notice_calendar.performance_notices_due(dt.date(2025, 4, 1), today=dt.date(2027, 4, 1))
-    assert [row.period_start for row in rows] == [dt.date(2025, 4, 1), dt.date(2026, 4, 1), dt.date(2027, 4, 1)]
+    assert [row.period_start for row in rows] == [
+        dt.date(2025, 4, 1),
+        dt.date(2026, 4, 1),
+        dt.date(2027, 4, 1),
+    ]
     assert rows[0].due_on == dt.date(2026, 4, 30)  # 31 March 2026 + 30 days
     ended = notice_calendar.performance_notices_due(
         dt.date(2025, 4, 1), today=dt.date(2027, 4, 1), ended_on=dt.date(2026, 1, 15)

@@ -146,7 +146,10 @@ def test_each_notice_release_validates_against_uk_fts_with_codelisted_types(
         contract.refresh_from_db()
     release = _release(contract, notice)
     assert release_errors(release, "uk-fts") == []
-    assert package_errors(releases.package([release], uri="https://x.test/p", published_on=TODAY), "uk-fts") == []
+    assert (
+        package_errors(releases.package([release], uri="https://x.test/p", published_on=TODAY), "uk-fts")
+        == []
+    )
     where = release["contracts"][0]
     documents = where.get("documents") or where["implementation"]["documents"]
     assert documents[0]["noticeType"] == notice.value
@@ -166,7 +169,9 @@ def test_performance_notice_maps_reg_39_ratings_by_order_and_lists_failures(cont
     release = _release(contract, Notice.CONTRACT_PERFORMANCE)
     implementation = release["contracts"][0]["implementation"]
     assert implementation["documents"][0]["documentType"] == "implementationNotice"
-    classes = {m["id"]: m["observations"][0]["measureClassification"]["id"] for m in implementation["metrics"]}
+    classes = {
+        m["id"]: m["observations"][0]["measureClassification"]["id"] for m in implementation["metrics"]
+    }
     assert classes == {"K-01": "met", "K-02": "below", "K-03": "other"}
     assert [f["description"] for f in implementation["performanceFailures"]] == ["Potholes left unrepaired"]
     assert list(releases.MEASURE_CLASSIFICATION.values()) == [
@@ -183,7 +188,9 @@ def test_change_notice_is_a_contract_amendment_with_rationale_classifications(co
     assert release["tag"] == ["contractAmendment"]
     amendment = release["contracts"][0]["amendments"][0]
     assert amendment["id"] == "CR-1"
-    assert amendment["rationaleClassifications"][0]["scheme"] in codelist("uk-fts", "itemClassificationScheme.csv")
+    assert amendment["rationaleClassifications"][0]["scheme"] in codelist(
+        "uk-fts", "itemClassificationScheme.csv"
+    )
     assert amendment["value"]["amount"] == 12_000_000.0
 
 
@@ -242,7 +249,9 @@ def test_pcr_partnership_has_no_notices_and_says_they_do_not_apply(world: World)
     calendar = selectors.calendar(partnership, today=TODAY)
     assert calendar.rows == []
     assert "do not apply" in calendar.regime_note
-    page = client_for(world.users[Role.COUNCIL_VIEWER]).get(reverse("notices:overview", args=[partnership.pk]))
+    page = client_for(world.users[Role.COUNCIL_VIEWER]).get(
+        reverse("notices:overview", args=[partnership.pk])
+    )
     assert "do not apply" in page.content.decode()
     assert 'id="calendar"' not in page.content.decode()
 
@@ -392,7 +401,11 @@ def test_editor_records_an_invoice_and_a_publication_through_the_pages(
     assert Invoice.objects.get(reference="INV-3").amount_gbp == Decimal(5000)
     client.post(
         reverse("notices:publish", args=[contract.pk, "UK9", "2025-04-01"]),
-        {"published_on": "2026-04-28", "notice_id": "004321-2026", "url": "https://www.find-tender.service.gov.uk/x"},
+        {
+            "published_on": "2026-04-28",
+            "notice_id": "004321-2026",
+            "url": "https://www.find-tender.service.gov.uk/x",
+        },
     )
     record = Publication.objects.get(notice="UK9")
     assert (record.key, record.notice_id) == ("2025-04-01", "004321-2026")
