@@ -253,5 +253,56 @@ def _refuse(words: tuple[str, ...], field: str, message: str) -> None:
     print(line, file=sys.stderr)
 
 
+# notices: `forbetter notice PARTNERSHIP NOTICE [--key KEY] [--today DATE]` (docs/cli.md). Wraps the parser
+# and main above rather than editing them, so other commands' additions merge beside it.
+_parser_before_notice = _build_parser
+_main_before_notice = main
+
+
+def _build_parser() -> argparse.ArgumentParser:  # type: ignore[no-redef]
+    parser = _parser_before_notice()
+    sub = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    notice = sub.add_parser(
+        "notice", help="a Procurement Act 2023 notice of a partnership as an OCDS release package"
+    )
+    notice.add_argument("partnership", help="the partnership's id, or its name as a slug")
+    notice.add_argument("notice", help="UK7, UK9, UK10, UK11 or UK17")
+    notice.add_argument("--key", help="which occurrence (an ISO date, or a change reference for UK10)")
+    notice.add_argument("--today", type=_iso_day, help="the day to work the calendar out on (YYYY-MM-DD)")
+    return parser
+
+
+def _iso_day(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:  # type: ignore[no-redef]
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] != ["notice"]:
+        return _main_before_notice(argv)
+    try:
+        args = _build_parser().parse_args(words)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forbetter.settings")
+    import django
+
+    django.setup()
+    from forbetter.notices.command import notice_package
+
+    try:
+        output = notice_package(args.partnership, args.notice, key=args.key, today=args.today)
+    except InputError as exc:
+        _refuse(("notice",), exc.field, exc.message)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(output)
+    return EXIT_OK
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -41,8 +41,7 @@ def test_rule_pa23_s69_bands_boundaries_at_30_31_60_61_days(days: int, expected:
 
 def test_worked_example_mean_and_shares_over_four_invoices() -> None:
     """Paid after 10, 30, 31 and 61 days: mean 132 / 4 = 33 days; half within 30, a quarter in each other
-    band;
-    £1,000 paid."""
+    band; £1,000 paid."""
     rows = [_paid_after(d, f"I{d}", "250") for d in (10, 30, 31, 61)]
     result = compliance(rows, start=START, end=END)
     assert result.paid == 4

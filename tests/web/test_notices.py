@@ -416,3 +416,49 @@ def test_another_partnerships_users_get_404(contract: Partnership, world: World)
         email="other@b.test", password="x", role=Role.COUNCIL_VIEWER, organisation=world.council_b
     )
     assert client_for(stranger).get(reverse("notices:overview", args=[contract.pk])).status_code == 404
+
+
+# ------------------------------------------------------------------------------------------------------
+# Command line
+# ------------------------------------------------------------------------------------------------------
+
+
+def test_cli_prints_a_valid_package_for_a_notice(contract: Partnership, capsys: Any) -> None:
+    from forbetter.cli import main
+
+    assert main(["notice", str(contract.pk), "UK9", "--key", "2025-04-01", "--today", "2026-12-01"]) == 0
+    package = json.loads(capsys.readouterr().out)
+    assert package_errors(package, "uk-fts") == []
+    assert package["releases"][0]["contracts"][0]["implementation"]["documents"][0]["noticeType"] == "UK9"
+    assert main(["notice", "ashby-partnership", "uk17", "--today", "2026-12-01"]) == 0  # name as a slug
+    assert json.loads(capsys.readouterr().out)["releases"][0]["tag"] == ["implementation"]
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["UK99"], "notice"),
+        (["UK9", "--key", "1999-01-01"], "key"),
+        (["UK11"], "notice"),  # the contract has not ended
+    ],
+)
+def test_cli_bad_input_is_one_line_naming_the_field(
+    contract: Partnership, capsys: Any, args: list[str], field: str
+) -> None:
+    from forbetter.cli import main
+
+    assert main(["notice", str(contract.pk), *args, "--today", "2026-12-01"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert f"forbetter notice: {field}: " in err
+
+
+def test_cli_refuses_a_pcr_partnership_and_an_unknown_one(world: World, capsys: Any) -> None:
+    from forbetter.cli import main
+
+    partnership = _under_act(world.ours, regime="pcr2015")
+    assert main(["notice", str(partnership.pk), "UK7"]) == 2
+    assert "not under the Procurement Act 2023" in capsys.readouterr().err
+    assert main(["notice", "no-such-partnership", "UK7"]) == 2
+    assert "partnership: no partnership" in capsys.readouterr().err
