@@ -123,23 +123,14 @@ def calendar(partnership: Partnership, *, today: dt.date) -> Calendar:
     """The notices due so far with their state (published, published late, due or overdue)."""
     due, notes = due_notices(partnership, today=today)
     published = publications(partnership)
-    changes_by_reference = {
-        change.reference: change for change in changes.register(partnership) if change.notice_reference
-    }
+    changes_by_reference = {change.reference: change for change in changes.register(partnership)}
     rows = []
     for notice in due:
         if notice.notice == Notice.CONTRACT_CHANGE:
-            change = changes_by_reference.get(notice.key)
-            published_on = change.notice_published_on if change else None
-            notice_id = change.notice_reference if change else ""
-            url = ""
-            record_url = ""
-            if change is None:
-                found = changes.register(partnership).filter(reference=notice.key).first()
-                if found is not None:
-                    record_url = reverse("changes:notice", args=[partnership.pk, found.pk])
-            else:
-                record_url = reverse("changes:notice", args=[partnership.pk, change.pk])
+            change = changes_by_reference[notice.key]
+            published_on = change.notice_published_on if change.notice_reference else None
+            notice_id, url = change.notice_reference, ""
+            record_url = reverse("changes:notice", args=[partnership.pk, change.pk])
         else:
             record = published.get((notice.notice, notice.key))
             published_on = record.published_on if record else None

@@ -462,3 +462,18 @@ def test_cli_refuses_a_pcr_partnership_and_an_unknown_one(world: World, capsys: 
     assert "not under the Procurement Act 2023" in capsys.readouterr().err
     assert main(["notice", "no-such-partnership", "UK7"]) == 2
     assert "partnership: no partnership" in capsys.readouterr().err
+
+
+def test_calendar_reads_in_a_fixed_number_of_queries(contract: Partnership, editor: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        selectors.calendar(contract, today=TODAY)
+    for number, month in enumerate((1, 2, 11)):
+        received = dt.date(2026, month, 3)
+        _invoice(editor, contract, f"INV-X{number}", received_on=received, paid_on=received)
+    with CaptureQueriesContext(connection) as second:
+        rows = selectors.calendar(contract, today=TODAY).rows
+    assert len(rows) > 5
+    assert len(second) == len(first)
