@@ -68,7 +68,7 @@ def test_editor_walks_the_notices_pages_and_forms(page: Any, world: World) -> No
     expect(page.get_by_role("heading", name="Procurement Act notices", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role(
-        "link", name="UK17 Payments compliance notice: 1 April 2026 to 30 September 2026"
+        "link", name="UK17 Payments compliance notice: 1 April 2026 to 30 September 2026", exact=True
     ).click()
     expect(page.locator("#compliance")).to_be_visible()
     assert_accessible(page)
