@@ -4,10 +4,11 @@ Reads a JSON file, writes JSON to stdout and exits 0; on bad input writes one li
 stderr, nothing to stdout, and exits 2. The whole result is serialised before anything is written, so a
 run that fails never leaves half a JSON document behind. Limits on inputs are in docs/cli.md.
 
-Three commands work on the app's database instead, and set Django up only when they run (the engine
+Five commands work on the app's database instead, and set Django up only when they run (the engine
 commands never load it): ``forbetter verify-audit`` checks the audit chain; ``forbetter backup FILE`` and
 ``forbetter restore FILE [--replace]`` do what ``manage.py backup`` and ``manage.py restore`` do, printing a
-one-line summary, or one line on stderr and exit 2 when refused.
+one-line summary, or one line on stderr and exit 2 when refused; ``forbetter ocds SLUG`` prints a
+partnership's open contracting data and ``forbetter notice PARTNERSHIP NOTICE`` one Procurement Act notice.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="replace the data and files already there, all or nothing"
     )
     _add_ocds_parser(sub)
+    _add_notice_parser(sub)
     return parser
 
 
@@ -204,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _verify_audit(args.expect_head)
     if args.command == "ocds":
         return _ocds(args.partnership, args.profile)
+    if args.command == "notice":
+        return _notice(args)
     if args.command in DATABASE_COMMANDS:
         return _database_command(args.command, args.file, replace=getattr(args, "replace", False))
     words = (args.command,) + ((args.subcommand,) if getattr(args, "subcommand", None) else ())
@@ -309,6 +313,42 @@ def _ocds(partnership: str, profile: str | None) -> int:
             print(f"forbetter ocds: invalid package: {' '.join(line.split())}", file=sys.stderr)
         return EXIT_INVALID_PACKAGE
     sys.stdout.write(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _add_notice_parser(sub: Any) -> None:
+    notice = sub.add_parser(
+        "notice", help="a Procurement Act 2023 notice of a partnership as an OCDS release package"
+    )
+    notice.add_argument("partnership", help="the partnership's id, or its name as a slug")
+    notice.add_argument("notice", help="UK7, UK9, UK10, UK11 or UK17")
+    notice.add_argument("--key", help="which occurrence (an ISO date, or a change reference for UK10)")
+    notice.add_argument("--today", type=_iso_day, help="the day to work the calendar out on (YYYY-MM-DD)")
+
+
+def _iso_day(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _notice(args: argparse.Namespace) -> int:
+    """Print one Procurement Act notice as a release package (docs/cli.md): exit 0, or 2 with one line."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forbetter.settings")
+    import django
+
+    django.setup()
+    from forbetter.notices.command import notice_package
+
+    try:
+        output = notice_package(args.partnership, args.notice, key=args.key, today=args.today)
+    except InputError as exc:
+        _refuse(("notice",), exc.field, exc.message)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(output)
     return EXIT_OK
 
 

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "forbetter.remedies",
     "forbetter.reviews",
     "forbetter.opendata",
+    "forbetter.notices",
     "forbetter.demo",
 ]
 

@@ -627,3 +627,8 @@ EDIT_PAGES.update(
         "reviews.Scenario": [_reviews_page("scenario-edit", "scenario_pk")],
     }
 )
+
+
+# notices
+EDIT_PAGES["notices.Invoice"] = [lambda i: reverse("notices:invoice-edit", args=[i.partnership_id, i.pk])]
+NOT_EDITING_A_RECORD["notices.PublishedForm"] = SETS_A_VALUE  # a notice's publication, kept under its key
