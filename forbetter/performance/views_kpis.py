@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from forbetter.core import exports
 from forbetter.core.history import history_of
 from forbetter.partnerships.procurement import act_applies, regime_summary
 from forbetter.partnerships.view_helpers import (
@@ -31,6 +32,7 @@ SECTION = "kpis"
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
+    exports.offer(request, selectors.kpis_of(partnership))
     return partnership_page(
         request,
         "performance/dashboard.html",
