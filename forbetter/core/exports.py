@@ -169,7 +169,7 @@ def _joins(model: type[models.Model], columns: Iterable[Column]) -> list[str]:
 
 
 def rows_of(items: Any, columns: tuple[Column, ...]) -> Iterator[list[Any]]:
-    if isinstance(items, QuerySet) and items.query.combinator is None and items._fields is None:
+    if isinstance(items, QuerySet) and items.query.combinator is None and getattr(items, "_fields", None) is None:
         joins = _joins(items.model, columns)
         if joins:
             items = items.select_related(*joins)
@@ -192,7 +192,7 @@ def spec_for(request: HttpRequest, exported: ExportRequested) -> tuple[str, str]
     """(app, list name) of the column spec of the exported list."""
     match = request.resolver_match
     assert match is not None
-    name = exported.name or match.url_name.replace("-", "_")
+    name = exported.name or (match.url_name or "list").replace("-", "_")
     if exported.list_param != "page" and not exported.name:
         name = f"{name}_{exported.list_param}"
     return _place(match.func), name

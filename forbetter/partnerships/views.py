@@ -131,7 +131,7 @@ def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpRe
     if stage_key not in (Stage.INITIATION, Stage.PROCUREMENT, Stage.CONTRACT_MANAGEMENT):
         raise PermissionDenied("Unknown stage")
     groups = selectors.stage_tasks(partnership, stage_key)
-    exports.offer(request, [task for group in groups for task in group.tasks])
+    exports.offer(request, [task for group in groups for task in group.tasks], name="tasks")
     done = sum(1 for group in groups for task in group.tasks if task.status == TaskStatus.DONE)
     applicable = sum(
         1 for group in groups for task in group.tasks if task.status != TaskStatus.NOT_APPLICABLE

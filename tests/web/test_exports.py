@@ -58,7 +58,7 @@ def read_csv(body: bytes) -> list[list[str]]:
 def read_xlsx(body: bytes) -> list[list[Any]]:
     sheet = load_workbook(io.BytesIO(body)).active
     assert sheet is not None
-    return [[cell for cell in row] for row in sheet.iter_rows()]
+    return [list(row) for row in sheet.iter_rows()]
 
 
 def ods_cells(body: bytes) -> list[list[Any]]:
@@ -108,9 +108,12 @@ def test_xlsx_cells_are_typed() -> None:
     assert (count.value, count.data_type) == (3, "n")
     assert cost.value == Decimal("1500.00") or cost.value == 1500
     assert "£" in cost.number_format
-    assert share.value == pytest.approx(0.4) and share.number_format.endswith("%")
+    assert share.value == pytest.approx(0.4)
+    assert share.number_format.endswith("%")
     assert ratio.value == pytest.approx(2.5)
-    assert on.value == dt.datetime(2026, 4, 1) and on.is_date and on.number_format == "yyyy-mm-dd"
+    assert on.value == dt.datetime(2026, 4, 1)
+    assert on.is_date
+    assert on.number_format == "yyyy-mm-dd"
     assert kind.value == "Shared"
 
 
@@ -137,7 +140,8 @@ def test_no_format_writes_a_formula() -> None:
     columns = (Column("title", "Title"),)
     assert read_csv(write_csv(columns, [[EVIL]]))[1] == ["'" + EVIL]
     cell = read_xlsx(write_xlsx(columns, [[EVIL]]))[1][0]
-    assert cell.data_type != "f" and cell.value == "'" + EVIL
+    assert cell.data_type != "f"
+    assert cell.value == "'" + EVIL
     ods = ods_cells(write_ods(columns, [[EVIL]]))[1][0]
     assert ods.getAttrNS(OFFICENS, "value-type") == "string"
     assert ods_text(ods) == "'" + EVIL
