@@ -169,7 +169,8 @@ def _joins(model: type[models.Model], columns: Iterable[Column]) -> list[str]:
 
 
 def rows_of(items: Any, columns: tuple[Column, ...]) -> Iterator[list[Any]]:
-    if isinstance(items, QuerySet) and items.query.combinator is None and getattr(items, "_fields", None) is None:
+    plain_rows = getattr(items, "_fields", None) is None  # not .values()
+    if isinstance(items, QuerySet) and items.query.combinator is None and plain_rows:
         joins = _joins(items.model, columns)
         if joins:
             items = items.select_related(*joins)
