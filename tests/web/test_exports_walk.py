@@ -184,3 +184,12 @@ def test_every_list_page_exports_what_the_user_may_see(walked: World, role: Role
             f"lists that showed no export links: {sorted(missing - allowed_missing)}"
         )
     assert found <= wired, f"lists exported but not in WIRED: {sorted(found - wired)}"
+
+
+def test_the_documentation_lists_every_list_and_its_columns() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "exports.md").read_text("utf-8")
+    for app, name in sorted(_spec_files()):
+        path = f"forbetter/{app.replace('.', '/')}/columns/{name}.json"
+        assert f"`{path}`" in text, f"docs/exports.md does not list {path}"
+        for column in load_columns(app, name):
+            assert column.header in text, f"docs/exports.md: {path} lacks {column.header}"
