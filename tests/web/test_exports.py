@@ -271,3 +271,47 @@ def test_the_register_page_offers_the_links_with_its_filters(world: World) -> No
 def test_filename_names_the_portfolio_without_a_partnership(rf: Any) -> None:
     request = rf.get("/partnerships/due/")
     assert filename(request, "due", "ods", dt.date(2026, 5, 1)) == "portfolio-due-2026-05-01.ods"
+
+
+@pytest.mark.django_db
+def test_governance_actions_export_joins_the_meeting_and_forum(world: World) -> None:
+    """A column through two foreign keys (the action's meeting's forum) is joined, not read per row."""
+    from forbetter.governance.models import ActionStatus, Forum, GovernanceAction, Meeting
+
+    editor = world.users[Role.COUNCIL_EDITOR]
+    forum = Forum.objects.create(
+        partnership=world.ours,
+        tier="strategic",
+        name="Partnership board",
+        remit="Strategy",
+        frequency_months=3,
+        quorum=1,
+        set_up_on=dt.date(2026, 1, 1),
+    )
+    url = reverse("governance:actions", args=[world.ours.pk]) + "?export=csv"
+    client = _client(editor)
+
+    def add(count: int) -> None:
+        for number in range(count):
+            meeting = Meeting.objects.create(
+                partnership=world.ours, forum=forum, held_on=dt.date(2026, 2, 1) + dt.timedelta(days=number)
+            )
+            GovernanceAction.objects.create(
+                partnership=world.ours,
+                meeting=meeting,
+                description=f"Action {number}",
+                owner=editor,
+                due_on=dt.date(2026, 6, 1),
+                status=ActionStatus.OPEN,
+            )
+
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    add(5)
+    with CaptureQueriesContext(connection) as six:
+        rows = read_csv(client.get(url).content)
+    assert len(rows) == 7
+    assert rows[0][:2] == ["Forum", "Meeting"]
+    assert {row[0] for row in rows[1:]} == {"Partnership board"}
+    assert len(six) == len(one)
