@@ -25,14 +25,14 @@ from forbetter.partnerships.view_helpers import (
 )
 from forbetter.performance import selectors, services
 from forbetter.performance.forms import KpiAgreementForm, KpiForm, PublishedRatingForm
-from forbetter.performance.models import Kpi, KpiAgreement
+from forbetter.performance.models import Kpi, KpiAgreement, KpiState
 
 SECTION = "kpis"
 
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
-    exports.offer(request, selectors.kpis_of(partnership))
+    exports.offer(request, selectors.kpis_of(partnership).filter(state=KpiState.ACTIVE))  # as the board shows
     return partnership_page(
         request,
         "performance/dashboard.html",
