@@ -154,6 +154,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "forbetter.core.exports.ExportMiddleware",
 ]
 
 ROOT_URLCONF = "forbetter.urls"

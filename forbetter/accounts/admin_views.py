@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -15,6 +13,7 @@ from forbetter.accounts.models import Organisation, User
 from forbetter.accounts.permissions import can_administer
 from forbetter.core.form_handling import apply_errors
 from forbetter.core.history import history_of
+from forbetter.partnerships.view_helpers import paginate
 
 
 def _require_administrator(request: HttpRequest) -> None:
@@ -24,9 +23,7 @@ def _require_administrator(request: HttpRequest) -> None:
 
 def organisations(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
-    page = Paginator(Organisation.objects.order_by("name"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, Organisation.objects.order_by("name"))
     return render(request, "accounts/organisations.html", {"page_obj": page})
 
 
@@ -53,7 +50,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 def users(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
     queryset = User.objects.select_related("organisation").order_by("email")
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset)
     return render(request, "accounts/users.html", {"page_obj": page})
 
 

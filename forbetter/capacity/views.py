@@ -19,6 +19,7 @@ from forbetter.calc.dates import financial_year
 from forbetter.capacity import charts, selectors, services
 from forbetter.capacity.forms import ActualForm, AdviserForm, BudgetLineForm, RoleForm, TargetForm
 from forbetter.capacity.models import Adviser, ProcurementBudgetLine, ResourceActual, TeamRole
+from forbetter.core import exports
 from forbetter.core.history import history_of
 from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
@@ -71,6 +72,7 @@ def form_page(
 def team(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _visible(request, pk)
     roles = selectors.roles(partnership)
+    exports.offer(request, selectors.role_rows(roles))
     return page(
         request,
         "capacity/team.html",
@@ -133,6 +135,7 @@ def actuals(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _visible(request, pk)
     plan = selectors.plan_years(selectors.roles(partnership))
     recorded = selectors.actuals(partnership)
+    exports.offer(request, selectors.actual_rows(plan, recorded))
     line = selectors.business_case_line(partnership, LineCategory.CLIENT_SIDE)
     return page(
         request,
@@ -185,6 +188,7 @@ def actual_form(request: HttpRequest, pk: int, actual_pk: int | None = None) -> 
 def procurement(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _visible(request, pk)
     rows = selectors.budget_rows(partnership)
+    exports.offer(request, rows)
     return page(
         request,
         "capacity/procurement.html",
@@ -235,6 +239,7 @@ def advisers(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _visible(request, pk)
     found = selectors.advisers(partnership)
     figures, by_type = selectors.adviser_figures(found)
+    exports.offer(request, selectors.adviser_rows(found))
     return page(
         request,
         "capacity/advisers.html",

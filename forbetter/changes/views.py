@@ -26,6 +26,7 @@ from forbetter.changes.forms import (
     TermsForm,
 )
 from forbetter.changes.models import COUNCIL_ONLY_FIELDS, ChangeRequest, ChangeTerms
+from forbetter.core import exports
 from forbetter.core.history import history_of
 from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
@@ -57,13 +58,9 @@ def _change(partnership: Partnership, change_pk: int) -> ChangeRequest:
 
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
-    return partnership_page(
-        request,
-        "changes/register.html",
-        partnership,
-        SECTION,
-        summary=selectors.summary(partnership),
-    )
+    summary = selectors.summary(partnership)
+    exports.offer(request, summary.rows)
+    return partnership_page(request, "changes/register.html", partnership, SECTION, summary=summary)
 
 
 def change_detail(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from forbetter.calc.dates import long_date
+from forbetter.core import exports
 from forbetter.core.history import history_of
 from forbetter.keydates import charts, selectors, services
 from forbetter.keydates.forms import FilterForm, KeyDateForm, StatusForm
@@ -33,6 +34,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     form = FilterForm(request.GET or None)
     kind = form.choice("kind", "")
     rows = selectors.timeline(partnership, request.user, today, kind=kind)
+    exports.offer(request, rows)
     kind_words = f" ({Kind(kind).label.lower()} only)" if kind else ""
     start, start_source = services.contract_start(partnership)
     return partnership_page(

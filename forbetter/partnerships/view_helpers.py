@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from forbetter.accounts.permissions import can_edit, can_see_confidential
+from forbetter.core import exports
 from forbetter.core.form_handling import apply_errors, save_form, write_form
 from forbetter.partnerships.models import Partnership
 from forbetter.partnerships.selectors import partnerships_visible_to
@@ -36,7 +37,9 @@ CONFIDENTIAL = "This is confidential to the council"
 def visible_partnership(request: HttpRequest, pk: int) -> Partnership:
     """The partnership, or 404 if it does not exist or this user may not see it."""
     queryset = partnerships_visible_to(request.user).select_related("partner", "joint_venture_company")
-    return get_object_or_404(queryset.prefetch_related("councils", "services"), pk=pk)
+    partnership = get_object_or_404(queryset.prefetch_related("councils", "services"), pk=pk)
+    setattr(request, exports.PARTNERSHIP_ATTRIBUTE, partnership)  # names an export's file
+    return partnership
 
 
 def require_edit(request: HttpRequest, message: str = READ_ONLY) -> None:
@@ -51,11 +54,16 @@ def require_confidential(request: HttpRequest, message: str = CONFIDENTIAL) -> N
         raise PermissionDenied(message)
 
 
-def paginate(request: HttpRequest, items: Any) -> Page:
-    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(
+    request: HttpRequest, items: Any, *, export_as: str | None = None, page_param: str = "page"
+) -> Page:
+    """A page of the list; with ``?export=`` the whole list as a file instead (:mod:`forbetter.core.exports`:
+    the columns are ``<app>/columns/<export_as or the URL name>.json``)."""
+    exports.offer(request, items, name=export_as, list_param=page_param)
+    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get(page_param))
 
 
-def paginate_by_keys(request: HttpRequest, items: QuerySet[Any]) -> Page:
+def paginate_by_keys(request: HttpRequest, items: QuerySet[Any], *, export_as: str | None = None) -> Page:
     """A page of a long list whose rows are wide (joined to their KPI and people), in three queries.
 
     The page's primary keys are found first, in the list's order, from the keys alone; then only those rows
@@ -64,6 +72,7 @@ def paginate_by_keys(request: HttpRequest, items: QuerySet[Any]) -> Page:
     sorts and skips narrow rows. Either way the work is bounded by the one partnership's rows, never the
     whole table, because the list is filtered through the partnership's index first.
     """
+    exports.offer(request, items, name=export_as)
     page = paginate(request, items.values_list("pk", flat=True))
     keys = list(page.object_list)
     rows = {row.pk: row for row in items.filter(pk__in=keys)}

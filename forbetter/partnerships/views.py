@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from forbetter.accounts.permissions import can_create_partnership, can_edit, can_see_confidential
+from forbetter.core import exports
 from forbetter.core.areas import areas
 from forbetter.core.history import history_of, history_page
 from forbetter.partnerships import lifecycle, selectors, services
@@ -130,6 +131,7 @@ def task_list(request: HttpRequest, pk: int, stage: str | None = None) -> HttpRe
     if stage_key not in (Stage.INITIATION, Stage.PROCUREMENT, Stage.CONTRACT_MANAGEMENT):
         raise PermissionDenied("Unknown stage")
     groups = selectors.stage_tasks(partnership, stage_key)
+    exports.offer(request, [task for group in groups for task in group.tasks], name="tasks")
     done = sum(1 for group in groups for task in group.tasks if task.status == TaskStatus.DONE)
     applicable = sum(
         1 for group in groups for task in group.tasks if task.status != TaskStatus.NOT_APPLICABLE

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from forbetter.core import exports
 from forbetter.core.history import history_of
 from forbetter.partnerships.procurement import act_applies, regime_summary
 from forbetter.partnerships.view_helpers import (
@@ -24,13 +25,14 @@ from forbetter.partnerships.view_helpers import (
 )
 from forbetter.performance import selectors, services
 from forbetter.performance.forms import KpiAgreementForm, KpiForm, PublishedRatingForm
-from forbetter.performance.models import Kpi, KpiAgreement
+from forbetter.performance.models import Kpi, KpiAgreement, KpiState
 
 SECTION = "kpis"
 
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
+    exports.offer(request, selectors.kpis_of(partnership).filter(state=KpiState.ACTIVE))  # as the board shows
     return partnership_page(
         request,
         "performance/dashboard.html",

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
@@ -136,7 +135,7 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 def _table_page(request: HttpRequest, rows: Any, param: str) -> Page:
     """One page of one of the results page's two tables, each paged by its own query parameter, so a run
     over thousands of risks reads and shows a page of each (DESIGN section 7)."""
-    return Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get(param))
+    return paginate(request, rows, page_param=param)
 
 
 def run_results(run: SimulationRun) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         filters=filters,
         filtered=bool(request.GET.dict().keys() - {"page"}),
-        page_obj=paginate(request, selectors.register(partnership, filters)),
+        page_obj=paginate(request, selectors.register(partnership, filters), export_as="risk_register"),
         summary=selectors.register_summary(partnership),
         today=dt.date.today(),
     )

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from forbetter.core import exports
 from forbetter.core.history import history_of
 from forbetter.partnerships import view_helpers
 from forbetter.partnerships.models import Partnership
@@ -61,6 +62,7 @@ def life(request: HttpRequest, pk: int) -> HttpResponse:
 def market(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
     rows = selectors.category_rows(partnership)
+    exports.offer(request, rows)
     return page(
         request,
         "value/market.html",

@@ -120,3 +120,21 @@ def page_window(page: Any) -> list[int | None]:
             window.append(None)
         window.append(number)
     return window
+
+
+@register.inclusion_tag("core/export_links.html", takes_context=True)
+def export_links(context: dict[str, Any], param: str = "page", label: str = "") -> dict[str, Any]:
+    """Links to export the whole list, as filtered, in each format (:mod:`forbetter.core.exports`): the
+    current query string without its page, with ``export`` (and ``list`` on a page of two lists)."""
+    from forbetter.core.export_writers import FORMAT_NAMES
+
+    params = context["request"].GET.copy()
+    for key in ("page", param, "export", "list"):
+        params.pop(key, None)
+    links = []
+    for fmt, name in FORMAT_NAMES.items():
+        params["export"] = fmt
+        if param and param != "page":
+            params["list"] = param
+        links.append({"href": f"?{params.urlencode()}", "name": name})
+    return {"links": links, "label": label}

@@ -7,15 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from forbetter.partnerships.procurement import regime_summary
-from forbetter.partnerships.view_helpers import save_form
+from forbetter.partnerships.view_helpers import paginate, save_form
 from forbetter.procurement.competition import forms, selectors, services
 from forbetter.procurement.models import (
     Bidder,
@@ -30,7 +29,7 @@ from forbetter.procurement.pages import council_partnership, editable_partnershi
 
 def _paginate(request: HttpRequest, items: Any, param: str) -> Page:
     """A page of one of several lists on a page, each turned by its own query parameter."""
-    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get(param))
+    return paginate(request, items, page_param=param)
 
 
 def _context(partnership: Any) -> dict[str, Any]:

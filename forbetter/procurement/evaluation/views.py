@@ -7,10 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
@@ -64,7 +63,7 @@ def bundles(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _paged(request: HttpRequest, items: Any, param: str) -> Page:
     """A page of one of several lists on a page, each with its own query parameter."""
-    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get(param))
+    return paginate(request, items, page_param=param)
 
 
 def lot_form(request: HttpRequest, pk: int, lot_pk: int | None = None) -> HttpResponse:
