@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forbetter.calc.notice_calendar import DueNotice, Notice
+from forbetter.core import exports
 from forbetter.core.history import history_of
 from forbetter.notices import releases, selectors, services
 from forbetter.notices.forms import InvoiceForm, PublishedForm
@@ -156,6 +157,7 @@ def invoices(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     view_helpers.require_confidential(request)
     rows = list(selectors.invoices(partnership))
+    exports.offer(request, rows)
     return partnership_page(
         request,
         "notices/invoices.html",

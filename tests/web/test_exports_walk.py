@@ -37,6 +37,7 @@ WIRED = {
     "changes": {"register"},
     "governance": {"actions", "escalations", "forum", "reviews"},
     "keydates": {"timeline", "portfolio"},
+    "notices": {"invoices"},
     "partnerships": {"portfolio", "documents", "due", "tasks"},
     "payments": {"statements", "index", "reliefs", "responsibilities"},
     "performance": {"dashboard", "kpi", "returns"},
