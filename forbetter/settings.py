@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "forbetter.value",
     "forbetter.remedies",
     "forbetter.reviews",
+    "forbetter.reminders",
     "forbetter.demo",
 ]
 
@@ -311,3 +312,15 @@ CHANGE_THRESHOLDS = ("0.10", "0.50")
 # Open contracting data: every ocid is this prefix, a hyphen and the partnership's identifier. A council
 # registers its own prefix with the Open Contracting Partnership; the default marks data as not published.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-fbtr00")
+
+# Reminder emails (`manage.py send_reminders`): printed to the console unless EMAIL_BACKEND names a real
+# backend (for example django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS); links in them start with SITE_URL.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ForBetter <reminders@forbetter.example>")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
