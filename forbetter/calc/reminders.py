@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from forbetter.calc.errors import InputError
+
 
 class ReminderStatus(StrEnum):
     NOT_YET = "not_yet"
@@ -26,6 +28,11 @@ class Stage(StrEnum):
     OVERDUE = "overdue"
 
 
+def _check(soon_days: int) -> None:
+    if soon_days < 0:
+        raise InputError("soon_days", "The number of days before a due date must not be negative")
+
+
 def reminder_starts(due: dt.date, *, remind_from: dt.date | None = None, soon_days: int) -> dt.date:
     """The first day of the reminder: ``remind_from`` if given (never after ``due``), else ``soon_days``
     before ``due``.
@@ -37,8 +44,7 @@ def reminder_starts(due: dt.date, *, remind_from: dt.date | None = None, soon_da
     >>> reminder_starts(dt.date(2026, 5, 15), remind_from=dt.date(2026, 6, 1), soon_days=14)
     datetime.date(2026, 5, 15)
     """
-    if soon_days < 0:
-        raise ValueError("The number of days before a due date must not be negative")
+    _check(soon_days)
     if remind_from is not None:
         return min(remind_from, due)
     return due - dt.timedelta(days=soon_days)
@@ -61,6 +67,7 @@ def reminder_status(
     >>> reminder_status(due, dt.date(2026, 3, 1), 14, remind_from=dt.date(2026, 2, 15))
     <ReminderStatus.COMING_DUE: 'coming_due'>
     """
+    _check(soon_days)
     if today > due:
         return ReminderStatus.OVERDUE
     if today == due:

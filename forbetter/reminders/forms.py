@@ -35,6 +35,7 @@ class FilterForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         partnership = self.fields["partnership"]
         kind = self.fields["kind"]
-        assert isinstance(partnership, forms.ChoiceField) and isinstance(kind, forms.ChoiceField)
+        assert isinstance(partnership, forms.ChoiceField)
+        assert isinstance(kind, forms.ChoiceField)
         partnership.choices = [("", "All partnerships"), *partnerships]
         kind.choices = [("", "All kinds"), *kinds]

@@ -50,7 +50,9 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 
 def preferences(request: HttpRequest) -> HttpResponse:
     preference = selectors.preference_of(request.user)
-    form = PreferenceForm(request.POST or None, initial={"email_digest": preference.email_digest})
+    form = PreferenceForm(
+        request.POST if request.method == "POST" else None, initial={"email_digest": preference.email_digest}
+    )
     if request.method == "POST" and form.is_valid():
         services.preference_save(user=request.user, email_digest=form.cleaned_data["email_digest"])
         messages.success(
