@@ -132,9 +132,7 @@ def test_kpi_provider_waits_for_contract_management_and_agreement(world: World, 
 
 def test_risk_provider_lists_open_risks_due_for_review(both: World, today: dt.date) -> None:
     rows = list(risk_review_reminders([both.ours], today))
-    assert [row.title for row in rows] == ["Review risk R1 Flooding A"] or all(
-        "Flooding A" in r.title for r in rows
-    )
+    assert "Flooding A" in rows[0].title
     assert len(rows) == 1
     assert rows[0].concerns_user_id == both.users[Role.COUNCIL_EDITOR].pk
 
