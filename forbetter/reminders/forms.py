@@ -10,9 +10,12 @@ from forbetter.core.forms import GovukFormMixin
 class PreferenceForm(GovukFormMixin, forms.Form):
     """The user's own choice: the reminders email on or off."""
 
-    email_digest = forms.BooleanField(
-        label="Send me the reminders email",
-        required=False,
+    email_digest = forms.TypedChoiceField(
+        label="Send me the reminders email?",
+        choices=[("yes", "Yes, email me what is newly due or overdue"), ("no", "No, I will check the page")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to get the reminders email"},
         help_text="At most one email a day, listing what has newly come due or become overdue in your "
         "partnerships. Each reminder is sent once as it comes due and once if it becomes overdue.",
     )

@@ -42,16 +42,20 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
             "page_obj": paginate(request, found.reminders),
             "filters": filters,
             "today": today,
-            "preference_form": PreferenceForm(initial={"email_digest": preference.email_digest}),
+            "preference_form": PreferenceForm(initial=_initial(preference.email_digest)),
             "soon_days": settings.DUE_SOON_DAYS,
         },
     )
 
 
+def _initial(email_digest: bool) -> dict[str, str]:
+    return {"email_digest": "yes" if email_digest else "no"}
+
+
 def preferences(request: HttpRequest) -> HttpResponse:
     preference = selectors.preference_of(request.user)
     form = PreferenceForm(
-        request.POST if request.method == "POST" else None, initial={"email_digest": preference.email_digest}
+        request.POST if request.method == "POST" else None, initial=_initial(preference.email_digest)
     )
     if request.method == "POST" and form.is_valid():
         services.preference_save(user=request.user, email_digest=form.cleaned_data["email_digest"])

@@ -266,12 +266,15 @@ def test_reminders_page_query_count_does_not_grow_with_partnerships(
 def test_email_choice_is_saved_with_history(world: World) -> None:
     user = world.users[Role.PARTNER_USER]
     client = client_for(user)
-    response = client.post(reverse("reminders:preferences"), {})
+    refused = client.post(reverse("reminders:preferences"), {})
+    assert "Choose whether to get the reminders email" in refused.content.decode()
+    assert not ReminderPreference.objects.filter(user=user).exists()
+    response = client.post(reverse("reminders:preferences"), {"email_digest": "no"})
     assert response.status_code == 302
     assert ReminderPreference.objects.get(user=user).email_digest is False
     page = client.get(reverse("reminders:preferences")).content.decode()
     assert "Reminder email turned off" in page
-    client.post(reverse("reminders:preferences"), {"email_digest": "on"})
+    client.post(reverse("reminders:preferences"), {"email_digest": "yes"})
     assert ReminderPreference.objects.get(user=user).email_digest is True
     assert ReminderPreference.objects.get(user=user).history.count() == 2
 
