@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -31,8 +32,8 @@ class FilterForm(GovukFormMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        partnerships: list[tuple[int, str]],
-        kinds: list[tuple[str, str]],
+        partnerships: Sequence[tuple[int, str]] = (),
+        kinds: Sequence[tuple[str, str]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
