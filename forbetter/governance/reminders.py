@@ -14,7 +14,8 @@ from forbetter.governance.models import ActionStatus, GovernanceAction
 
 
 def action_reminders(partnerships: Sequence[Any], today: dt.date) -> Iterator[Reminder]:
-    """Open governance actions due on or before the horizon: one query."""
+    """Open governance actions due on or before the horizon: one query. Each links to the actions list,
+    which everyone who sees the partnership reads (the edit page is for editors)."""
     actions = GovernanceAction.objects.filter(
         partnership__in=[partnership.pk for partnership in partnerships],
         status=ActionStatus.OPEN,
@@ -28,7 +29,7 @@ def action_reminders(partnerships: Sequence[Any], today: dt.date) -> Iterator[Re
             record_key=f"governance-action:{action.pk}",
             title=str(action),
             due_on=action.due_on,
-            url=reverse("governance:action-edit", args=[action.partnership_id, action.pk]),
+            url=reverse("governance:actions", args=[action.partnership_id]),
             concerns_user_id=action.owner_id,
             detail=f"Owner: {action.owner}; agreed at {action.meeting}",
         )

@@ -284,3 +284,12 @@ def test_reminder_key_is_stable_and_changes_with_the_due_date() -> None:
     assert row.key == "risk_review:risk:7:2026-05-01"
     moved = Reminder(1, "risk_review", "Risk review", "risk:7", "Review", dt.date(2026, 6, 1), "/x")
     assert moved.key != row.key
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER_USER, Role.COUNCIL_VIEWER])
+def test_every_reminder_link_opens_for_the_user_who_sees_it(both: World, today: dt.date, role: str) -> None:
+    user = both.users[role]
+    client = client_for(user)
+    urls = {row.url for row in selectors.reminders_for(user, today).reminders}
+    assert len(urls) >= 6
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
