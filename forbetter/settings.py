@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "forbetter.reviews",
     "forbetter.opendata",
     "forbetter.notices",
+    "forbetter.reminders",
     "forbetter.demo",
 ]
 
@@ -315,6 +316,16 @@ CHANGE_THRESHOLDS = ("0.10", "0.50")
 # registers its own prefix with the Open Contracting Partnership; the default marks data as not published.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-fbtr00")
 
-# Open contracting data: where packages are published, for each package's ``uri`` when it is built outside a
-# web request (``forbetter ocds``); pages use the address they were asked on.
-OCDS_BASE_URL = os.environ.get("OCDS_BASE_URL", "http://localhost:8000")
+# Reminder emails (`manage.py send_reminders`): printed to the console unless EMAIL_BACKEND names a real
+# backend (for example django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS); links in them start with SITE_URL.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ForBetter <reminders@forbetter.example>")
+# The site's public address: links in reminder emails, and the ``uri`` of an open contracting data package
+# built outside a web request (``forbetter ocds``; pages use the address they were asked on).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.remedies.urls")),
     path("partnerships/", include("forbetter.reviews.urls")),
     path("partnerships/", include("forbetter.notices.urls")),
+    path("reminders/", include("forbetter.reminders.urls")),
     path("framework/", framework, name="framework"),
 ]
 

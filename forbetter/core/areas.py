@@ -173,6 +173,10 @@ class Area:
     examples: Callable[[Any, Any], None] | None = None
     """``examples(partnership, user)``: make sure the partnership has one record of each kind this area's
     URLs address (created as ``user``), so every URL can be built; used by the permission matrix."""
+    reminders: Callable[[Any, Any], Iterable[Any]] | None = None
+    """``reminders(partnerships, today)``: this area's open records of the given partnerships coming due or
+    overdue, as :class:`forbetter.core.reminders.Reminder` rows, read in a fixed number of queries; the
+    reminders page and the ``send_reminders`` email digest show them (see :mod:`forbetter.core.reminders`)."""
 
     def url_name(self, route: Route) -> str:
         namespace = self.app if self.namespace is None else self.namespace

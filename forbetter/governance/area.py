@@ -24,6 +24,7 @@ from forbetter.governance.models import (
     Side,
     Tier,
 )
+from forbetter.governance.reminders import action_reminders
 from forbetter.partnerships.models import Partnership
 
 
@@ -146,4 +147,5 @@ AREA = Area(
     evidence=(governance_models, governance_reviews, meetings),
     demo="forbetter.demo.governance",
     examples=examples,
+    reminders=action_reminders,
 )

@@ -14,6 +14,7 @@ from forbetter.keydates import selectors, services
 from forbetter.keydates.derived import partnership_dates
 from forbetter.keydates.evidence_providers import key_dates
 from forbetter.keydates.models import KeyDate
+from forbetter.keydates.reminders import key_date_reminders
 from forbetter.partnerships.models import Partnership
 
 
@@ -52,4 +53,5 @@ AREA = Area(
     glance_template="keydates/_glance.html",
     key_dates=partnership_dates,
     examples=examples,
+    reminders=key_date_reminders,
 )

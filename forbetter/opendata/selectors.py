@@ -170,10 +170,10 @@ def download_path(partnership_pk: int) -> str:
 
 def package_for(partnership_pk: int, *, uri: str | None = None) -> dict[str, Any]:
     """The partnership's release package. ``uri`` is where it can be downloaded; by default the download
-    page under ``settings.OCDS_BASE_URL``."""
+    page under ``settings.SITE_URL``."""
     facts = facts_for(partnership_pk)
     publisher = facts.buyers[0].name if facts.buyers else "ForBetter"
-    address = uri or settings.OCDS_BASE_URL.rstrip("/") + download_path(partnership_pk)
+    address = uri or settings.SITE_URL + download_path(partnership_pk)
     return ocds.build_package(facts, ocid_prefix=settings.OCDS_OCID_PREFIX, uri=address, publisher=publisher)
 
 

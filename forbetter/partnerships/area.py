@@ -13,6 +13,7 @@ from forbetter.core.areas import Area, Scope, Section, confirm, first_pk, form, 
 from forbetter.partnerships import services
 from forbetter.partnerships.evidence_providers import documents, gate_decisions
 from forbetter.partnerships.models import Document, EvidenceLink, Partnership, Task
+from forbetter.partnerships.reminders import task_reminders
 
 
 def _task(partnership: Partnership) -> dict[str, object]:
@@ -77,4 +78,5 @@ AREA = Area(
     ),
     evidence=(documents, gate_decisions),
     examples=examples,
+    reminders=task_reminders,
 )

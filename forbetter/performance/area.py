@@ -17,6 +17,7 @@ from forbetter.performance import services
 from forbetter.performance.evidence_providers import benchmark_imports, benefits, indicator_reviews, kpis
 from forbetter.performance.life import life_actuals
 from forbetter.performance.models import Benefit, IndicatorReview, Kpi, KpiReturn, ReturnStatus
+from forbetter.performance.reminders import kpi_reminders
 from forbetter.performance.rules import return_due_on
 
 # The smallest file the evidence checks accept as a PDF.
@@ -125,4 +126,5 @@ AREA = Area(
     demo="forbetter.demo.performance",
     examples=examples,
     life_actuals=life_actuals,
+    reminders=kpi_reminders,
 )

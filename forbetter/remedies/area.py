@@ -22,6 +22,7 @@ from forbetter.remedies.models import (
     UnimprovedFailure,
     WarningNotice,
 )
+from forbetter.remedies.reminders import plan_action_reminders
 
 
 def _notice(partnership: Partnership) -> dict[str, int]:
@@ -160,4 +161,5 @@ AREA = Area(
     demo="forbetter.demo.remedies",
     key_dates=remedy_deadlines,
     examples=examples,
+    reminders=plan_action_reminders,
 )

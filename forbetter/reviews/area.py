@@ -23,6 +23,7 @@ from forbetter.reviews.models import (
     ServiceDecision,
     ServiceMechanism,
 )
+from forbetter.reviews.reminders import review_reminders
 
 COUNCIL = Who.COUNCIL
 
@@ -179,4 +180,5 @@ AREA = Area(
     demo="forbetter.demo.reviews",
     key_dates=next_reviews,
     examples=examples,
+    reminders=review_reminders,
 )

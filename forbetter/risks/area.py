@@ -24,6 +24,7 @@ from forbetter.risks.models import (
     SimulationRun,
 )
 from forbetter.risks.reference import load_risk_categories
+from forbetter.risks.reminders import risk_review_reminders
 
 COUNCIL = Who.COUNCIL
 
@@ -164,4 +165,5 @@ AREA = Area(
     evidence=(risk_reviews, simulation_runs, exit_analyses, ownership_plans),
     demo="forbetter.demo.risks",
     examples=examples,
+    reminders=risk_review_reminders,
 )

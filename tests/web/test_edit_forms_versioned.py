@@ -199,6 +199,10 @@ NOT_EDITING_A_RECORD: dict[str, str] = {
     "payments.GainshareYearForm": SETS_A_VALUE,
     # procurement: incentives
     "procurement.OfferToBusinessCaseForm": "creates a new business-case version from a priced offer",
+    # reminders
+    "reminders.FilterForm": "filters the reminders list (GET)",
+    "reminders.PreferenceForm": "sets the signed-in user's own on/off email choice, which only they change "
+    "(kept in its history)",
 }
 
 
