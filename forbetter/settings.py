@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "forbetter.value",
     "forbetter.remedies",
     "forbetter.reviews",
+    "forbetter.imports",
     "forbetter.demo",
 ]
 
@@ -311,3 +312,10 @@ CHANGE_THRESHOLDS = ("0.10", "0.50")
 # Open contracting data: every ocid is this prefix, a hyphen and the partnership's identifier. A council
 # registers its own prefix with the Open Contracting Partnership; the default marks data as not published.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-fbtr00")
+
+# Imports from spreadsheet templates (forbetter.imports): the largest file, the most data rows, and the most an
+# XLSX archive may expand to (in all, and as a ratio for any one large member) before it is refused unopened.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("IMPORT_MAX_EXPANDED_BYTES", str(100 * 1024 * 1024)))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "200"))

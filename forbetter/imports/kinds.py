@@ -1,0 +1,277 @@
+"""What can be imported, one :class:`ImportKind` per kind of record, and the dry run each one makes.
+
+A kind names its column spec (:mod:`forbetter.core.columns`), says who may import it, and turns the kept rows
+into a :class:`DryRun`: for each row, what would be created or changed (the fields that change, by column
+header), or every error by row number and column header. The dry run holds the unsaved records, so
+:func:`forbetter.imports.services.batch_confirm` saves exactly what it showed. Each kind checks its records
+with the same rules as the app's own forms and services (for risks, :mod:`forbetter.risks.rules`, the owner
+check of :mod:`forbetter.risks.services` and the model's validation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+
+from forbetter.accounts.permissions import can_edit
+from forbetter.core.columns import Column, load_columns, visible_columns
+from forbetter.imports.reader import Cell
+from forbetter.imports.values import CellError, parse, shown
+from forbetter.partnerships.models import Partnership
+
+CREATE, CHANGE, UNCHANGED = "create", "change", "unchanged"
+
+
+@dataclass
+class RowOutcome:
+    number: int
+    label: str = ""
+    action: str = ""
+    changes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    record: Model | None = None
+
+
+@dataclass
+class DryRun:
+    rows: list[RowOutcome]
+
+    @property
+    def errors(self) -> list[str]:
+        return [error for row in self.rows for error in row.errors]
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if not row.errors and row.action == action)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "rows": len(self.rows),
+            "created": self.count(CREATE),
+            "changed": self.count(CHANGE),
+            "unchanged": self.count(UNCHANGED),
+            "errors": len(self.errors),
+        }
+
+
+StoredRow = Mapping[str, Any]
+"""``{"row": 4, "cells": {key: cell}}`` as kept in :attr:`ImportBatch.rows`."""
+
+
+class ImportKind:
+    key: str
+    label: str
+    app: str
+    spec: str
+    help: str = ""
+    sheet_title: str = "Data"
+
+    def allowed_values(self) -> dict[str, str]:
+        """Allowed values of columns that are not choices (codes of reference data), for the Notes sheet."""
+        return {}
+
+    def columns(self, *, council: bool) -> tuple[Column, ...]:
+        return visible_columns(load_columns(self.app, self.spec), council=council)
+
+    def choices(self) -> dict[str, Sequence[tuple[Any, str]]]:
+        return {}
+
+    def may_import(self, user: Any, partnership: Partnership) -> bool:
+        return can_edit(user)
+
+    def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
+        raise NotImplementedError
+
+    def parse_row(
+        self, row: StoredRow, columns: Sequence[Column], outcome: RowOutcome
+    ) -> dict[str, Any]:
+        """The row's typed values by key; each bad cell adds an error naming the row and column."""
+        choices = self.choices()
+        values: dict[str, Any] = {}
+        cells: Mapping[str, Cell] = row["cells"]
+        for column in columns:
+            try:
+                values[column.key] = parse(column, cells.get(column.key), choices.get(column.key, ()))
+            except CellError as error:
+                outcome.errors.append(f"Row {outcome.number}, {column.header}: {error}")
+        return values
+
+    def field_errors(self, outcome: RowOutcome, columns: Sequence[Column], errors: Mapping[str, Any]) -> None:
+        headers = {column.key: column.header for column in columns}
+        for key, messages in errors.items():
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                where = headers.get(key)
+                prefix = f"Row {outcome.number}, {where}" if where else f"Row {outcome.number}"
+                outcome.errors.append(f"{prefix}: {message}")
+
+
+def validation_messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {key: [str(m) for m in ValidationError(value).messages] for key, value in error.error_dict.items()}
+    return {"__all__": list(error.messages)}
+
+
+def display(value: Any) -> str:
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, Model):
+        return str(value)
+    return shown(value) if isinstance(value, float) else str(value)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Risks
+# ------------------------------------------------------------------------------------------------------
+
+
+class RiskKind(ImportKind):
+    key = "risks"
+    label = "Risks (the risk register)"
+    app = "risks"
+    spec = "risk_register"
+    help = (
+        "Each row is one risk, matched by its number: a number already in the register changes that risk, "
+        "a new number adds one."
+    )
+
+    sheet_title = "Risks"
+
+    def allowed_values(self) -> dict[str, str]:
+        from forbetter.risks.models import RiskCategory
+
+        return {
+            "category": ", ".join(RiskCategory.objects.values_list("code", flat=True)),
+            "owner": "The email address of an active user of the partnership's councils or partner",
+        }
+
+    def choices(self) -> dict[str, Sequence[tuple[Any, str]]]:
+        from forbetter.risks.models import Allocation, ImpactDistribution, ReviewFrequency, RiskStatus
+        from forbetter.risks.models import Transferability
+
+        return {
+            "allocation": Allocation.choices,
+            "transferability": Transferability.choices,
+            "review_frequency": ReviewFrequency.choices,
+            "status": RiskStatus.choices,
+            "distribution": ImpactDistribution.choices,
+        }
+
+    def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
+        from forbetter.risks.models import Risk, RiskCategory
+        from forbetter.risks.rules import normalised_risk_data, risk_rule_errors
+        from forbetter.risks.selectors import people_for
+
+        columns = self.columns(council=True)
+        by_key = {column.key: column for column in columns}
+        categories = {category.code.casefold(): category for category in RiskCategory.objects.all()}
+        people = {person.email.casefold(): person for person in people_for(partnership)}
+        existing = {
+            risk.number: risk
+            for risk in Risk.objects.filter(partnership=partnership).select_related("category", "owner")
+        }
+        seen: dict[int, int] = {}
+        outcomes = []
+        for row in rows:
+            outcome = RowOutcome(number=int(row["row"]))
+            outcomes.append(outcome)
+            values = self.parse_row(row, columns, outcome)
+            number = values.get("number")
+            if isinstance(number, int):
+                outcome.label = f"R{number:03d} {values.get('title', '')}".strip()
+                if number < 1:
+                    outcome.errors.append(f"Row {outcome.number}, Number: must be 1 or more")
+                elif number in seen:
+                    outcome.errors.append(
+                        f"Row {outcome.number}, Number: {number} is also on row {seen[number]}; each risk "
+                        "appears once"
+                    )
+                seen.setdefault(number, outcome.number)
+            code = values.get("category")
+            if isinstance(code, str) and code:
+                values["category"] = categories.get(code.casefold())
+                if values["category"] is None:
+                    outcome.errors.append(
+                        f"Row {outcome.number}, {by_key['category'].header}: {code} is not a risk category "
+                        "code; the template's Notes sheet lists them"
+                    )
+            email = values.get("owner")
+            values["owner"] = None
+            if email:
+                values["owner"] = people.get(str(email).casefold())
+                if values["owner"] is None:
+                    outcome.errors.append(
+                        f"Row {outcome.number}, {by_key['owner'].header}: {email} is not a user of this "
+                        "partnership's councils or partner"
+                    )
+            if outcome.errors:
+                continue
+            self.field_errors(outcome, columns, risk_rule_errors(values))
+            if outcome.errors:
+                continue
+            clean = normalised_risk_data({key: value for key, value in values.items() if key != "number"})
+            risk = existing.get(number) if isinstance(number, int) else None
+            if risk is None:
+                risk = Risk(partnership=partnership, number=number)
+                outcome.action = CREATE
+            else:
+                outcome.changes = [
+                    f"{by_key[key].header}: {display(getattr(risk, key))} → {display(value)}"
+                    for key, value in clean.items()
+                    if key in by_key and getattr(risk, key) != value
+                ]
+                outcome.action = CHANGE if outcome.changes else UNCHANGED
+            for key, value in clean.items():
+                setattr(risk, key, value)
+            try:
+                risk.full_clean()
+            except ValidationError as error:
+                self.field_errors(outcome, columns, validation_messages(error))
+                continue
+            outcome.record = risk
+        return DryRun(outcomes)
+
+
+KINDS: dict[str, ImportKind] = {kind.key: kind for kind in (RiskKind(),)}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.key, kind.label) for kind in KINDS.values()]
+
+
+def header_errors(kind: ImportKind, headers: Sequence[str], *, council: bool) -> list[str]:
+    """What is wrong with a file's header row for ``kind``, each naming the column."""
+    columns = kind.columns(council=council)
+    expected = {column.header.casefold(): column for column in columns}
+    errors = []
+    found: dict[str, int] = {}
+    for index, header in enumerate(headers, start=1):
+        folded = header.casefold()
+        if not header:
+            errors.append(f"Column {index} has no heading: give it the template's heading or delete it")
+        elif folded in found:
+            errors.append(f'The column "{header}" appears twice')
+        elif folded not in expected:
+            errors.append(f'The column "{header}" is not in the {kind.label.lower()} template')
+        found.setdefault(folded, index)
+    for folded, column in expected.items():
+        if folded not in found:
+            errors.append(f'The column "{column.header}" is missing: use the template\'s headings')
+    return errors
+
+
+def stored_rows(kind: ImportKind, headers: Sequence[str], rows: Sequence[tuple[int, list[Cell]]], *, council: bool) -> list[dict[str, Any]]:
+    """The rows keyed by column key, ready to keep as JSON."""
+    columns = {column.header.casefold(): column.key for column in kind.columns(council=council)}
+    keys = [columns.get(header.casefold()) for header in headers]
+    return [
+        {"row": number, "cells": {key: cell for key, cell in zip(keys, cells, strict=False) if key}}
+        for number, cells in rows
+    ]
+
