@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from forbetter.core.forms import GovukFormMixin
+from forbetter.imports.kinds import kind_choices
 from forbetter.imports.reader import megabytes
 
 
@@ -21,11 +23,12 @@ class UploadForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose an XLSX or CSV file to check", "empty": "The file is empty"},
     )
 
-    def __init__(self, *args: Any, kinds: list[tuple[str, str]], max_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = kinds
+        kind.choices = kind_choices()
+        max_bytes = settings.IMPORT_MAX_BYTES
         self.fields["file"].help_text = (
             f"An XLSX workbook or a CSV file in UTF-8, made from the template, up to {megabytes(max_bytes)}. "
             "Nothing is saved until you have checked the dry run and confirmed it."

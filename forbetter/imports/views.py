@@ -46,8 +46,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     require_edit(request)
-    options = {"kinds": [(kind.key, kind.label) for kind in KINDS.values()], "max_bytes": settings.IMPORT_MAX_BYTES}
-    form = UploadForm(request.POST or None, request.FILES or None, **options)
+    form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:

@@ -199,6 +199,7 @@ NOT_EDITING_A_RECORD: dict[str, str] = {
     "payments.GainshareYearForm": SETS_A_VALUE,
     # procurement: incentives
     "procurement.OfferToBusinessCaseForm": "creates a new business-case version from a priced offer",
+    "imports.UploadForm": "uploads a file to check in a dry run; confirming it writes, all or nothing",
 }
 
 
