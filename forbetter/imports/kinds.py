@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.db.models import Model
 
 from forbetter.accounts.permissions import can_edit
 from forbetter.core.columns import Column, load_columns, visible_columns
+from forbetter.core.history import save_as
 from forbetter.imports.reader import Cell
 from forbetter.imports.values import CellError, parse, shown
 from forbetter.partnerships.models import Partnership
@@ -34,6 +36,7 @@ class RowOutcome:
     changes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     record: Model | None = None
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +91,11 @@ class ImportKind:
 
     def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
         raise NotImplementedError
+
+    def save(self, row: RowOutcome, *, partnership: Partnership, user: Any, reason: str) -> None:
+        """Write one checked row (inside the confirmation's transaction)."""
+        assert row.record is not None
+        save_as(row.record, user, reason=reason)
 
     def parse_row(
         self, row: StoredRow, columns: Sequence[Column], outcome: RowOutcome
@@ -238,7 +246,118 @@ class RiskKind(ImportKind):
         return DryRun(outcomes)
 
 
-KINDS: dict[str, ImportKind] = {kind.key: kind for kind in (RiskKind(),)}
+# ------------------------------------------------------------------------------------------------------
+# KPIs
+# ------------------------------------------------------------------------------------------------------
+
+KPI_BLANK_DEFAULTS: dict[str, Any] = {
+    "percent_beyond_range": False,
+    "published": False,
+    "weight": Decimal(0),
+    "severity_points": 0,
+    "return_due_days": 10,
+}
+
+
+class KpiKind(ImportKind):
+    key = "kpis"
+    label = "KPIs"
+    app = "performance"
+    spec = "kpis"
+    sheet_title = "KPIs"
+    help = (
+        "Each row is one key performance indicator, matched by its reference: a reference already used "
+        "changes that KPI (its current target too), a new one adds a KPI."
+    )
+
+    def allowed_values(self) -> dict[str, str]:
+        return {"owner": "The email address of an active user of the partnership's councils or partner"}
+
+    def choices(self) -> dict[str, Sequence[tuple[Any, str]]]:
+        from forbetter.performance.models import Direction, Frequency, KpiType
+
+        return {"direction": Direction.choices, "kpi_type": KpiType.choices, "frequency": Frequency.choices}
+
+    def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
+        from forbetter.performance.forms import people_of
+        from forbetter.performance.models import Kpi
+        from forbetter.performance.services import KPI_FIELDS, _kpi_rules
+
+        columns = self.columns(council=True)
+        by_key = {column.key: column for column in columns}
+        people = {person.email.casefold(): person for person in people_of(partnership)}
+        existing = {kpi.reference.casefold(): kpi for kpi in Kpi.objects.filter(partnership=partnership)}
+        seen: dict[str, int] = {}
+        outcomes = []
+        for row in rows:
+            outcome = RowOutcome(number=int(row["row"]))
+            outcomes.append(outcome)
+            values = self.parse_row(row, columns, outcome)
+            for key, default in KPI_BLANK_DEFAULTS.items():
+                if values.get(key) is None:
+                    values[key] = default
+            reference = str(values.get("reference") or "")
+            outcome.label = f"{reference} {values.get('name', '')}".strip()
+            if reference:
+                if reference.casefold() in seen:
+                    outcome.errors.append(
+                        f"Row {outcome.number}, Reference: {reference} is also on row "
+                        f"{seen[reference.casefold()]}; each KPI appears once"
+                    )
+                seen.setdefault(reference.casefold(), outcome.number)
+            email = values.get("owner")
+            values["owner"] = None
+            if email:
+                values["owner"] = people.get(str(email).casefold())
+                if values["owner"] is None:
+                    outcome.errors.append(
+                        f"Row {outcome.number}, {by_key['owner'].header}: {email} is not a user of this "
+                        "partnership's councils or partner"
+                    )
+            if outcome.errors:
+                continue
+            data = {key: values[key] for key in KPI_FIELDS if key in values}
+            kpi = existing.get(reference.casefold())
+            if kpi is None:
+                kpi = Kpi(partnership=partnership)
+                outcome.action = CREATE
+            else:
+                outcome.changes = [
+                    f"{by_key[key].header}: {display(getattr(kpi, key))} → {display(value)}"
+                    for key, value in data.items()
+                    if key in by_key and getattr(kpi, key) != value
+                ]
+                outcome.action = CHANGE if outcome.changes else UNCHANGED
+            for key, value in data.items():
+                setattr(kpi, key, value)
+            try:
+                kpi.full_clean(validate_unique=False, validate_constraints=False)
+                _kpi_rules(kpi)
+            except ValidationError as error:
+                self.field_errors(outcome, columns, validation_messages(error))
+                continue
+            outcome.record = kpi
+            outcome.data = data
+        return DryRun(outcomes)
+
+    def save(self, row: RowOutcome, *, partnership: Partnership, user: Any, reason: str) -> None:
+        """Through the KPI services, so agreement and target rows follow the same rules as the KPI form."""
+        from forbetter.performance import services as kpi_services
+
+        assert row.record is not None
+        if row.action == CREATE:
+            kpi = kpi_services.kpi_create(user=user, partnership=partnership, data=dict(row.data))
+        else:
+            kpi = kpi_services.kpi_update(user=user, kpi=row.record, data=dict(row.data))  # type: ignore[arg-type]
+        latest = kpi.history.order_by("-history_id").first()  # type: ignore[attr-defined]
+        if latest is not None:
+            previous = latest.history_change_reason or ""
+            limit = type(latest)._meta.get_field("history_change_reason").max_length or 100
+            text = f"{reason}; {previous}" if previous else reason
+            type(latest).objects.filter(pk=latest.pk).update(history_change_reason=text[:limit])
+
+
+KINDS: dict[str, ImportKind] = {kind.key: kind for kind in (RiskKind(), KpiKind())}
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from forbetter.accounts.permissions import can_see_confidential
-from forbetter.core.history import save_as
 from forbetter.imports.kinds import KINDS, DryRun, ImportKind, header_errors, stored_rows
 from forbetter.imports.models import BatchStatus, ImportBatch
 from forbetter.imports.reader import ImportFileError, Limits, read_upload
@@ -104,7 +103,7 @@ def batch_confirm(*, user: Any, batch: ImportBatch) -> DryRun:
         return result
     for row in result.rows:
         if row.record is not None and row.action != "unchanged":
-            save_as(row.record, user, reason=locked.reason)
+            kind.save(row, partnership=batch.partnership, user=user, reason=locked.reason)
     locked.status = BatchStatus.CONFIRMED
     locked.confirmed_at = timezone.now()
     locked.summary = result.summary()
