@@ -313,8 +313,8 @@ CHANGE_THRESHOLDS = ("0.10", "0.50")
 # registers its own prefix with the Open Contracting Partnership; the default marks data as not published.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-fbtr00")
 
-# Imports from spreadsheet templates (forbetter.imports): the largest file, the most data rows, and the most an
-# XLSX archive may expand to (in all, and as a ratio for any one large member) before it is refused unopened.
+# Imports from spreadsheet templates (forbetter.imports): the largest file, the most data rows, and the most
+# an XLSX archive may expand to (in all, and as a ratio for one large member) before it is refused unopened.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
 IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("IMPORT_MAX_EXPANDED_BYTES", str(100 * 1024 * 1024)))

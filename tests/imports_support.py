@@ -43,7 +43,9 @@ def risk_register_table(
     partnership: Partnership, *, council: bool = True, date_cells: bool = False
 ) -> tuple[list[str], list[list[Any]]]:
     columns = visible_columns(load_columns("risks", "risk_register"), council=council)
-    risks = Risk.objects.filter(partnership=partnership).select_related("category", "owner").order_by("number")
+    risks = (
+        Risk.objects.filter(partnership=partnership).select_related("category", "owner").order_by("number")
+    )
     rows = [[_value(risk, c.key, c.kind, date_cells=date_cells) for c in columns] for risk in risks]
     return [column.header for column in columns], rows
 

@@ -16,7 +16,10 @@ class UploadForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What does the file hold?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what the file holds", "invalid_choice": "Choose what the file holds"},
+        error_messages={
+            "required": "Choose what the file holds",
+            "invalid_choice": "Choose what the file holds",
+        },
     )
     file = forms.FileField(
         label="File",

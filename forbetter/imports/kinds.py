@@ -97,9 +97,7 @@ class ImportKind:
         assert row.record is not None
         save_as(row.record, user, reason=reason)
 
-    def parse_row(
-        self, row: StoredRow, columns: Sequence[Column], outcome: RowOutcome
-    ) -> dict[str, Any]:
+    def parse_row(self, row: StoredRow, columns: Sequence[Column], outcome: RowOutcome) -> dict[str, Any]:
         """The row's typed values by key; each bad cell adds an error naming the row and column."""
         choices = self.choices()
         values: dict[str, Any] = {}
@@ -122,7 +120,9 @@ class ImportKind:
 
 def validation_messages(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {key: [str(m) for m in ValidationError(value).messages] for key, value in error.error_dict.items()}
+        return {
+            key: [str(m) for m in ValidationError(value).messages] for key, value in error.error_dict.items()
+        }
     return {"__all__": list(error.messages)}
 
 
@@ -160,8 +160,13 @@ class RiskKind(ImportKind):
         }
 
     def choices(self) -> dict[str, Sequence[tuple[Any, str]]]:
-        from forbetter.risks.models import Allocation, ImpactDistribution, ReviewFrequency, RiskStatus
-        from forbetter.risks.models import Transferability
+        from forbetter.risks.models import (
+            Allocation,
+            ImpactDistribution,
+            ReviewFrequency,
+            RiskStatus,
+            Transferability,
+        )
 
         return {
             "allocation": Allocation.choices,
@@ -224,7 +229,8 @@ class RiskKind(ImportKind):
             if outcome.errors:
                 continue
             clean = normalised_risk_data({key: value for key, value in values.items() if key != "number"})
-            risk = existing.get(number) if isinstance(number, int) else None
+            assert isinstance(number, int)  # a required integer column, parsed without error
+            risk = existing.get(number)
             if risk is None:
                 risk = Risk(partnership=partnership, number=number)
                 outcome.action = CREATE
@@ -349,7 +355,7 @@ class KpiKind(ImportKind):
             kpi = kpi_services.kpi_create(user=user, partnership=partnership, data=dict(row.data))
         else:
             kpi = kpi_services.kpi_update(user=user, kpi=row.record, data=dict(row.data))  # type: ignore[arg-type]
-        latest = kpi.history.order_by("-history_id").first()  # type: ignore[attr-defined]
+        latest = kpi.history.order_by("-history_id").first()
         if latest is not None:
             previous = latest.history_change_reason or ""
             limit = type(latest)._meta.get_field("history_change_reason").max_length or 100
@@ -385,7 +391,9 @@ def header_errors(kind: ImportKind, headers: Sequence[str], *, council: bool) ->
     return errors
 
 
-def stored_rows(kind: ImportKind, headers: Sequence[str], rows: Sequence[tuple[int, list[Cell]]], *, council: bool) -> list[dict[str, Any]]:
+def stored_rows(
+    kind: ImportKind, headers: Sequence[str], rows: Sequence[tuple[int, list[Cell]]], *, council: bool
+) -> list[dict[str, Any]]:
     """The rows keyed by column key, ready to keep as JSON."""
     columns = {column.header.casefold(): column.key for column in kind.columns(council=council)}
     keys = [columns.get(header.casefold()) for header in headers]
@@ -393,4 +401,3 @@ def stored_rows(kind: ImportKind, headers: Sequence[str], rows: Sequence[tuple[i
         {"row": number, "cells": {key: cell for key, cell in zip(keys, cells, strict=False) if key}}
         for number, cells in rows
     ]
-

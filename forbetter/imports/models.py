@@ -25,7 +25,9 @@ class ImportBatch(models.Model):
     kind = models.CharField(max_length=30)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=200)
-    rows = models.JSONField(default=list, help_text="The file's rows as read: row number and cells by column.")
+    rows = models.JSONField(
+        default=list, help_text="The file's rows as read: row number and cells by column."
+    )
     status = models.CharField(max_length=20, choices=BatchStatus.choices, default=BatchStatus.DRY_RUN)
     summary = models.JSONField(
         default=dict, blank=True, help_text="Rows, created, changed, unchanged and errors, as last checked."

@@ -118,8 +118,9 @@ def check_archive(data: bytes, limits: Limits) -> None:
     expanded = sum(member.file_size for member in members)
     if expanded > limits.max_expanded_bytes:
         raise ImportFileError(
-            f"The workbook would expand to {megabytes(expanded)}, more than the {megabytes(limits.max_expanded_bytes)} "
-            "allowed; save only the data sheet, without images, and try again"
+            f"The workbook would expand to {megabytes(expanded)}, more than the "
+            f"{megabytes(limits.max_expanded_bytes)} allowed; save only the data sheet, without images, "
+            "and try again"
         )
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > limits.max_compression_ratio * max(
@@ -179,7 +180,8 @@ def read_upload(name: str, size: int, chunks: Any, limits: Limits) -> Table:
     """Read an uploaded file, checking its size (as Django reports it) before reading it into memory."""
     if size > limits.max_bytes:
         raise ImportFileError(
-            f"The file is {megabytes(size)}; the largest file that can be imported is {megabytes(limits.max_bytes)}"
+            f"The file is {megabytes(size)}; the largest file that can be imported is "
+            f"{megabytes(limits.max_bytes)}"
         )
     if size == 0:
         raise ImportFileError("The file is empty")

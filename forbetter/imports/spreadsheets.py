@@ -30,7 +30,9 @@ def notes(kind: ImportKind, *, council: bool) -> list[tuple[Column, str, str]]:
     extra = kind.allowed_values()
     rows = []
     for column in kind.columns(council=council):
-        allowed = ", ".join(str(label) for _, label in choices.get(column.key, ())) or extra.get(column.key, "")
+        allowed = ", ".join(str(label) for _, label in choices.get(column.key, ())) or extra.get(
+            column.key, ""
+        )
         rows.append((column, KIND_WORDS[column.kind], allowed))
     return rows
 
@@ -59,5 +61,7 @@ def template_xlsx(kind: ImportKind, *, council: bool) -> bytes:
 
 def template_csv(kind: ImportKind, *, council: bool) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([column.header for column in kind.columns(council=council)])
+    csv.writer(buffer, lineterminator="\r\n").writerow(
+        [column.header for column in kind.columns(council=council)]
+    )
     return buffer.getvalue().encode("utf-8")

@@ -78,16 +78,16 @@ def _date(cell: Cell) -> dt.date:
         try:
             return dt.date(*(int(part) for part in iso.groups()))
         except ValueError:
-            raise CellError(f"{text} is not a real date; write it as YYYY-MM-DD, like {DATE_EXAMPLE}") from None
+            raise CellError(
+                f"{text} is not a real date; write it as YYYY-MM-DD, like {DATE_EXAMPLE}"
+            ) from None
     day_first = _DAY_FIRST.match(text)
     if day_first:
         day, month, year = (int(part) for part in day_first.groups())
         try:
             meant = dt.date(year, month, day)
         except ValueError:
-            raise CellError(
-                f"{text} is not a date; write it as YYYY-MM-DD, like {DATE_EXAMPLE}"
-            ) from None
+            raise CellError(f"{text} is not a date; write it as YYYY-MM-DD, like {DATE_EXAMPLE}") from None
         raise CellError(f"{text} is not in the template's date format; write it as {meant.isoformat()}")
     raise CellError(f"{text} is not a date; write it as YYYY-MM-DD, like {DATE_EXAMPLE}")
 

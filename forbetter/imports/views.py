@@ -74,22 +74,28 @@ def batch(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
     require_edit(request)
     found = selectors.batch_of(partnership, batch_pk)
     problem = ""
-    if request.method == "POST" and request.POST.get("confirm") == "yes" and found.status == BatchStatus.DRY_RUN:
+    if (
+        request.method == "POST"
+        and request.POST.get("confirm") == "yes"
+        and found.status == BatchStatus.DRY_RUN
+    ):
         try:
-            result = services.batch_confirm(user=request.user, batch=found)
+            confirmed = services.batch_confirm(user=request.user, batch=found)
         except ValidationError as error:
             problem = " ".join(error.messages)
         else:
-            if result.valid:
-                summary = result.summary()
+            if confirmed.valid:
+                summary = confirmed.summary()
                 messages.success(
                     request,
-                    f"Imported {found.file_name}: {summary['created']} created, {summary['changed']} changed, "
-                    f"{summary['unchanged']} unchanged.",
+                    f"Imported {found.file_name}: {summary['created']} created, "
+                    f"{summary['changed']} changed, {summary['unchanged']} unchanged.",
                 )
                 return redirect("imports:history", partnership.pk)
             problem = "Nothing was imported: the rows below have errors now."
-    result = services.batch_check(user=request.user, batch=found) if found.status == BatchStatus.DRY_RUN else None
+    result = (
+        services.batch_check(user=request.user, batch=found) if found.status == BatchStatus.DRY_RUN else None
+    )
     return partnership_page(
         request,
         "imports/batch.html",

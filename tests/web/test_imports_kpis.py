@@ -42,31 +42,47 @@ def row(**changes: Any) -> list[Any]:
 
 def _batch(world: World, rows: list[list[Any]]) -> Any:
     return services.batch_upload(
-        user=world.users[Role.COUNCIL_EDITOR], partnership=world.ours, kind="kpis", file_name="kpis.csv",
-        size=1, chunks=[csv_bytes(HEADERS, rows)],
+        user=world.users[Role.COUNCIL_EDITOR],
+        partnership=world.ours,
+        kind="kpis",
+        file_name="kpis.csv",
+        size=1,
+        chunks=[csv_bytes(HEADERS, rows)],
     )
 
 
 def test_kpis_are_created_and_changed_through_the_kpi_services(world: World) -> None:
     make_kpi(world.ours, reference="HW-02", target=Decimal(80), failure_threshold=Decimal(70))
     editor = world.users[Role.COUNCIL_EDITOR]
-    batch = _batch(world, [row(), row(Reference="HW-02", Name="Streetlights fixed", Target="85", **{"Failure threshold": "70"})])
+    batch = _batch(
+        world,
+        [
+            row(),
+            row(Reference="HW-02", Name="Streetlights fixed", Target="85", **{"Failure threshold": "70"}),
+        ],
+    )
     result = services.batch_check(user=editor, batch=batch)
     assert result.errors == []
     assert result.summary() == {"rows": 2, "created": 1, "changed": 1, "unchanged": 0, "errors": 0}
     assert "Target: 80.0000 → 85" in result.rows[1].changes
     services.batch_confirm(user=editor, batch=batch)
     created = Kpi.objects.get(partnership=world.ours, reference="HW-01")
-    assert created.owner == editor and created.weight == 0 and created.return_due_days == 10
+    assert created.owner == editor
+    assert created.weight == 0
+    assert created.return_due_days == 10
     changed = Kpi.objects.get(partnership=world.ours, reference="HW-02")
     assert changed.target == Decimal(85)
     assert KpiTarget.objects.filter(kpi=changed).order_by("-effective_from").first().target == Decimal(85)
-    assert created.history.first().history_change_reason.startswith(f"Imported from kpis.csv (batch {batch.pk})")
+    assert created.history.first().history_change_reason.startswith(
+        f"Imported from kpis.csv (batch {batch.pk})"
+    )
 
 
 def test_a_kpi_row_breaking_the_kpi_rules_stops_the_whole_file(world: World) -> None:
     editor = world.users[Role.COUNCIL_EDITOR]
-    batch = _batch(world, [row(), row(Reference="HW-03", **{"Failure threshold": "99"}), row(Reference="HW-01")])
+    batch = _batch(
+        world, [row(), row(Reference="HW-03", **{"Failure threshold": "99"}), row(Reference="HW-01")]
+    )
     result = services.batch_confirm(user=editor, batch=batch)
     assert not result.valid
     assert any(e.startswith("Row 3, Failure threshold: The failure threshold") for e in result.errors)

@@ -15,7 +15,9 @@ from forbetter.imports.reader import ImportFileError, Limits, read_upload
 from forbetter.imports.values import CellError, parse
 from tests.imports_support import csv_bytes, xlsx_bytes
 
-LIMITS = Limits(max_bytes=1024 * 1024, max_rows=10, max_expanded_bytes=5 * 1024 * 1024, max_compression_ratio=200)
+LIMITS = Limits(
+    max_bytes=1024 * 1024, max_rows=10, max_expanded_bytes=5 * 1024 * 1024, max_compression_ratio=200
+)
 
 
 def _read(name: str, data: bytes, limits: Limits = LIMITS):  # type: ignore[no-untyped-def]
@@ -51,7 +53,7 @@ def test_xlsx_date_cells_become_iso_dates_and_numbers_stay_numbers() -> None:
 
 
 def test_a_formula_without_a_saved_result_is_reported_by_row_and_column() -> None:
-    table = _read("r.xlsx", xlsx_bytes(["Number", "Title"], [[1, "=A1&\"x\""]]))
+    table = _read("r.xlsx", xlsx_bytes(["Number", "Title"], [[1, '=A1&"x"']]))
     assert table.formula_cells == [(2, 1)]
 
 
@@ -77,7 +79,9 @@ def _bomb(size: int) -> bytes:
 
 
 def test_a_zip_bomb_expanding_beyond_the_limit_is_refused_unopened() -> None:
-    limits = Limits(max_bytes=1024 * 1024, max_rows=10, max_expanded_bytes=1024 * 1024, max_compression_ratio=10**6)
+    limits = Limits(
+        max_bytes=1024 * 1024, max_rows=10, max_expanded_bytes=1024 * 1024, max_compression_ratio=10**6
+    )
     with pytest.raises(ImportFileError, match="would expand"):
         _read("r.xlsx", _bomb(2 * 1024 * 1024), limits)
 

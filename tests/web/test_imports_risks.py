@@ -71,7 +71,8 @@ def test_a_new_register_is_checked_then_imported_with_history(world: World) -> N
     assert history.history_change_reason == f"Imported from risks.xlsx (batch {batch.pk})"
     assert history.history_user == world.users[Role.COUNCIL_EDITOR]
     batch.refresh_from_db()
-    assert batch.status == BatchStatus.CONFIRMED and batch.summary["created"] == 2
+    assert batch.status == BatchStatus.CONFIRMED
+    assert batch.summary["created"] == 2
     assert "risks.xlsx" in client.get(reverse("imports:history", args=[world.ours.pk])).content.decode()
 
 
@@ -79,7 +80,11 @@ def test_matched_numbers_change_the_risk_and_list_the_changed_fields(world: Worl
     make_risk(world.ours, number=1, quantified=False, title="Old title")
     editor = world.users[Role.COUNCIL_EDITOR]
     batch = services.batch_upload(
-        user=editor, partnership=world.ours, kind="risks", file_name="r.csv", size=1,
+        user=editor,
+        partnership=world.ours,
+        kind="risks",
+        file_name="r.csv",
+        size=1,
         chunks=[csv_bytes(HEADERS, [row(), row(Number=2)])],
     )
     result = services.batch_check(user=editor, batch=batch)
@@ -91,7 +96,9 @@ def test_matched_numbers_change_the_risk_and_list_the_changed_fields(world: Worl
 
 
 def test_one_bad_row_means_nothing_is_written_and_each_error_names_row_and_column(world: World) -> None:
-    data = csv_bytes(HEADERS, [row(), row(Number=2, **{"Next review": "31/02/2026"}), row(Number=3, Status="Gone")])
+    data = csv_bytes(
+        HEADERS, [row(), row(Number=2, **{"Next review": "31/02/2026"}), row(Number=3, Status="Gone")]
+    )
     client, _ = upload(world, data, "risks.csv")
     batch = ImportBatch.objects.get()
     page = client.get(reverse("imports:batch", args=[world.ours.pk, batch.pk])).content.decode()
@@ -113,7 +120,12 @@ def test_rules_of_the_risk_forms_apply_to_imported_rows(world: World) -> None:
         row(Number=4, Category="nonsense"),
     ]
     batch = services.batch_upload(
-        user=editor, partnership=world.ours, kind="risks", file_name="r.csv", size=1, chunks=[csv_bytes(HEADERS, rows)]
+        user=editor,
+        partnership=world.ours,
+        kind="risks",
+        file_name="r.csv",
+        size=1,
+        chunks=[csv_bytes(HEADERS, rows)],
     )
     errors = services.batch_check(user=editor, batch=batch).errors
     assert "Row 2, Council share: Enter the council's share of this shared risk, between 0 and 1" in errors
@@ -125,20 +137,28 @@ def test_rules_of_the_risk_forms_apply_to_imported_rows(world: World) -> None:
 def test_confirm_checks_again_against_the_database_as_it_is_then(world: World) -> None:
     editor = world.users[Role.COUNCIL_EDITOR]
     batch = services.batch_upload(
-        user=editor, partnership=world.ours, kind="risks", file_name="r.csv", size=1,
+        user=editor,
+        partnership=world.ours,
+        kind="risks",
+        file_name="r.csv",
+        size=1,
         chunks=[csv_bytes(HEADERS, [row(Owner="viewer@a.test")])],
     )
     world.users[Role.COUNCIL_VIEWER].is_active = False
     world.users[Role.COUNCIL_VIEWER].save()
     result = services.batch_confirm(user=editor, batch=batch)
-    assert not result.valid and not Risk.objects.exists()
+    assert not result.valid
+    assert not Risk.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("headers", "message"),
     [
         ([h for h in HEADERS if h != "Next review"], "The column &quot;Next review&quot; is missing"),
-        ([*HEADERS, "Colour"], "The column &quot;Colour&quot; is not in the risks (the risk register) template"),
+        (
+            [*HEADERS, "Colour"],
+            "The column &quot;Colour&quot; is not in the risks (the risk register) template",
+        ),
         (["Nxt review" if h == "Next review" else h for h in HEADERS], "&quot;Nxt review&quot; is not in"),
     ],
 )
@@ -162,7 +182,8 @@ def test_bad_files_are_refused_with_a_message_and_nothing_kept(world: World, set
     assert "Row 2, Title: holds a formula with no saved result" in response.content.decode()
     _, response = upload(world, csv_bytes(HEADERS, []), "risks.csv")
     assert "no rows of data" in response.content.decode()
-    assert not ImportBatch.objects.exists() and not Risk.objects.exists()
+    assert not ImportBatch.objects.exists()
+    assert not Risk.objects.exists()
 
 
 @pytest.mark.parametrize("role", [Role.COUNCIL_VIEWER, Role.AUDITOR, Role.PARTNER_USER])
@@ -201,21 +222,38 @@ def test_round_trip_of_an_exported_register_into_an_empty_partnership(world: Wor
     editor = world.users[Role.COUNCIL_EDITOR]
     make_risk(world.theirs, number=1, owner=world.users[Role.PARTNER_USER], council_notes="Watch closely")
     make_risk(
-        world.theirs, number=2, quantified=False, allocation="shared", council_share=Decimal("0.35"),
-        status="materialised", actual_cost_gbp=Decimal("1234.56"), next_review_on=dt.date(2026, 2, 28),
-        category_code=risk_category().code, cause="Weather", effect="Delays",
+        world.theirs,
+        number=2,
+        quantified=False,
+        allocation="shared",
+        council_share=Decimal("0.35"),
+        status="materialised",
+        actual_cost_gbp=Decimal("1234.56"),
+        next_review_on=dt.date(2026, 2, 28),
+        category_code=risk_category().code,
+        cause="Weather",
+        effect="Delays",
     )
     # the owner must be someone of the partnership the register goes into
     Risk.objects.filter(partnership=world.theirs, number=1).update(owner=world.users[Role.PARTNER_USER])
     headers, rows = risk_register_table(world.theirs, date_cells=date_cells)
     data = xlsx_bytes(headers, rows)
     batch = services.batch_upload(
-        user=editor, partnership=world.ours, kind="risks", file_name="register.xlsx", size=len(data), chunks=[data]
+        user=editor,
+        partnership=world.ours,
+        kind="risks",
+        file_name="register.xlsx",
+        size=len(data),
+        chunks=[data],
     )
     result = services.batch_confirm(user=editor, batch=batch)
     assert result.valid, result.errors
     for key in [column.key for column in COLUMNS]:
-        source = list(Risk.objects.filter(partnership=world.theirs).order_by("number").values_list(key, flat=True))
-        copied = list(Risk.objects.filter(partnership=world.ours).order_by("number").values_list(key, flat=True))
+        source = list(
+            Risk.objects.filter(partnership=world.theirs).order_by("number").values_list(key, flat=True)
+        )
+        copied = list(
+            Risk.objects.filter(partnership=world.ours).order_by("number").values_list(key, flat=True)
+        )
         assert source == copied, key
     assert risk_register_table(world.ours, date_cells=date_cells) == (headers, rows)
