@@ -26,11 +26,11 @@ class UploadForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose an XLSX or CSV file to check", "empty": "The file is empty"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, partner: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = kind_choices()
+        kind.choices = kind_choices(partner=partner)
         max_bytes = settings.IMPORT_MAX_BYTES
         self.fields["file"].help_text = (
             f"An XLSX workbook or a CSV file in UTF-8, made from the template, up to {megabytes(max_bytes)}. "

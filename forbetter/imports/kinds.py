@@ -363,11 +363,127 @@ class KpiKind(ImportKind):
             type(latest).objects.filter(pk=latest.pk).update(history_change_reason=text[:limit])
 
 
-KINDS: dict[str, ImportKind] = {kind.key: kind for kind in (RiskKind(), KpiKind())}
+# ------------------------------------------------------------------------------------------------------
+# KPI returns (the partner's)
+# ------------------------------------------------------------------------------------------------------
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    return [(kind.key, kind.label) for kind in KINDS.values()]
+class KpiReturnKind(ImportKind):
+    key = "kpi_returns"
+    label = "KPI returns"
+    app = "performance"
+    spec = "kpi_returns"
+    sheet_title = "Returns"
+    help = (
+        "For the partner's staff: each row is the value of one KPI for one period, with where its evidence "
+        "is. A period already returned and not yet validated is corrected; a validated one cannot be."
+    )
+
+    def may_import(self, user: Any, partnership: Partnership) -> bool:
+        from forbetter.accounts.permissions import can_submit_partner_returns
+
+        return can_submit_partner_returns(user)
+
+    def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
+        from django.utils import timezone
+
+        from forbetter.performance import rules
+        from forbetter.performance.models import Kpi, KpiReturn, KpiState
+        from forbetter.performance.services import TRANSITIONS, _period_errors, returns_refusal
+
+        columns = self.columns(council=False)
+        kpis = {
+            kpi.reference.casefold(): kpi
+            for kpi in Kpi.objects.filter(partnership=partnership).select_related("partnership")
+        }
+        existing = {
+            (record.kpi_id, record.period): record
+            for record in KpiReturn.objects.filter(kpi__partnership=partnership)
+        }
+        now = timezone.now()
+        today = timezone.localdate(now)
+        seen: dict[tuple[int, Any], int] = {}
+        outcomes = []
+        for row in rows:
+            outcome = RowOutcome(number=int(row["row"]))
+            outcomes.append(outcome)
+            values = self.parse_row(row, columns, outcome)
+            reference = str(values.get("kpi") or "")
+            kpi = kpis.get(reference.casefold())
+            where = f"Row {outcome.number}"
+            if reference and kpi is None:
+                outcome.errors.append(f"{where}, KPI reference: {reference} is not a KPI of this partnership")
+            if outcome.errors or kpi is None:
+                continue
+            period, value = values["period"], values["value"]
+            outcome.label = f"{kpi.reference} for {period:%B %Y}"
+            problem = ""
+            if kpi.state == KpiState.RETIRED:
+                problem = f"KPI reference: {kpi.reference} has been retired: it takes no more returns"
+            elif refusal := returns_refusal(kpi):
+                problem = f"KPI reference: {refusal}"
+            elif period_problem := _period_errors(kpi, period, today):
+                problem = f"Period: {period_problem}"
+            elif percent := rules.percent_value_error(
+                value, unit=kpi.unit, beyond_range=kpi.percent_beyond_range
+            ):
+                problem = f"Value: {percent}"
+            elif (kpi.pk, period) in seen:
+                problem = f"Period: {kpi.reference} for this period is also on row {seen[kpi.pk, period]}"
+            if problem:
+                outcome.errors.append(f"{where}, {problem}")
+                continue
+            seen[kpi.pk, period] = outcome.number
+            record = existing.get((kpi.pk, period))
+            step = "resubmit" if record is not None and record.status == "disputed" else "submit"
+            current = record.status if record is not None else None
+            if record is not None and current not in TRANSITIONS[step]:
+                outcome.errors.append(
+                    f"{where}, Period: the return for {record.period_label} has been validated by the council "
+                    "and cannot be changed"
+                )
+                continue
+            due_on = rules.return_due_on(period, frequency=kpi.frequency, due_days=kpi.return_due_days)
+            if record is None:
+                record = KpiReturn(
+                    kpi=kpi, period=period, due_on=due_on, late=rules.is_late(today, due_on=due_on)
+                )
+                outcome.action = CREATE
+            else:
+                outcome.changes = [
+                    f"{header}: {display(getattr(record, key))} → {display(values[key])}"
+                    for key, header in (
+                        ("value", "Value"),
+                        ("commentary", "Commentary"),
+                        ("evidence_reference", "Evidence reference"),
+                    )
+                    if getattr(record, key) != values[key]
+                ]
+                outcome.action = CHANGE if outcome.changes or step == "resubmit" else UNCHANGED
+            record.value = value
+            record.commentary = values["commentary"]
+            record.evidence_reference = values["evidence_reference"]
+            record.status = TRANSITIONS[step][current]
+            record.submitted_by = user
+            record.submitted_at = now
+            record.reviewed_by = None
+            record.reviewed_at = None
+            try:
+                record.full_clean(exclude=["evidence_file"])
+            except ValidationError as error:
+                self.field_errors(outcome, columns, validation_messages(error))
+                continue
+            outcome.record = record
+        return DryRun(outcomes)
+
+
+KINDS: dict[str, ImportKind] = {kind.key: kind for kind in (RiskKind(), KpiKind(), KpiReturnKind())}
+PARTNER_KINDS = ("kpi_returns",)
+
+
+def kind_choices(*, partner: bool = False) -> list[tuple[str, str]]:
+    """The kinds council editors import, or (``partner``) those the partner's staff import."""
+    return [(kind.key, kind.label) for kind in KINDS.values() if (kind.key in PARTNER_KINDS) == partner]
 
 
 def header_errors(kind: ImportKind, headers: Sequence[str], *, council: bool) -> list[str]:

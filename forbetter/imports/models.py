@@ -43,5 +43,12 @@ class ImportBatch(models.Model):
         return f"Import {self.pk} of {self.file_name}"
 
     @property
+    def kind_label(self) -> str:
+        from forbetter.imports.kinds import KINDS
+
+        found = KINDS.get(self.kind)
+        return found.label if found else self.kind
+
+    @property
     def reason(self) -> str:
         return f"Imported from {self.file_name} (batch {self.pk})"

@@ -92,20 +92,24 @@ def batch_check(*, user: Any, batch: ImportBatch) -> DryRun:
 @transaction.atomic
 def batch_confirm(*, user: Any, batch: ImportBatch) -> DryRun:
     """Write every record of the batch, or none: the rows are checked again first, and any error leaves the
-    database as it was (the dry run returned says why)."""
+    records as they were (the dry run returned says why). The batch keeps the summary of this last check."""
     kind = kind_for(batch.kind)
     _require(kind, user, batch.partnership)
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status != BatchStatus.DRY_RUN:
         raise ValidationError(f"This file was already {locked.get_status_display().lower()}")
     result = kind.dry_run(partnership=batch.partnership, user=user, rows=locked.rows)
-    if not result.valid:
-        return result
-    for row in result.rows:
-        if row.record is not None and row.action != "unchanged":
-            kind.save(row, partnership=batch.partnership, user=user, reason=locked.reason)
-    locked.status = BatchStatus.CONFIRMED
-    locked.confirmed_at = timezone.now()
+    if result.valid:
+        try:
+            with transaction.atomic():
+                for row in result.rows:
+                    if row.record is not None and row.action != "unchanged":
+                        kind.save(row, partnership=batch.partnership, user=user, reason=locked.reason)
+        except ValidationError as error:  # a rule the dry run could not see; nothing of the batch is kept
+            result.rows[0].errors.extend(f"Not imported: {message}" for message in error.messages)
+        else:
+            locked.status = BatchStatus.CONFIRMED
+            locked.confirmed_at = timezone.now()
     locked.summary = result.summary()
     locked.save()
     batch.refresh_from_db()

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from forbetter.accounts.permissions import can_see_confidential
+from forbetter.accounts.permissions import can_see_confidential, can_submit_partner_returns
 from forbetter.imports import selectors, services, spreadsheets
 from forbetter.imports.forms import UploadForm
-from forbetter.imports.kinds import KINDS
+from forbetter.imports.kinds import KINDS, PARTNER_KINDS
 from forbetter.imports.models import BatchStatus
 from forbetter.imports.reader import megabytes
 from forbetter.partnerships import view_helpers
@@ -27,6 +27,11 @@ def require_edit(request: HttpRequest) -> None:
     view_helpers.require_edit(request, REFUSED)
 
 
+def require_partner(request: HttpRequest) -> None:
+    if not can_submit_partner_returns(request.user):
+        raise PermissionDenied("Only the partner's staff import KPI returns")
+
+
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     require_edit(request)
@@ -38,15 +43,19 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         SECTION,
         page=view_helpers.paginate(request, selectors.batches_of(partnership)),
         kinds=[(kind, spreadsheets.notes(kind, council=council)) for kind in KINDS.values()],
+        partner_kinds=PARTNER_KINDS,
         max_size=megabytes(settings.IMPORT_MAX_BYTES),
         max_rows=settings.IMPORT_MAX_ROWS,
     )
 
 
-def upload(request: HttpRequest, pk: int) -> HttpResponse:
+def _upload_page(request: HttpRequest, pk: int, *, partner: bool) -> HttpResponse:
     partnership = visible_partnership(request, pk)
-    require_edit(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    if partner:
+        require_partner(request)
+    else:
+        require_edit(request)
+    form = UploadForm(request.POST or None, request.FILES or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
@@ -62,37 +71,57 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             for message in error.message_dict.get("file", error.messages):
                 form.add_error("file", message)
         else:
-            return redirect("imports:batch", partnership.pk, batch.pk)
+            return redirect("imports:returns-batch" if partner else "imports:batch", partnership.pk, batch.pk)
     return partnership_page(
-        request, "imports/upload.html", partnership, SECTION, form=form, title="Import from a spreadsheet"
+        request,
+        "imports/upload.html",
+        partnership,
+        SECTION,
+        form=form,
+        partner=partner,
+        title="Import KPI returns from a spreadsheet" if partner else "Import from a spreadsheet",
+        batches=selectors.batches_of(partnership).filter(kind__in=PARTNER_KINDS)[:20] if partner else (),
+        kinds=[KINDS[key] for key in PARTNER_KINDS] if partner else (),
     )
 
 
-def batch(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
-    """The dry run of a kept file; a POST with ``confirm=yes`` imports it, all or nothing."""
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload_page(request, pk, partner=False)
+
+
+def returns_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partner's own upload page: KPI returns only."""
+    return _upload_page(request, pk, partner=True)
+
+
+def _batch_page(request: HttpRequest, pk: int, batch_pk: int, *, partner: bool) -> HttpResponse:
+    """The dry run of a kept file; a POST with ``confirm=yes`` imports it, all or nothing, and comes back
+    here with what went wrong if it could not."""
     partnership = visible_partnership(request, pk)
-    require_edit(request)
+    if partner:
+        require_partner(request)
+    else:
+        require_edit(request)
     found = selectors.batch_of(partnership, batch_pk)
-    problem = ""
-    if (
-        request.method == "POST"
-        and request.POST.get("confirm") == "yes"
-        and found.status == BatchStatus.DRY_RUN
-    ):
+    if (found.kind in PARTNER_KINDS) != partner:
+        raise Http404("No such import")
+    here = "imports:returns-batch" if partner else "imports:batch"
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
             confirmed = services.batch_confirm(user=request.user, batch=found)
         except ValidationError as error:
-            problem = " ".join(error.messages)
-        else:
-            if confirmed.valid:
-                summary = confirmed.summary()
-                messages.success(
-                    request,
-                    f"Imported {found.file_name}: {summary['created']} created, "
-                    f"{summary['changed']} changed, {summary['unchanged']} unchanged.",
-                )
-                return redirect("imports:history", partnership.pk)
-            problem = "Nothing was imported: the rows below have errors now."
+            messages.error(request, " ".join(error.messages))
+            return redirect(here, partnership.pk, found.pk)
+        if not confirmed.valid:
+            messages.error(request, "Nothing was imported: the rows below have errors now.")
+            return redirect(here, partnership.pk, found.pk)
+        summary = confirmed.summary()
+        messages.success(
+            request,
+            f"Imported {found.file_name}: {summary['created']} created, "
+            f"{summary['changed']} changed, {summary['unchanged']} unchanged.",
+        )
+        return redirect("imports:returns-upload" if partner else "imports:history", partnership.pk)
     result = (
         services.batch_check(user=request.user, batch=found) if found.status == BatchStatus.DRY_RUN else None
     )
@@ -105,8 +134,16 @@ def batch(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
         kind=KINDS.get(found.kind),
         result=result,
         summary=result.summary() if result else found.summary,
-        problem=problem,
+        partner=partner,
     )
+
+
+def batch(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
+    return _batch_page(request, pk, batch_pk, partner=False)
+
+
+def returns_batch(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
+    return _batch_page(request, pk, batch_pk, partner=True)
 
 
 @require_POST
@@ -114,6 +151,8 @@ def abandon(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     require_edit(request)
     found = selectors.batch_of(partnership, batch_pk)
+    if found.kind in PARTNER_KINDS:
+        raise Http404("No such import")
     try:
         services.batch_abandon(user=request.user, batch=found)
     except ValidationError as error:
@@ -124,8 +163,7 @@ def abandon(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
 
 
 def template(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
-    partnership = visible_partnership(request, pk)
-    require_edit(request)
+    visible_partnership(request, pk)
     found = KINDS.get(kind)
     if found is None or fmt not in ("xlsx", "csv"):
         raise Http404("No such template")
@@ -138,5 +176,4 @@ def template(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{found.key}-template.{fmt}"'
-    del partnership
     return response

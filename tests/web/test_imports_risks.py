@@ -104,8 +104,10 @@ def test_one_bad_row_means_nothing_is_written_and_each_error_names_row_and_colum
     page = client.get(reverse("imports:batch", args=[world.ours.pk, batch.pk])).content.decode()
     assert "Row 3, Next review: 31/02/2026 is not a date; write it as YYYY-MM-DD, like 2026-02-28" in page
     assert "Row 4, Status: Gone is not one of the choices" in page
-    response = client.post(reverse("imports:batch", args=[world.ours.pk, batch.pk]), {"confirm": "yes"})
-    assert response.status_code == 200
+    response = client.post(
+        reverse("imports:batch", args=[world.ours.pk, batch.pk]), {"confirm": "yes"}, follow=True
+    )
+    assert "Nothing was imported: the rows below have errors now." in response.content.decode()
     assert not Risk.objects.exists()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DRY_RUN
