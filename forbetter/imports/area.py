@@ -1,7 +1,7 @@
 """The imports area: upload an XLSX or CSV file made from a template, check it in a dry run, then import it
 all or nothing; download the templates; list the partnership's imports. Council editors and administrators
-import risks and KPIs; the partner's staff import their KPI returns (see docs/imports.md). Declared once for navigation and the permission matrix (see
-:mod:`forbetter.core.areas`)."""
+import risks and KPIs; the partner's staff import their KPI returns (see docs/imports.md). Declared once
+for navigation and the permission matrix (see :mod:`forbetter.core.areas`)."""
 
 from __future__ import annotations
 

@@ -439,8 +439,8 @@ class KpiReturnKind(ImportKind):
             current = record.status if record is not None else None
             if record is not None and current not in TRANSITIONS[step]:
                 outcome.errors.append(
-                    f"{where}, Period: the return for {record.period_label} has been validated by the council "
-                    "and cannot be changed"
+                    f"{where}, Period: the return for {record.period_label} has been validated by the "
+                    "council and cannot be changed"
                 )
                 continue
             due_on = rules.return_due_on(period, frequency=kpi.frequency, due_days=kpi.return_due_days)
