@@ -98,13 +98,13 @@ def _batch_page(request: HttpRequest, pk: int, batch_pk: int, *, partner: bool) 
     """The dry run of a kept file; a POST with ``confirm=yes`` imports it, all or nothing, and comes back
     here with what went wrong if it could not."""
     partnership = visible_partnership(request, pk)
+    found = selectors.batch_of(partnership, batch_pk)  # another partnership's: 404 for all
+    if (found.kind in PARTNER_KINDS) != partner:
+        raise Http404("No such import")
     if partner:
         require_partner(request)
     else:
         require_edit(request)
-    found = selectors.batch_of(partnership, batch_pk)
-    if (found.kind in PARTNER_KINDS) != partner:
-        raise Http404("No such import")
     here = "imports:returns-batch" if partner else "imports:batch"
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
