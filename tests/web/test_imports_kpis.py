@@ -88,3 +88,14 @@ def test_a_kpi_row_breaking_the_kpi_rules_stops_the_whole_file(world: World) -> 
     assert any(e.startswith("Row 3, Failure threshold: The failure threshold") for e in result.errors)
     assert "Row 4, Reference: HW-01 is also on row 2; each KPI appears once" in result.errors
     assert not Kpi.objects.exists()
+
+
+def test_the_imports_guide_lists_every_column_of_every_template() -> None:
+    from pathlib import Path
+
+    from forbetter.imports.kinds import KINDS
+
+    guide = (Path(__file__).parents[2] / "docs" / "imports.md").read_text()
+    for kind in KINDS.values():
+        for column in kind.columns(council=True):
+            assert f"| {column.header} |" in guide, (kind.key, column.header)
