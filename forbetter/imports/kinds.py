@@ -75,6 +75,8 @@ class ImportKind:
     spec: str
     help: str = ""
     sheet_title: str = "Data"
+    needs_version: bool = False
+    """Whether the file goes into a chosen draft business-case version."""
 
     def allowed_values(self) -> dict[str, str]:
         """Allowed values of columns that are not choices (codes of reference data), for the Notes sheet."""
@@ -89,7 +91,9 @@ class ImportKind:
     def may_import(self, user: Any, partnership: Partnership) -> bool:
         return can_edit(user)
 
-    def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
+    def dry_run(
+        self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
+    ) -> DryRun:
         raise NotImplementedError
 
     def save(self, row: RowOutcome, *, partnership: Partnership, user: Any, reason: str) -> None:
@@ -176,7 +180,9 @@ class RiskKind(ImportKind):
             "distribution": ImpactDistribution.choices,
         }
 
-    def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
+    def dry_run(
+        self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
+    ) -> DryRun:
         from forbetter.risks.models import Risk, RiskCategory
         from forbetter.risks.rules import normalised_risk_data, risk_rule_errors
         from forbetter.risks.selectors import people_for
@@ -284,7 +290,9 @@ class KpiKind(ImportKind):
 
         return {"direction": Direction.choices, "kpi_type": KpiType.choices, "frequency": Frequency.choices}
 
-    def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
+    def dry_run(
+        self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
+    ) -> DryRun:
         from forbetter.performance.forms import people_of
         from forbetter.performance.models import Kpi
         from forbetter.performance.services import KPI_FIELDS, _kpi_rules
@@ -355,12 +363,7 @@ class KpiKind(ImportKind):
             kpi = kpi_services.kpi_create(user=user, partnership=partnership, data=dict(row.data))
         else:
             kpi = kpi_services.kpi_update(user=user, kpi=row.record, data=dict(row.data))  # type: ignore[arg-type]
-        latest = kpi.history.order_by("-history_id").first()
-        if latest is not None:
-            previous = latest.history_change_reason or ""
-            limit = type(latest)._meta.get_field("history_change_reason").max_length or 100
-            text = f"{reason}; {previous}" if previous else reason
-            type(latest).objects.filter(pk=latest.pk).update(history_change_reason=text[:limit])
+        stamp_reason(kpi, reason)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -384,7 +387,9 @@ class KpiReturnKind(ImportKind):
 
         return can_submit_partner_returns(user)
 
-    def dry_run(self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow]) -> DryRun:
+    def dry_run(
+        self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
+    ) -> DryRun:
         from django.utils import timezone
 
         from forbetter.performance import rules
@@ -477,7 +482,168 @@ class KpiReturnKind(ImportKind):
         return DryRun(outcomes)
 
 
-KINDS: dict[str, ImportKind] = {kind.key: kind for kind in (RiskKind(), KpiKind(), KpiReturnKind())}
+# ------------------------------------------------------------------------------------------------------
+# Business-case lines (into a draft version)
+# ------------------------------------------------------------------------------------------------------
+
+
+class BusinessCaseLineKind(ImportKind):
+    key = "business_case_lines"
+    label = "Business-case cash-flow lines"
+    app = "appraisal"
+    spec = "business_case_lines"
+    sheet_title = "Lines"
+    needs_version = True
+    help = (
+        "Into a draft business-case version: one row per line and year. The rows of a line give every year "
+        "of its option from year 0; a label the option already has changes that line."
+    )
+
+    def choices(self) -> dict[str, Sequence[tuple[Any, str]]]:
+        from forbetter.appraisal.models import LineCategory, PriceBase
+
+        return {"category": LineCategory.choices, "prices": PriceBase.choices}
+
+    def dry_run(
+        self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
+    ) -> DryRun:
+        from forbetter.appraisal.models import BusinessCaseVersion, CashflowLine
+        from forbetter.appraisal.services import LINE_FIELDS, _check_line
+
+        columns = self.columns(council=True)
+        current = BusinessCaseVersion.objects.filter(pk=getattr(version, "pk", 0)).first()
+        if current is None or current.business_case.partnership_id != partnership.pk:
+            return DryRun([RowOutcome(number=1, errors=["The business-case version is no longer there"])])
+        if current.is_frozen:
+            return DryRun(
+                [
+                    RowOutcome(
+                        number=1, errors=[f"Version {current.number} is frozen: import into a draft version"]
+                    )
+                ]
+            )
+        options = {option.name.casefold(): option for option in current.options.all()}
+        lines = {
+            (line.option_id, line.label.casefold()): line
+            for line in CashflowLine.objects.filter(option__version=current).prefetch_related("values")
+        }
+        groups: dict[tuple[str, str], list[tuple[RowOutcome, dict[str, Any]]]] = {}
+        outcomes: list[RowOutcome] = []
+        for row in rows:
+            outcome = RowOutcome(number=int(row["row"]))
+            values = self.parse_row(row, columns, outcome)
+            key = (str(values.get("option", "")).casefold(), str(values.get("label", "")).casefold())
+            if key not in groups:
+                outcomes.append(outcome)
+            elif outcome.errors:
+                groups[key][0][0].errors.extend(outcome.errors)
+            groups.setdefault(key, []).append((outcome, values))
+        for (option_name, _), members in groups.items():
+            outcome, first = members[0]
+            outcome.label = f"{first.get('option', '')}: {first.get('label', '')}"
+            if outcome.errors:
+                continue
+            option = options.get(option_name)
+            if option is None:
+                outcome.errors.append(
+                    f"Row {outcome.number}, Option: {first['option']} is not an option of version "
+                    f"{current.number}"
+                )
+                continue
+            data = {name: first[name] for name in LINE_FIELDS}
+            data["optimism_bias_applies"] = bool(data["optimism_bias_applies"])
+            by_year: dict[int, Any] = {}
+            for member, values in members:
+                for name in LINE_FIELDS:
+                    same = bool(values[name]) if name == "optimism_bias_applies" else values[name]
+                    if same != data[name]:
+                        header = next(c.header for c in columns if c.key == name)
+                        outcome.errors.append(
+                            f"Row {member.number}, {header}: differs from row {outcome.number}, "
+                            "of the same line"
+                        )
+                year = values["year"]
+                if year in by_year:
+                    outcome.errors.append(
+                        f"Row {member.number}, Year: year {year} of this line is given twice"
+                    )
+                elif not 0 <= year < option.years:
+                    outcome.errors.append(
+                        f"Row {member.number}, Year: {year} is outside {option.name}'s years, "
+                        f"0 to {option.years - 1}"
+                    )
+                by_year[year] = values["amount_gbp"]
+            if outcome.errors:
+                continue
+            missing = [str(year) for year in range(option.years) if year not in by_year]
+            if missing:
+                outcome.errors.append(
+                    f"Row {outcome.number}, Year: the line has no row for year {', '.join(missing)}; "
+                    f"give every year from 0 to {option.years - 1}"
+                )
+                continue
+            amounts = [by_year[year] for year in range(option.years)]
+            line = lines.get((option.pk, data["label"].casefold()))
+            if line is None:
+                line = CashflowLine(option=option)
+                outcome.action = CREATE
+            else:
+                before = {value.year: value.amount_gbp for value in line.values.all()}
+                outcome.changes = [
+                    f"{c.header}: {display(getattr(line, c.key))} → {display(data[c.key])}"
+                    for c in columns
+                    if c.key in LINE_FIELDS and getattr(line, c.key) != data[c.key]
+                ] + [
+                    f"Year {year}: {display(before.get(year))} → {display(amount)}"
+                    for year, amount in enumerate(amounts)
+                    if before.get(year) != amount
+                ]
+                outcome.action = CHANGE if outcome.changes else UNCHANGED
+            for name, value in data.items():
+                setattr(line, name, value)
+            try:
+                line.full_clean(validate_constraints=False, exclude=["order"])
+                _check_line(line, amounts, option.years)
+            except ValidationError as error:
+                self.field_errors(outcome, columns, validation_messages(error))
+                continue
+            outcome.record = line
+            outcome.data = {"data": data, "values": amounts, "option": option}
+        return DryRun(outcomes)
+
+    def save(self, row: RowOutcome, *, partnership: Partnership, user: Any, reason: str) -> None:
+        """Through the appraisal services, which refuse a frozen version and keep each year's history."""
+        from forbetter.appraisal import services as appraisal_services
+        from forbetter.appraisal.models import CashflowLine
+
+        assert isinstance(row.record, CashflowLine)
+        if row.action == CREATE:
+            line = appraisal_services.line_create(
+                user=user, option=row.data["option"], data=row.data["data"], values=row.data["values"]
+            )
+        else:
+            line = appraisal_services.line_update(
+                user=user,
+                line=row.record,
+                data=row.data["data"],
+                values=row.data["values"],
+            )
+        stamp_reason(line, reason)
+
+
+def stamp_reason(record: Any, reason: str) -> None:
+    """Put the import's reason on the history row a service has just written for ``record``."""
+    latest = record.history.order_by("-history_id").first()
+    if latest is not None:
+        previous = latest.history_change_reason or ""
+        limit = type(latest)._meta.get_field("history_change_reason").max_length or 100
+        text = f"{reason}; {previous}" if previous else reason
+        type(latest).objects.filter(pk=latest.pk).update(history_change_reason=text[:limit])
+
+
+KINDS: dict[str, ImportKind] = {
+    kind.key: kind for kind in (RiskKind(), KpiKind(), KpiReturnKind(), BusinessCaseLineKind())
+}
 PARTNER_KINDS = ("kpi_returns",)
 
 

@@ -28,6 +28,14 @@ class ImportBatch(models.Model):
     rows = models.JSONField(
         default=list, help_text="The file's rows as read: row number and cells by column."
     )
+    version = models.ForeignKey(
+        "appraisal.BusinessCaseVersion",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For business-case lines: the draft version the lines go into.",
+    )
     status = models.CharField(max_length=20, choices=BatchStatus.choices, default=BatchStatus.DRY_RUN)
     summary = models.JSONField(
         default=dict, blank=True, help_text="Rows, created, changed, unchanged and errors, as last checked."

@@ -44,11 +44,14 @@ def batch_upload(
     size: int,
     chunks: Iterable[bytes],
     limits: Limits | None = None,
+    version: Any = None,
 ) -> ImportBatch:
     """Read the file and keep its rows for a dry run. A file that cannot be read or is not the template is
     refused with one message (``ValidationError`` on ``file``) and nothing is kept."""
     found = kind_for(kind)
     _require(found, user, partnership)
+    if found.needs_version and version is None:
+        raise ValidationError({"version": "Choose the draft business-case version the lines go into"})
     try:
         table = read_upload(file_name, size, chunks, limits or Limits.from_settings())
     except ImportFileError as error:
@@ -77,16 +80,21 @@ def batch_upload(
         uploaded_by=user,
         file_name=file_name[:200],
         rows=stored_rows(found, table.headers, table.rows, council=council),
+        version=version if found.needs_version else None,
     )
     with transaction.atomic():
-        batch.summary = found.dry_run(partnership=partnership, user=user, rows=batch.rows).summary()
+        batch.summary = found.dry_run(
+            partnership=partnership, user=user, rows=batch.rows, version=batch.version
+        ).summary()
         batch.save()
     return batch
 
 
 def batch_check(*, user: Any, batch: ImportBatch) -> DryRun:
     """The batch's dry run against the database as it is now (writes nothing)."""
-    return kind_for(batch.kind).dry_run(partnership=batch.partnership, user=user, rows=batch.rows)
+    return kind_for(batch.kind).dry_run(
+        partnership=batch.partnership, user=user, rows=batch.rows, version=batch.version
+    )
 
 
 @transaction.atomic
@@ -98,7 +106,7 @@ def batch_confirm(*, user: Any, batch: ImportBatch) -> DryRun:
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status != BatchStatus.DRY_RUN:
         raise ValidationError(f"This file was already {locked.get_status_display().lower()}")
-    result = kind.dry_run(partnership=batch.partnership, user=user, rows=locked.rows)
+    result = kind.dry_run(partnership=batch.partnership, user=user, rows=locked.rows, version=locked.version)
     if result.valid:
         try:
             with transaction.atomic():

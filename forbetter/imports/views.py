@@ -55,7 +55,7 @@ def _upload_page(request: HttpRequest, pk: int, *, partner: bool) -> HttpRespons
         require_partner(request)
     else:
         require_edit(request)
-    form = UploadForm(request.POST or None, request.FILES or None, partner=partner)
+    form = UploadForm(request.POST or None, request.FILES or None, partner=partner, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
@@ -66,6 +66,7 @@ def _upload_page(request: HttpRequest, pk: int, *, partner: bool) -> HttpRespons
                 file_name=file.name,
                 size=file.size,
                 chunks=file.chunks(),
+                version=form.cleaned_data.get("version"),
             )
         except ValidationError as error:
             for message in error.message_dict.get("file", error.messages):
