@@ -631,6 +631,89 @@ class BusinessCaseLineKind(ImportKind):
         stamp_reason(line, reason)
 
 
+# ------------------------------------------------------------------------------------------------------
+# Payment indexation: the index series of the payment mechanism
+# ------------------------------------------------------------------------------------------------------
+
+
+class IndexValueKind(ImportKind):
+    key = "index_values"
+    label = "Index values (payment indexation)"
+    app = "payments"
+    spec = "index_values"
+    sheet_title = "Index"
+    help = (
+        "The monthly values of the index the payment mechanism uses to index the charge: one row per month; "
+        "a month already recorded changes its value."
+    )
+
+    def dry_run(
+        self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
+    ) -> DryRun:
+        from forbetter.payments.models import IndexValue, PaymentMechanism
+
+        columns = self.columns(council=True)
+        mechanism = PaymentMechanism.objects.filter(partnership=partnership).first()
+        if mechanism is None:
+            return DryRun(
+                [
+                    RowOutcome(
+                        number=1,
+                        errors=[
+                            "Set up the partnership's payment mechanism first: the index values belong to it"
+                        ],
+                    )
+                ]
+            )
+        existing = {record.month: record for record in IndexValue.objects.filter(mechanism=mechanism)}
+        seen: dict[Any, int] = {}
+        outcomes = []
+        for row in rows:
+            outcome = RowOutcome(number=int(row["row"]))
+            outcomes.append(outcome)
+            values = self.parse_row(row, columns, outcome)
+            if outcome.errors:
+                continue
+            month, value = values["month"], values["value"]
+            outcome.label = f"{month:%B %Y}"
+            if month in seen:
+                outcome.errors.append(
+                    f"Row {outcome.number}, Month: {month:%Y-%m} is also on row {seen[month]}"
+                )
+                continue
+            seen[month] = outcome.number
+            if value <= 0:
+                outcome.errors.append(f"Row {outcome.number}, Index value: An index value must be above 0")
+                continue
+            record = existing.get(month)
+            if record is None:
+                record = IndexValue(mechanism=mechanism, month=month)
+                outcome.action = CREATE
+            else:
+                outcome.changes = (
+                    []
+                    if record.value == value
+                    else [f"Index value: {display(record.value)} → {display(value)}"]
+                )
+                outcome.action = CHANGE if outcome.changes else UNCHANGED
+            record.value = value
+            try:
+                record.full_clean()
+            except ValidationError as error:
+                self.field_errors(outcome, columns, validation_messages(error))
+                continue
+            outcome.record = record
+            outcome.data = {"mechanism": mechanism, "month": month, "value": value}
+        return DryRun(outcomes)
+
+    def save(self, row: RowOutcome, *, partnership: Partnership, user: Any, reason: str) -> None:
+        """Through the payments service, which refuses a value of 0 or less as the form does."""
+        from forbetter.payments import services as payment_services
+
+        record = payment_services.index_value_set(user=user, **row.data)
+        stamp_reason(record, reason)
+
+
 def stamp_reason(record: Any, reason: str) -> None:
     """Put the import's reason on the history row a service has just written for ``record``."""
     latest = record.history.order_by("-history_id").first()
@@ -642,7 +725,8 @@ def stamp_reason(record: Any, reason: str) -> None:
 
 
 KINDS: dict[str, ImportKind] = {
-    kind.key: kind for kind in (RiskKind(), KpiKind(), KpiReturnKind(), BusinessCaseLineKind())
+    kind.key: kind
+    for kind in (RiskKind(), KpiKind(), KpiReturnKind(), BusinessCaseLineKind(), IndexValueKind())
 }
 PARTNER_KINDS = ("kpi_returns",)
 
