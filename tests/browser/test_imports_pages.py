@@ -83,3 +83,16 @@ def test_editor_uploads_checks_and_confirms_a_register(page: Any, world: World, 
     expect(page.get_by_text("Imported good.csv: 2 created, 0 changed, 0 unchanged.")).to_be_visible()
     assert_accessible(page)
     assert Risk.objects.filter(partnership=world.ours).count() == 2
+
+
+def test_partner_opens_the_returns_import_with_its_errors(page: Any, world: World) -> None:
+    sign_in(page, "partner@p.test", PASSWORD)
+    page.goto(f"/partnerships/{world.ours.pk}/")
+    page.get_by_role("link", name="Import returns", exact=True).click()
+    expect(page.get_by_role("heading", name="Import KPI returns from a spreadsheet")).to_be_visible()
+    expect(page.get_by_label("Business-case version (for business-case lines only)")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Check the file").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_text("Choose an XLSX or CSV file to check")).to_be_visible()
+    assert_accessible(page)
