@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "forbetter.opendata",
     "forbetter.notices",
     "forbetter.reminders",
+    "forbetter.imports",
     "forbetter.demo",
 ]
 
@@ -329,3 +330,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ForBetter <reminders@
 # The site's public address: links in reminder emails, and the ``uri`` of an open contracting data package
 # built outside a web request (``forbetter ocds``; pages use the address they were asked on).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Imports from spreadsheet templates (forbetter.imports): the largest file, the most data rows, and the most
+# an XLSX archive may expand to (in all, and as a ratio for one large member) before it is refused unopened.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("IMPORT_MAX_EXPANDED_BYTES", str(100 * 1024 * 1024)))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "200"))

@@ -23,6 +23,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.reviews.urls")),
     path("partnerships/", include("forbetter.notices.urls")),
     path("reminders/", include("forbetter.reminders.urls")),
+    path("partnerships/", include("forbetter.imports.urls")),
     path("framework/", framework, name="framework"),
 ]
 

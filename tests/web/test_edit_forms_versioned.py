@@ -203,6 +203,7 @@ NOT_EDITING_A_RECORD: dict[str, str] = {
     "reminders.FilterForm": "filters the reminders list (GET)",
     "reminders.PreferenceForm": "sets the signed-in user's own on/off email choice, which only they change "
     "(kept in its history)",
+    "imports.UploadForm": "uploads a file to check in a dry run; confirming it writes, all or nothing",
 }
 
 
