@@ -4,7 +4,7 @@ The round trip through the real export page is ``tests/web/test_risk_register_ro
 makes the variants a person may type (real date cells, ISO text, numbers as text): the spec's headers
 (:func:`forbetter.core.columns.visible_columns`), choices as labels, the category as its code, the owner as
 an email address (empty if none), dates as ISO text or real date cells, fractions as decimals, money and
-integers as numbers. When the exports land, swap :func:`risk_register_table` for their function.
+integers as numbers.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 the same register, and exporting that again gives the same file contents.
 
 Both halves are the real ones: the export is the register page with ``?export=xlsx`` or ``?export=csv``
-(``forbetter.core.exports``), and the import is the dry run and confirm of ``forbetter.imports``. Titles that a
-spreadsheet would take for a formula, and text that starts with a quote, come back exactly as they were.
+(``forbetter.core.exports``), and the import is the dry run and confirm of ``forbetter.imports``. Titles
+that a spreadsheet would take for a formula, and text that starts with a quote, come back as they were.
 """
 
 from __future__ import annotations
