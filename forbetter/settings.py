@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "forbetter.value",
     "forbetter.remedies",
     "forbetter.reviews",
+    "forbetter.reports",
     "forbetter.demo",
 ]
 

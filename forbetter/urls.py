@@ -21,6 +21,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.value.urls")),
     path("partnerships/", include("forbetter.remedies.urls")),
     path("partnerships/", include("forbetter.reviews.urls")),
+    path("", include("forbetter.reports.urls")),
     path("framework/", framework, name="framework"),
 ]
 

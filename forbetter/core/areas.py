@@ -173,6 +173,10 @@ class Area:
     examples: Callable[[Any, Any], None] | None = None
     """``examples(partnership, user)``: make sure the partnership has one record of each kind this area's
     URLs address (created as ``user``), so every URL can be built; used by the permission matrix."""
+    pack_sections: Callable[..., list[Any]] | None = None
+    """``pack_sections(partnership, *, partner_view)``: this area's sections of the partnership's board pack,
+    as :class:`forbetter.core.pack.PackSection` rows, from the same selectors as its pages (see
+    :mod:`forbetter.core.pack`); kept in the area's own ``pack.py``."""
 
     def url_name(self, route: Route) -> str:
         namespace = self.app if self.namespace is None else self.namespace

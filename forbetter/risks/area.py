@@ -10,7 +10,7 @@ from typing import Any
 
 from forbetter.core.areas import Area, Section, Who, confirm, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.risks import services
+from forbetter.risks import pack, services
 from forbetter.risks.evidence_providers import exit_analyses, ownership_plans, risk_reviews, simulation_runs
 from forbetter.risks.models import (
     ExitAnalysis,
@@ -164,4 +164,5 @@ AREA = Area(
     evidence=(risk_reviews, simulation_runs, exit_analyses, ownership_plans),
     demo="forbetter.demo.risks",
     examples=examples,
+    pack_sections=pack.pack_sections,
 )
