@@ -10,11 +10,13 @@ import pytest
 from pypdf import PdfReader
 
 from forbetter.accounts.models import User
+from forbetter.appraisal.models import BusinessCaseVersion, VersionStatus
+from forbetter.core.templatetags.govuk import gbp
 from forbetter.partnerships.models import Partnership
 from forbetter.reports import services
-from forbetter.reports.models import PackRun, PackStatus
+from forbetter.reports.models import PackKind, PackRun, PackStatus
 from forbetter.reports.pdf import unavailable_reason
-from forbetter.risks.models import RunStatus, SimulationRun
+from forbetter.risks.models import Risk, RunStatus, SimulationRun
 from forbetter.risks.selectors import RegisterFilters, register
 from tests.requirements import require
 
@@ -79,5 +81,73 @@ def test_council_pack_of_the_demo_has_every_section_with_real_figures(seeded_dem
         .first()
     )
     if latest is not None:
-        assert f"£{latest.p80_gbp:,.0f}" in flat
+        assert gbp(latest.p80_gbp) in flat
     assert "Confidential to the council" in flat
+
+
+@pytest.mark.django_db
+def test_partner_pack_leaves_out_council_only_sections_and_fields(seeded_demo: None) -> None:
+    partnership = Partnership.objects.get(name=HIGHWAYS)
+    top = register(partnership, RegisterFilters(status="open", sort="residual")).first()
+    assert top is not None
+    Risk.objects.filter(pk=top.pk).update(council_notes="Council eyes only: walk-away price")
+    council_run, council_text, _ = _pack(EDITOR)
+    # asked for the council's pack, a partner's user still gets the partner's
+    partner_run, partner_text, pages = _pack(PARTNER, partner_view=False)
+    assert not council_run.partner_view
+    assert partner_run.partner_view
+    council, partner = _flat(council_text), _flat(partner_text)
+    for title in ("Business case", "Monte Carlo results", "Client-side capacity"):
+        heading = re.compile(rf"\d+\. {title}")
+        assert heading.search(council), title
+        assert not heading.search(partner), title
+    assert "walk-away price" in council
+    assert "walk-away price" not in partner
+    assert "Council notes" not in partner
+    assert "Net present cost" not in partner
+    assert "Affordability" not in partner
+    assert "Confidential to the council" not in partner
+    for title in SECTIONS:
+        assert title in partner, title
+    assert top.title in partner
+    assert f"Page 2 of {len(pages)}" in _flat(pages[1])
+
+
+@pytest.mark.django_db
+def test_business_case_section_reports_the_latest_frozen_version(seeded_demo: None) -> None:
+    partnership = Partnership.objects.get(name=HIGHWAYS)
+    version = (
+        BusinessCaseVersion.objects.filter(business_case__partnership=partnership, status=VersionStatus.FROZEN)
+        .order_by("-frozen_at", "-pk")
+        .first()
+    )
+    _, text, _ = _pack(EDITOR)
+    flat = _flat(text)
+    if version is None:
+        assert "No version of a business case has been frozen yet" in flat
+        return
+    assert str(version) in flat
+    for option in version.frozen_result.options.all():
+        assert gbp(option.net_present_cost_gbp) in flat
+
+
+@pytest.mark.django_db
+def test_portfolio_summary_covers_every_partnership_the_user_sees(seeded_demo: None) -> None:
+    from forbetter.partnerships.selectors import partnerships_visible_to
+
+    user = User.objects.get(email=EDITOR)
+    run = services.portfolio_run_request(user=user)
+    run.refresh_from_db()
+    assert run.kind == PackKind.PORTFOLIO
+    assert run.status == PackStatus.DONE, run.error_message
+    text, pages = _text(bytes(run.pdf))
+    flat = _flat(text)
+    assert "Portfolio summary" in flat
+    for partnership in partnerships_visible_to(user):
+        assert partnership.name in flat, partnership.name
+    assert f"Page 1 of {len(pages)}" in flat
+    partner = User.objects.get(email=PARTNER)
+    theirs = _flat(_text(bytes(services.portfolio_run_request(user=partner).pdf))[0])
+    hidden = Partnership.objects.exclude(pk__in=partnerships_visible_to(partner)).first()
+    assert hidden is not None
+    assert hidden.name not in theirs
