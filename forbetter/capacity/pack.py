@@ -20,8 +20,9 @@ def pack_sections(partnership: Partnership, *, partner_view: bool) -> list[PackS
             glance_template="capacity/_glance.html",
             glance=selectors.at_a_glance(partnership),
             intro=(
-                "Confidential to the council. The council's client team cost in the latest year, as a share "
-                "of the payments approved to the partner that year, against the minimum share the council set."
+                "Confidential to the council. The council's client team cost in the latest year, as a "
+                "share of the payments approved to the partner that year, against the minimum share the "
+                "council set."
             ),
             council_only=True,
         )

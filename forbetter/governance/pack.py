@@ -17,9 +17,9 @@ def pack_sections(partnership: Partnership, *, partner_view: bool) -> list[PackS
             glance_template="governance/_glance.html",
             glance=selectors.at_a_glance(partnership),
             intro=(
-                "The partnership's forums by tier, when each last met, and the actions its meetings agreed "
-                "that are past their due date. A forum is flagged when it has stopped meeting as often as its "
-                "terms say or when attendance has fallen."
+                "The partnership's forums by tier, when each last met, and the actions its meetings "
+                "agreed that are past their due date. A forum is flagged when it has stopped meeting as "
+                "often as its terms say or when attendance has fallen."
             ),
             detail_template="governance/pack/forums.html",
             statuses=selectors.forum_statuses(partnership),

@@ -27,9 +27,9 @@ def pack_sections(partnership: Partnership, *, partner_view: bool) -> list[PackS
             glance_template="keydates/_glance.html",
             glance=selectors.at_a_glance(partnership, today),
             intro=(
-                "Break points, review points, extension options, notice deadlines and expiries still to come, "
-                "earliest first, each with the date to be reminded of it. Derived dates come from the "
-                "partnership's other records."
+                "Break points, review points, extension options, notice deadlines and expiries still to "
+                "come, earliest first, each with the date to be reminded of it. Derived dates come from "
+                "the partnership's other records."
             ),
             detail_template="keydates/pack/timeline.html",
             rows=rows[:SHOWN],

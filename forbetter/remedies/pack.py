@@ -16,6 +16,9 @@ def pack_sections(partnership: Partnership, *, partner_view: bool) -> list[PackS
             order=65,
             glance_template="remedies/_glance.html",
             glance=selectors.at_a_glance(partnership),
-            intro="Where the partnership stands on the ladder of contractual remedies, as the remedies page shows it.",
+            intro=(
+                "Where the partnership stands on the ladder of contractual remedies, as the remedies page "
+                "shows it."
+            ),
         )
     ]

@@ -95,7 +95,7 @@ def _pdf_response(run: PackRun) -> HttpResponse:
 
 
 def download(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
-    partnership, run = _run(request, pk, run_pk)
+    _, run = _run(request, pk, run_pk)
     if run.status != PackStatus.DONE:
         raise Http404("This board pack has no PDF yet")
     return _pdf_response(PackRun.objects.get(pk=run.pk))

@@ -16,6 +16,9 @@ def pack_sections(partnership: Partnership, *, partner_view: bool) -> list[PackS
             order=80,
             glance_template="trust/_glance.html",
             glance=selectors.at_a_glance(partnership),
-            intro="The partnership charter, the measures of how the partnership is working and open-book reviews.",
+            intro=(
+                "The partnership charter, the measures of how the partnership is working and open-book "
+                "reviews."
+            ),
         )
     ]

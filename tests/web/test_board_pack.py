@@ -117,7 +117,9 @@ def test_partner_pack_leaves_out_council_only_sections_and_fields(seeded_demo: N
 def test_business_case_section_reports_the_latest_frozen_version(seeded_demo: None) -> None:
     partnership = Partnership.objects.get(name=HIGHWAYS)
     version = (
-        BusinessCaseVersion.objects.filter(business_case__partnership=partnership, status=VersionStatus.FROZEN)
+        BusinessCaseVersion.objects.filter(
+            business_case__partnership=partnership, status=VersionStatus.FROZEN
+        )
         .order_by("-frozen_at", "-pk")
         .first()
     )
