@@ -28,8 +28,14 @@ REFRESH_SECONDS = 5
 COUNCIL_PACK = "This board pack includes material confidential to the council"
 
 
-def _refreshing(response: HttpResponse, pending: bool) -> HttpResponse:
-    if pending:
+def _auto_refresh(request: HttpRequest, pending: bool) -> bool:
+    """Whether the page checks again by itself: while a run is pending, unless the reader turned it off
+    (WCAG 2.2.1, timing adjustable). An HTTP ``Refresh`` header, so no script is needed."""
+    return pending and request.GET.get("refresh") != "off"
+
+
+def _refreshing(response: HttpResponse, refresh: bool) -> HttpResponse:
+    if refresh:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
 
@@ -38,6 +44,7 @@ def packs(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
     page_obj = paginate(request, selectors.runs_for(partnership, request.user))
     pending = any(run.is_pending for run in page_obj.object_list)
+    refresh = _auto_refresh(request, pending)
     response = partnership_page(
         request,
         "reports/packs.html",
@@ -45,10 +52,11 @@ def packs(request: HttpRequest, pk: int) -> HttpResponse:
         SECTION,
         page_obj=page_obj,
         pending=pending,
+        auto_refresh=refresh,
         refresh_seconds=REFRESH_SECONDS,
         unavailable=unavailable_reason(),
     )
-    return _refreshing(response, pending)
+    return _refreshing(response, refresh)
 
 
 @require_POST
@@ -75,16 +83,18 @@ def _run(request: HttpRequest, pk: int, run_pk: int) -> tuple[Any, PackRun]:
 
 def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     partnership, run = _run(request, pk, run_pk)
+    refresh = _auto_refresh(request, run.is_pending)
     response = partnership_page(
         request,
         "reports/run.html",
         partnership,
         SECTION,
         run=run,
+        auto_refresh=refresh,
         refresh_seconds=REFRESH_SECONDS,
         unavailable=unavailable_reason(),
     )
-    return _refreshing(response, run.is_pending)
+    return _refreshing(response, refresh)
 
 
 def _pdf_response(run: PackRun) -> HttpResponse:
@@ -104,18 +114,20 @@ def download(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 def portfolio(request: HttpRequest) -> HttpResponse:
     page_obj = paginate(request, selectors.portfolio_runs_for(request.user))
     pending = any(run.is_pending for run in page_obj.object_list)
+    refresh = _auto_refresh(request, pending)
     response = render(
         request,
         "reports/portfolio.html",
         {
             "page_obj": page_obj,
             "pending": pending,
+            "auto_refresh": refresh,
             "refresh_seconds": REFRESH_SECONDS,
             "unavailable": unavailable_reason(),
             "partner_user": not can_see_confidential(request.user),
         },
     )
-    return _refreshing(response, pending)
+    return _refreshing(response, refresh)
 
 
 @require_POST

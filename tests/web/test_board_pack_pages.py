@@ -107,3 +107,15 @@ def test_without_weasyprint_the_page_says_so_and_the_run_fails_plainly(
     assert "Pango" in page
     assert "Pango" in client.get(reverse("reports:packs", args=[world.ours.pk])).content.decode()
     assert client.get(reverse("reports:download", args=[world.ours.pk, run.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_waiting_pack_page_checks_again_unless_told_not_to(world: World) -> None:
+    run = PackRun.objects.create(partnership=world.ours, requested_by=world.users[Role.COUNCIL_EDITOR])
+    client = client_for(world.users[Role.COUNCIL_EDITOR])
+    url = reverse("reports:run", args=[world.ours.pk, run.pk])
+    response = client.get(url)
+    assert response["Refresh"] == "5"
+    assert "waiting for the background worker" in response.content.decode()
+    assert "Refresh" not in client.get(url + "?refresh=off")
+    assert client.get(reverse("reports:download", args=[world.ours.pk, run.pk])).status_code == 404
