@@ -68,7 +68,11 @@ def pack_run_execute(*, run_id: int) -> PackRun:
     """Make a queued run's PDF and store it; a run that is not queued is left alone (a task delivered twice
     makes one PDF). Any failure marks the run failed with a message the page shows."""
     with transaction.atomic():
-        run = PackRun.objects.select_for_update().select_related("partnership", "requested_by").get(pk=run_id)
+        run = (
+            PackRun.objects.select_for_update(of=("self",))
+            .select_related("partnership", "requested_by")
+            .get(pk=run_id)
+        )
         if run.status != PackStatus.QUEUED:
             return run
         run.status = PackStatus.RUNNING
