@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "forbetter.notices",
     "forbetter.reminders",
     "forbetter.imports",
+    "forbetter.reports",
     "forbetter.demo",
 ]
 

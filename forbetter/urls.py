@@ -24,6 +24,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.notices.urls")),
     path("reminders/", include("forbetter.reminders.urls")),
     path("partnerships/", include("forbetter.imports.urls")),
+    path("", include("forbetter.reports.urls")),
     path("framework/", framework, name="framework"),
 ]
 

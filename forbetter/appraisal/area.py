@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from forbetter.accounts.permissions import can_see_confidential
-from forbetter.appraisal import services
+from forbetter.appraisal import pack, services
 from forbetter.appraisal.evidence_providers import business_case_versions, service_baselines
 from forbetter.appraisal.models import (
     AppraisalOption,
@@ -185,4 +185,5 @@ AREA = Area(
     evidence=(business_case_versions, service_baselines),
     demo="forbetter.demo.appraisal",
     examples=examples,
+    pack_sections=pack.pack_sections,
 )

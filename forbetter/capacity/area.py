@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from forbetter.accounts.permissions import can_see_confidential
-from forbetter.capacity import selectors, services
+from forbetter.capacity import pack, selectors, services
 from forbetter.capacity.evidence_providers import adviser_spend, capacity_plan
 from forbetter.capacity.models import Adviser, ProcurementBudgetLine, ResourceActual, TeamRole
 from forbetter.core.areas import Area, Section, Who, confirm, first_pk, form, page
@@ -102,4 +102,5 @@ AREA = Area(
     glance_template="capacity/_glance.html",
     life_actuals=selectors.life_actuals,
     examples=examples,
+    pack_sections=pack.pack_sections,
 )

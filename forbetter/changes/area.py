@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forbetter.calc.dates import financial_year
-from forbetter.changes import selectors, services
+from forbetter.changes import pack, selectors, services
 from forbetter.changes.models import ChangeRequest, ChangeStatus
 from forbetter.core.areas import Area, Section, confirm, first_pk, form, page
 from forbetter.core.history import money
@@ -168,4 +168,5 @@ AREA = Area(
     sections=(Section("changes", "Contract changes", "changes:register", 72),),
     demo="forbetter.demo.changes",
     examples=examples,
+    pack_sections=pack.pack_sections,
 )

@@ -177,6 +177,10 @@ class Area:
     """``reminders(partnerships, today)``: this area's open records of the given partnerships coming due or
     overdue, as :class:`forbetter.core.reminders.Reminder` rows, read in a fixed number of queries; the
     reminders page and the ``send_reminders`` email digest show them (see :mod:`forbetter.core.reminders`)."""
+    pack_sections: Callable[..., list[Any]] | None = None
+    """``pack_sections(partnership, *, partner_view)``: this area's sections of the partnership's board pack,
+    as :class:`forbetter.core.pack.PackSection` rows, from the same selectors as its pages (see
+    :mod:`forbetter.core.pack`); kept in the area's own ``pack.py``."""
 
     def url_name(self, route: Route) -> str:
         namespace = self.app if self.namespace is None else self.namespace

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from forbetter.core.areas import Area, Section, confirm, first_pk, form, page
-from forbetter.governance import selectors
+from forbetter.governance import pack, selectors
 from forbetter.governance.evidence_providers import governance_models, governance_reviews, meetings
 from forbetter.governance.models import (
     AgendaItem,
@@ -148,4 +148,5 @@ AREA = Area(
     demo="forbetter.demo.governance",
     examples=examples,
     reminders=action_reminders,
+    pack_sections=pack.pack_sections,
 )

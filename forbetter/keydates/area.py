@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from forbetter.core.areas import Area, Scope, Section, first_pk, form, page
-from forbetter.keydates import selectors, services
+from forbetter.keydates import pack, selectors, services
 from forbetter.keydates.derived import partnership_dates
 from forbetter.keydates.evidence_providers import key_dates
 from forbetter.keydates.models import KeyDate
@@ -54,4 +54,5 @@ AREA = Area(
     key_dates=partnership_dates,
     examples=examples,
     reminders=key_date_reminders,
+    pack_sections=pack.pack_sections,
 )

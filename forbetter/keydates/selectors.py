@@ -114,11 +114,18 @@ def _sorted(rows: Iterable[TimelineRow], today: dt.date, *, mark_next: bool = Tr
 def timeline(partnership: Partnership, user: Any, today: dt.date, *, kind: str = "") -> list[TimelineRow]:
     """Every key date of the partnership, recorded and derived, chronologically; of one kind if ``kind``.
     One query for the recorded dates, plus each area's provider's own."""
+    return timeline_for(partnership, today, council=can_see_confidential(user), kind=kind)
+
+
+def timeline_for(
+    partnership: Partnership, today: dt.date, *, council: bool, kind: str = ""
+) -> list[TimelineRow]:
+    """The timeline as a council user (``council``) or a partner user sees it (the board pack's too)."""
     recorded = KeyDate.objects.filter(partnership=partnership).select_related("closed_by")
     if kind:
         recorded = recorded.filter(kind=kind)
     rows = [recorded_row(key_date, today) for key_date in recorded]
-    for row in derived_dates([partnership], council=can_see_confidential(user)):
+    for row in derived_dates([partnership], council=council):
         if not kind or row.kind == kind:
             rows.append(_derived_row(row, today))
     return _sorted(rows, today)

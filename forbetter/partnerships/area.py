@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 
 from forbetter.core.areas import Area, Scope, Section, confirm, first_pk, form, page
-from forbetter.partnerships import services
+from forbetter.partnerships import pack, services
 from forbetter.partnerships.evidence_providers import documents, gate_decisions
 from forbetter.partnerships.models import Document, EvidenceLink, Partnership, Task
 from forbetter.partnerships.reminders import task_reminders
@@ -79,4 +79,5 @@ AREA = Area(
     evidence=(documents, gate_decisions),
     examples=examples,
     reminders=task_reminders,
+    pack_sections=pack.pack_sections,
 )

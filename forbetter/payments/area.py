@@ -12,7 +12,7 @@ from typing import Any
 
 from forbetter.core.areas import Area, Section, Who, action, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.payments import services
+from forbetter.payments import pack, services
 from forbetter.payments.evidence_providers import payment_mechanism, payment_statements, responsibilities
 from forbetter.payments.life import life_actuals
 from forbetter.payments.models import (
@@ -118,4 +118,5 @@ AREA = Area(
     evidence=(payment_statements, payment_mechanism, responsibilities),
     examples=examples,
     life_actuals=life_actuals,
+    pack_sections=pack.pack_sections,
 )

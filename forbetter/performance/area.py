@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from forbetter.core.areas import Area, Section, Who, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.performance import services
+from forbetter.performance import pack, services
 from forbetter.performance.evidence_providers import benchmark_imports, benefits, indicator_reviews, kpis
 from forbetter.performance.life import life_actuals
 from forbetter.performance.models import Benefit, IndicatorReview, Kpi, KpiReturn, ReturnStatus
@@ -127,4 +127,5 @@ AREA = Area(
     examples=examples,
     life_actuals=life_actuals,
     reminders=kpi_reminders,
+    pack_sections=pack.pack_sections,
 )

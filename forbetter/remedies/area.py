@@ -11,7 +11,7 @@ from typing import Any
 
 from forbetter.core.areas import Area, Section, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.remedies import selectors, services
+from forbetter.remedies import pack, selectors, services
 from forbetter.remedies.dates import remedy_deadlines
 from forbetter.remedies.models import (
     Dispute,
@@ -162,4 +162,5 @@ AREA = Area(
     key_dates=remedy_deadlines,
     examples=examples,
     reminders=plan_action_reminders,
+    pack_sections=pack.pack_sections,
 )

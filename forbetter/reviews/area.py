@@ -12,7 +12,7 @@ from typing import Any
 
 from forbetter.core.areas import Area, Section, Who, confirm, first_pk, form, page
 from forbetter.partnerships.models import Partnership, ServiceArea
-from forbetter.reviews import selectors, services
+from forbetter.reviews import pack, selectors, services
 from forbetter.reviews.dates import next_reviews
 from forbetter.reviews.evidence_providers import completed_reviews
 from forbetter.reviews.models import (
@@ -181,4 +181,5 @@ AREA = Area(
     key_dates=next_reviews,
     examples=examples,
     reminders=review_reminders,
+    pack_sections=pack.pack_sections,
 )

@@ -10,7 +10,7 @@ from typing import Any
 
 from forbetter.core.areas import Area, Section, Who, confirm, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.risks import services
+from forbetter.risks import pack, services
 from forbetter.risks.evidence_providers import exit_analyses, ownership_plans, risk_reviews, simulation_runs
 from forbetter.risks.models import (
     ExitAnalysis,
@@ -166,4 +166,5 @@ AREA = Area(
     demo="forbetter.demo.risks",
     examples=examples,
     reminders=risk_review_reminders,
+    pack_sections=pack.pack_sections,
 )

@@ -11,7 +11,7 @@ from typing import Any
 
 from forbetter.core.areas import Area, Section, confirm, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.trust import selectors, services
+from forbetter.trust import pack, selectors, services
 from forbetter.trust.evidence_providers import charter_versions, open_book, succession_plans, trust_activities
 from forbetter.trust.models import (
     CharterVersion,
@@ -159,4 +159,5 @@ AREA = Area(
     evidence=(charter_versions, trust_activities, open_book, succession_plans),
     demo="forbetter.demo.trust",
     examples=examples,
+    pack_sections=pack.pack_sections,
 )
