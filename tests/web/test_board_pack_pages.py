@@ -119,3 +119,15 @@ def test_a_waiting_pack_page_checks_again_unless_told_not_to(world: World) -> No
     assert "waiting for the background worker" in response.content.decode()
     assert "Refresh" not in client.get(url + "?refresh=off")
     assert client.get(reverse("reports:download", args=[world.ours.pk, run.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_portfolio_summaries_list_exports_only_the_users_own(world: World) -> None:
+    editor = world.users[Role.COUNCIL_EDITOR]
+    mine = PackRun.objects.create(kind=PackKind.PORTFOLIO, requested_by=editor)
+    PackRun.objects.create(kind=PackKind.PORTFOLIO, requested_by=world.users[Role.COUNCIL_VIEWER])
+    response = client_for(editor).get(reverse("reports:portfolio"), {"export": "csv"})
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Summary,Requested at,Status")
+    assert [line.split(",")[0] for line in lines[1:]] == [str(mine.pk)]

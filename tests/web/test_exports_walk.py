@@ -67,6 +67,7 @@ WIRED = {
     },
     "procurement.incentives": {"bidder_mechanisms", "priced_offers"},
     "reminders": {"list"},
+    "reports": {"packs", "portfolio"},
     "remedies": {"disputes", "failures", "interventions", "notices", "plans"},
     "reviews": {"list", "scenarios"},
     "risks": {
@@ -199,6 +200,7 @@ def test_every_list_page_exports_what_the_user_may_see(walked: World, role: Role
             ("procurement.evaluation", "evaluation_scoring"),
             ("partnerships", "due"),
             ("payments", "index"),
+            ("reports", "portfolio"),  # each user's own summaries: tests/web/test_board_pack_pages.py
         }
         assert missing <= allowed_missing, (
             f"lists that showed no export links: {sorted(missing - allowed_missing)}"
