@@ -22,6 +22,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.remedies.urls")),
     path("partnerships/", include("forbetter.reviews.urls")),
     path("framework/", framework, name="framework"),
+    path("api/", include("forbetter.api.urls")),
 ]
 
 handler400 = "forbetter.core.views.bad_request"
