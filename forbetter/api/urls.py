@@ -1,10 +1,10 @@
 """The API's addresses. The JSON endpoints are exempt from the sign-in redirect (``login_not_required``):
 DRF authenticates them itself and answers 401 or 403 in JSON. The schema, its documentation page and the
-tokens page are ordinary signed-in pages."""
+tokens page are ordinary signed-in pages (``login_required``: a session, not a token)."""
 
 from collections.abc import Callable
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http.response import HttpResponseBase
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -30,8 +30,10 @@ def _api(view: type[APIView]) -> Callable[..., HttpResponseBase]:
 
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", DocsView.as_view(), name="docs"),
+    # DRF exempts its views from LoginRequiredMiddleware; these two are pages for signed-in people, so
+    # a signed-out visitor is sent to sign in, as from every other page.
+    path("schema/", login_required(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", login_required(DocsView.as_view()), name="docs"),
     path("tokens/", views_tokens.tokens, name="tokens"),
     path("partnerships/", _api(views.PartnershipList), name="partnership-list"),
     path(PARTNERSHIP, _api(views.PartnershipDetail), name="partnership-detail"),

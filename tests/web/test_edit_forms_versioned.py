@@ -627,3 +627,7 @@ EDIT_PAGES.update(
         "reviews.Scenario": [_reviews_page("scenario-edit", "scenario_pk")],
     }
 )
+
+# The API tokens page (forbetter/api): a token is made once and revoked once; it is never edited.
+NOT_EDITING_A_RECORD["api.TokenCreateForm"] = "makes a new personal access token"
+NOT_EDITING_A_RECORD["api.TokenRevokeForm"] = "revokes one's own token; revoking it again is refused"
