@@ -25,6 +25,9 @@ from forbetter.performance.models import Kpi, KpiReturn, ReturnStatus
 from forbetter.risks.models import Allocation, Risk, RiskStatus
 from forbetter.risks.selectors import RISK_FIELDS_HIDDEN_FROM_PARTNER
 
+# The largest id a record can have (a 64-bit key): a larger one is refused, not sent to the database.
+MAX_ID = 2**63 - 1
+
 
 def _name(user: Any) -> str | None:
     return None if user is None else str(user)
@@ -263,7 +266,7 @@ def _period(value: str) -> dt.date:
 
 
 class ReturnFilters(serializers.Serializer[Any]):
-    kpi = serializers.IntegerField(required=False, min_value=1, help_text="A KPI's id.")
+    kpi = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="A KPI's id.")
     period = serializers.CharField(required=False, help_text="Year and month, e.g. 2024-04.")
     status = serializers.ChoiceField(choices=[*ReturnStatus.choices, ("late", "Late")], required=False)
 
@@ -275,7 +278,7 @@ class ReturnSubmitSerializer(serializers.Serializer[Any]):
     """A partner's return: the KPI, the period, the value, the evidence and an optional note. Send the
     evidence as a file (``multipart/form-data``) or, in JSON, as ``evidence_base64`` and ``evidence_name``."""
 
-    kpi = serializers.IntegerField(min_value=1, help_text="The KPI's id.")
+    kpi = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The KPI's id.")
     period = serializers.CharField(help_text="Year and month the period starts, e.g. 2024-04.")
     value = serializers.DecimalField(max_digits=14, decimal_places=4)
     commentary = serializers.CharField(

@@ -22,7 +22,9 @@ def test_docs_page_runs_under_the_csp(page: Any, world: World, live_server: Any)
     elsewhere: list[str] = []
     page.on(
         "request",
-        lambda request: elsewhere.append(request.url) if not request.url.startswith(live_server.url) else None,
+        lambda request: (
+            elsewhere.append(request.url) if not request.url.startswith(live_server.url) else None
+        ),
     )
     sign_in(page, "partner@p.test", PASSWORD)
     page.goto("/api/docs/")

@@ -110,7 +110,9 @@ def test_risks_filter_by_status_and_allocation(world: World) -> None:
     make_risk(world.ours, title="Open one")
     make_risk(world.ours, title="Closed one", status="closed")
     client = client_for(world.users[Role.COUNCIL_EDITOR])
-    titles = [r["title"] for r in client.get(_url("risk-list", world), {"status": "closed"}).json()["results"]]
+    titles = [
+        r["title"] for r in client.get(_url("risk-list", world), {"status": "closed"}).json()["results"]
+    ]
     assert titles == ["Closed one"]
     assert client.get(_url("risk-list", world), {"allocation": "partner"}).json()["count"] == 0
 
@@ -141,7 +143,8 @@ def test_tasks_filter_by_stage_and_hide_council_notes_from_partners(world: World
     stage = task.action.stage.key
     council = client_for(world.users[Role.COUNCIL_EDITOR]).get(_url("task-list", world), {"stage": stage})
     rows = council.json()["results"]
-    assert rows and all(row["stage"] == stage for row in rows)
+    assert rows
+    assert all(row["stage"] == stage for row in rows)
     assert any(row["council_notes"] == "Internal" for row in rows)
     partner = client_for(world.users[Role.PARTNER_USER]).get(_url("task-detail", world, task_pk=task.pk))
     assert "council_notes" not in partner.json()
@@ -204,11 +207,13 @@ def test_partner_submits_a_return_in_json_through_the_service(world: World, kpi:
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["period"], body["value"], body["status"]) == ("2024-04-01", "96.5000", "submitted")
-    assert body["has_evidence_file"] and body["evidence_name"] == "pack.pdf"
+    assert body["has_evidence_file"]
+    assert body["evidence_name"] == "pack.pdf"
     record = KpiReturn.objects.get(pk=body["id"])
     assert record.submitted_by == world.users[Role.PARTNER_USER]
     history = record.history.first()
-    assert history is not None and history.history_change_reason.startswith("Submitted")
+    assert history is not None
+    assert history.history_change_reason.startswith("Submitted")
 
 
 def test_partner_submits_a_return_as_a_multipart_upload(world: World, kpi: Kpi) -> None:
@@ -276,7 +281,9 @@ def test_malformed_json_is_400(world: World, kpi: Kpi) -> None:
 
 def test_a_return_the_council_validated_cannot_be_sent_again(world: World, kpi: Kpi) -> None:
     make_kpi_return(kpi, dt.date(2024, 4, 1), "96", user=world.users[Role.PARTNER_USER])
-    response = _post_json(client_for(world.users[Role.PARTNER_USER]), _url("return-list", world), _return_body(kpi))
+    response = _post_json(
+        client_for(world.users[Role.PARTNER_USER]), _url("return-list", world), _return_body(kpi)
+    )
     assert response.status_code == 400
     assert "validated by the council" in response.json()["period"][0]
 
@@ -326,7 +333,8 @@ def test_returns_filter_by_kpi_period_and_status(world: World, kpi: Kpi) -> None
 def test_tokens_are_stored_hashed_and_stop_working_when_revoked(world: World) -> None:
     user = world.users[Role.PARTNER_USER]
     token, secret = api_services.token_create(user=user, name="Returns script")
-    assert secret not in token.digest and ApiToken.objects.filter(digest=token.digest).exists()
+    assert secret not in token.digest
+    assert ApiToken.objects.filter(digest=token.digest).exists()
     assert not ApiToken.objects.filter(prefix=secret).exists()
     client = Client(HTTP_AUTHORIZATION=f"Token {secret}")
     assert client.get(reverse("api:partnership-list")).status_code == 200
@@ -347,7 +355,8 @@ def test_tokens_page_makes_a_token_shown_once_and_revokes_it(world: World) -> No
     response = client.post(url, {"name": "Dashboard"}, follow=True)
     page = response.content.decode()
     token = ApiToken.objects.get(user=user)
-    assert token.prefix in page and 'id="new-token"' in page
+    assert token.prefix in page
+    assert 'id="new-token"' in page
     assert 'id="new-token"' not in client.get(url).content.decode()
     client.post(url, {"revoke": token.pk})
     token.refresh_from_db()
@@ -364,3 +373,44 @@ def test_a_deactivated_users_token_stops_working(world: World) -> None:
     user.is_active = False
     user.save()
     assert client.get(reverse("api:partnership-list")).status_code == 401
+
+
+GARBAGE = [
+    {"page": "abc"},
+    {"page": "99999999999999999999"},
+    {"page": "-1"},
+    {"page_size": "abc"},
+    {"page_size": "100000"},
+    {"kpi": "99999999999999999999999"},
+    {"kpi": "-1"},
+    {"period": "0000-00"},
+    {"period": "9999-12"},
+    {"status": "\x00"},
+    {"stage": "x" * 300},
+    {"category": "x" * 300},
+]
+
+
+@pytest.mark.parametrize("name", ["partnership-list", "task-list", "risk-list", "return-list", "kpi-list"])
+def test_garbage_query_strings_are_a_400_or_404_never_a_500(world: World, kpi: Kpi, name: str) -> None:
+    client = client_for(world.users[Role.ADMINISTRATOR])
+    url = reverse("api:partnership-list") if name == "partnership-list" else _url(name, world)
+    for params in GARBAGE:
+        response = client.get(url, params)
+        assert response.status_code in (200, 400, 404), (params, response.status_code)
+        assert response["Content-Type"].startswith("application/json")
+
+
+def test_huge_ids_in_a_body_are_a_400(world: World, kpi: Kpi) -> None:
+    client = client_for(world.users[Role.PARTNER_USER])
+    response = _post_json(client, _url("return-list", world), _return_body(kpi, kpi=10**30))
+    assert response.status_code == 400
+    assert "kpi" in response.json()
+
+
+def test_huge_ids_in_the_path_are_a_404(world: World) -> None:
+    client = client_for(world.users[Role.ADMINISTRATOR])
+    response = client.get(f"/api/partnerships/{10**30}/risks/")
+    assert response.status_code == 404
+    response = client.get(f"/api/partnerships/{world.ours.pk}/risks/{10**30}/")
+    assert response.status_code == 404

@@ -88,7 +88,9 @@ def test_api_answers_as_its_page_does(matrix: Matrix, endpoint: Endpoint, role: 
 @pytest.mark.parametrize("endpoint", [pytest.param(e, id=_id(e)) for e in ENDPOINTS])
 def test_signed_out_requests_get_401_in_json(matrix: Matrix, endpoint: Endpoint) -> None:
     response, writes = _answer(
-        matrix.client(None), endpoint.method, reverse(endpoint.url_name, kwargs=_kwargs(endpoint, matrix, "ours"))
+        matrix.client(None),
+        endpoint.method,
+        reverse(endpoint.url_name, kwargs=_kwargs(endpoint, matrix, "ours")),
     )
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
