@@ -17,4 +17,6 @@ class TokenCreateForm(GovukFormMixin, forms.Form):
 
 
 class TokenRevokeForm(forms.Form):
-    revoke = forms.IntegerField(min_value=1, error_messages={"required": "Choose a token to revoke"})
+    revoke = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, error_messages={"required": "Choose a token to revoke"}
+    )

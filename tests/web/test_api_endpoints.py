@@ -414,3 +414,11 @@ def test_huge_ids_in_the_path_are_a_404(world: World) -> None:
     assert response.status_code == 404
     response = client.get(f"/api/partnerships/{world.ours.pk}/risks/{10**30}/")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("revoke", ["abc", "99999999999999999999999", "-1", ""])
+def test_tokens_page_answers_a_bad_revoke_with_a_message(world: World, revoke: str) -> None:
+    client = client_for(world.users[Role.PARTNER_USER])
+    response = client.post(reverse("api:tokens"), {"revoke": revoke}, follow=True)
+    assert response.status_code == 200
+    assert "Choose a token to revoke" in response.content.decode()
