@@ -5,7 +5,7 @@ mirrors.
 Why the JSON endpoints are not ordinary routes: the permission matrix expects a signed-out visitor to be
 sent to the sign-in page and an empty POST to show a form again (200); an API answers 401 in JSON and 400
 with the fields named. So the matrix leaves out exactly the URL names listed here (and fails on any other
-undeclared URL), and ``tests/web/test_api_permissions.py`` checks every endpoint, role by role, on a
+undeclared URL), and ``tests/web/test_api_access.py`` checks every endpoint, role by role, on a
 partnership the user sees and one they do not: the answer must be what ``reads``/``writes`` say, and the
 same as the mirrored page's (200 ↔ 2xx or 400; 403 ↔ 403; 404 ↔ 404).
 """

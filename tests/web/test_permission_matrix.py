@@ -63,7 +63,7 @@ DECLARED: list[tuple[Area, Route]] = [(area, route) for area in areas() for rout
 
 # The JSON API's endpoints answer a signed-out request with 401 in JSON (not a redirect to sign in) and a bad
 # POST with 400 (not the form again), which this matrix cannot express. They are declared, with who may use
-# them and the page each mirrors, in forbetter/api/area.py ENDPOINTS, and tests/web/test_api_permissions.py
+# them and the page each mirrors, in forbetter/api/area.py ENDPOINTS, and tests/web/test_api_access.py
 # checks each one role by role against its page. Only those names are left out here.
 API_ENDPOINT_NAMES = {endpoint.url_name for endpoint in API_ENDPOINTS}
 
