@@ -325,11 +325,39 @@ class ReturnReviewSerializer(serializers.Serializer[Any]):
 # --- payment statements -------------------------------------------------------------------------------------
 
 
+FIGURES = (
+    "charge_gbp",
+    "points",
+    "relieved_points",
+    "deduction_before_cap_gbp",
+    "deduction_gbp",
+    "capped",
+    "adjustment_total_gbp",
+    "payable_gbp",
+)
+
+
 class StatementSerializer(serializers.ModelSerializer[PaymentStatement]):
+    """An approved statement's frozen figures; a draft's worked out now from the validated returns, as the
+    statements page does (``views`` in the context: the pages' statement views by id)."""
+
     approved_by = PersonField()
-    lines = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="The explanation, line by line (approved)."
-    )
+    lines = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="The explanation.")
+    figures_problem = serializers.SerializerMethodField()
+
+    def get_figures_problem(self, statement: PaymentStatement) -> str:
+        """Why a draft's figures cannot be worked out yet ('' when they can)."""
+        view = self.context.get("views", {}).get(statement.pk)
+        return view.error if view is not None and not statement.frozen else ""
+
+    def to_representation(self, instance: PaymentStatement) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        view = self.context.get("views", {}).get(instance.pk)
+        if not instance.frozen and view is not None and view.figures is not None and not view.error:
+            for name in FIGURES:
+                data[name] = self.fields[name].to_representation(getattr(view.figures, name))
+            data["lines"] = list(view.figures.lines)
+        return data
 
     class Meta:
         model = PaymentStatement
@@ -346,6 +374,7 @@ class StatementSerializer(serializers.ModelSerializer[PaymentStatement]):
             "adjustment_total_gbp",
             "payable_gbp",
             "lines",
+            "figures_problem",
             "approved_by",
             "approved_at",
         )

@@ -265,7 +265,10 @@ class StatementList(PartnershipView):
     @extend_schema(responses=StatementSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         partnership = self.partnership
-        return self.listing(payments.statements_for(partnership, partner_view=self.partner_view))
+        page = self.paginate_queryset(payments.statements_for(partnership, partner_view=self.partner_view))
+        statements = list(page or [])
+        context = {**self.get_serializer_context(), "views": _views(partnership, statements)}
+        return self.get_paginated_response(StatementSerializer(statements, many=True, context=context).data)
 
 
 @extend_schema(tags=["statements"])
@@ -279,7 +282,14 @@ class StatementDetail(PartnershipView):
         )
         if not statement.frozen and self.partner_view:
             raise PermissionDenied(DRAFT_REFUSED)
-        return Response(self.get_serializer(statement).data)
+        context = {**self.get_serializer_context(), "views": _views(partnership, [statement])}
+        return Response(StatementSerializer(statement, context=context).data)
+
+
+def _views(partnership: Partnership, statements: list[PaymentStatement]) -> dict[int, Any]:
+    """The statements page's views of these statements (one computation for all the drafts), by id."""
+    views = payments.statement_views(partnership, payments.mechanism_of(partnership), statements)
+    return {view.statement.pk: view for view in views}
 
 
 # --- business cases -----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -422,3 +423,27 @@ def test_tokens_page_answers_a_bad_revoke_with_a_message(world: World, revoke: s
     response = client.post(reverse("api:tokens"), {"revoke": revoke}, follow=True)
     assert response.status_code == 200
     assert "Choose a token to revoke" in response.content.decode()
+
+
+def test_a_draft_statements_figures_are_worked_out_as_on_its_page(world: World) -> None:
+    from forbetter.payments import selectors as payment_selectors
+    from forbetter.payments import services as payment_services
+    from tests.factories import make_payment_mechanism
+
+    editor = world.users[Role.COUNCIL_EDITOR]
+    make_payment_mechanism(world.ours)
+    failing = make_kpi(world.ours, "HW-01", severity_points=120)
+    make_kpi_return(failing, dt.date(2024, 4, 1), "80", user=editor)
+    draft = payment_services.statement_create(user=editor, partnership=world.ours, month=dt.date(2024, 4, 1))
+    page = payment_selectors.statement_view(world.ours, draft).figures
+    assert page is not None
+    client = client_for(world.users[Role.COUNCIL_VIEWER])
+    body = client.get(_url("statement-detail", world, statement_pk=draft.pk)).json()
+    assert body["status"] == "draft"
+    assert body["figures_problem"] == ""
+    assert body["payable_gbp"] == f"{page.payable_gbp:.2f}"
+    assert body["deduction_gbp"] == f"{page.deduction_gbp:.2f}"
+    assert Decimal(body["deduction_gbp"]) > 0
+    assert body["lines"] == list(page.lines)
+    listed = client.get(_url("statement-list", world)).json()["results"]
+    assert listed[0]["payable_gbp"] == body["payable_gbp"]
