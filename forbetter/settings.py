@@ -141,6 +141,10 @@ INSTALLED_APPS = [
     "forbetter.reminders",
     "forbetter.imports",
     "forbetter.reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "forbetter.api",
     "forbetter.demo",
 ]
 
@@ -337,3 +341,53 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
 IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("IMPORT_MAX_EXPANDED_BYTES", str(100 * 1024 * 1024)))
 IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "200"))
+# The REST API (forbetter/api, docs/api.md, decision record 0037): personal access tokens (hashed) or the
+# browser session (with CSRF on writes); JSON only; page-number pagination; services' validation errors as
+# 400 with the field named.
+API_PAGE_SIZE = _env_int("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = 200
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request with no credentials is told 401 with "WWW-Authenticate: Token".
+        "forbetter.api.authentication.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "forbetter.api.pagination.ApiPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "forbetter.api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ForBetter API",
+    "DESCRIPTION": (
+        "Partnerships, framework tasks, risks, KPIs and returns, payment statements and business cases, "
+        "with the same permissions as the pages. Authenticate with a personal access token "
+        "(Authorization: Token fb_...) made on the API tokens page. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No call to the public validator service: the page makes no request beyond this site.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    # Several records have a "status" (and risks two likelihoods and two impacts): one name for each set.
+    "ENUM_NAME_OVERRIDES": {
+        "PartnershipStatusEnum": "forbetter.partnerships.models.PartnershipStatus",
+        "TaskStatusEnum": "forbetter.partnerships.models.TaskStatus",
+        "RiskStatusEnum": "forbetter.risks.models.RiskStatus",
+        "ReturnStatusEnum": "forbetter.performance.models.ReturnStatus",
+        "StatementStatusEnum": "forbetter.payments.models.StatementStatus",
+        "VersionStatusEnum": "forbetter.appraisal.models.VersionStatus",
+        "LikelihoodEnum": "forbetter.risks.models.LIKELIHOOD_CHOICES",
+        "ImpactEnum": "forbetter.risks.models.IMPACT_CHOICES",
+    },
+}

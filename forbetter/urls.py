@@ -26,6 +26,7 @@ urlpatterns = [
     path("partnerships/", include("forbetter.imports.urls")),
     path("", include("forbetter.reports.urls")),
     path("framework/", framework, name="framework"),
+    path("api/", include("forbetter.api.urls")),
 ]
 
 handler400 = "forbetter.core.views.bad_request"

@@ -637,3 +637,6 @@ EDIT_PAGES.update(
 # notices
 EDIT_PAGES["notices.Invoice"] = [lambda i: reverse("notices:invoice-edit", args=[i.partnership_id, i.pk])]
 NOT_EDITING_A_RECORD["notices.PublishedForm"] = SETS_A_VALUE  # a notice's publication, kept under its key
+# The API tokens page (forbetter/api): a token is made once and revoked once; it is never edited.
+NOT_EDITING_A_RECORD["api.TokenCreateForm"] = "makes a new personal access token"
+NOT_EDITING_A_RECORD["api.TokenRevokeForm"] = "revokes one's own token; revoking it again is refused"

@@ -40,6 +40,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from forbetter.accounts.models import Role
+from forbetter.api.area import ENDPOINTS as API_ENDPOINTS
 from forbetter.core.areas import Area, Kind, Route, Scope, Who, areas
 from forbetter.framework.loader import load_framework
 from forbetter.partnerships.models import Partnership
@@ -59,6 +60,12 @@ REFUSED = (403, 404, 405)
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 DECLARED: list[tuple[Area, Route]] = [(area, route) for area in areas() for route in area.routes]
+
+# The JSON API's endpoints answer a signed-out request with 401 in JSON (not a redirect to sign in) and a bad
+# POST with 400 (not the form again), which this matrix cannot express. They are declared, with who may use
+# them and the page each mirrors, in forbetter/api/area.py ENDPOINTS, and tests/web/test_api_access.py
+# checks each one role by role against its page. Only those names are left out here.
+API_ENDPOINT_NAMES = {endpoint.url_name for endpoint in API_ENDPOINTS}
 
 
 def _id(area: Area, route: Route) -> str:
@@ -142,7 +149,8 @@ def _project_url_names() -> set[str]:
 
 
 def test_every_url_is_declared_by_an_area() -> None:
-    missing = _project_url_names() - _declared_names()
+    missing = _project_url_names() - _declared_names() - API_ENDPOINT_NAMES
+    assert _project_url_names() >= API_ENDPOINT_NAMES, "API endpoints declared that do not exist"
     assert not missing, f"URLs no area declares (add them to the app's area.py): {sorted(missing)}"
     unknown = _declared_names() - _project_url_names()
     assert not unknown, f"Declared URLs that do not exist: {sorted(unknown)}"
