@@ -27,7 +27,6 @@ The notice's type is ``documents[].noticeType`` on the document describing the n
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -38,6 +37,8 @@ from forbetter.calc.performance import Rating
 from forbetter.changes import selectors as changes
 from forbetter.changes.models import ChangeStatus
 from forbetter.notices import selectors
+from forbetter.opendata import package as ocds
+from forbetter.opendata.selectors import org_facts
 from forbetter.partnerships.models import Partnership, PartnershipStatus
 from forbetter.performance.models import Kpi
 from forbetter.performance.selectors import RatingYear, annual_ratings, kpis_of, year_one_start
@@ -70,36 +71,33 @@ DOCUMENT_TYPES: dict[str, str] = {
 }
 
 
-def _when(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
-
-
-def _money(amount: Decimal) -> dict[str, Any]:
-    return {"amount": float(amount), "currency": "GBP"}
+# Dates, money, the ocid and the party and contract ids are the open contracting data's own
+# (forbetter.opendata.package), so a notice and the partnership's release package describe one contracting
+# process: the same ocid, the same parties, the same contract.
+_when = ocds.rfc3339
+_money = ocds.money
 
 
 def ocid(partnership: Partnership) -> str:
-    return f"{settings.OCDS_OCID_PREFIX}-partnership-{partnership.pk}"
+    return ocds.ocid(settings.OCDS_OCID_PREFIX, str(partnership.pk))
 
 
 def _parties(partnership: Partnership) -> tuple[list[dict[str, Any]], dict[str, str], list[dict[str, str]]]:
-    parties: list[dict[str, Any]] = []
-    councils = list(partnership.councils.all())
-    for council in councils:
-        parties.append({"id": f"council-{council.pk}", "name": council.name, "roles": ["buyer"]})
+    councils = [org_facts(council) for council in sorted(partnership.councils.all(), key=lambda c: c.name)]
+    parties = [ocds.organisation(council, ["buyer"]) for council in councils]
     suppliers = []
     if partnership.partner is not None:
-        supplier = {"id": f"partner-{partnership.partner.pk}", "name": partnership.partner.name}
-        parties.append({**supplier, "roles": ["supplier"]})
-        suppliers.append(supplier)
-    buyer = {"id": parties[0]["id"], "name": parties[0]["name"]} if councils else {}
+        supplier = org_facts(partnership.partner)
+        parties.append(ocds.organisation(supplier, ["supplier"]))
+        suppliers.append(ocds.organisation_reference(supplier))
+    buyer = ocds.organisation_reference(councils[0]) if councils else {}
     return parties, buyer, suppliers
 
 
 def _contract(partnership: Partnership) -> dict[str, Any]:
     contract: dict[str, Any] = {
-        "id": f"{ocid(partnership)}-contract",
-        "awardID": f"{ocid(partnership)}-award",
+        "id": ocds.contract_id(ocid(partnership)),
+        "awardID": ocds.award_id(ocid(partnership)),
         "title": partnership.name,
         "status": "terminated" if partnership.ended_on else "active",
     }

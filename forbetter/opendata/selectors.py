@@ -51,7 +51,8 @@ def find_partnership(text: str) -> Partnership | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _org(organisation: Organisation) -> ocds.Org:
+def org_facts(organisation: Organisation) -> ocds.Org:
+    """An organisation as the builder takes it; its party id (``org-N``) is the same in every release."""
     return ocds.Org(key=f"org-{organisation.pk}", name=organisation.name)
 
 
@@ -112,8 +113,8 @@ def facts_for(partnership_pk: int) -> ocds.ProcessFacts:
         key=str(partnership.pk),
         title=partnership.name,
         description=partnership.description,
-        buyers=tuple(_org(c) for c in sorted(partnership.councils.all(), key=lambda c: c.name)),
-        supplier=_org(supplier_org) if supplier_org else None,
+        buyers=tuple(org_facts(c) for c in sorted(partnership.councils.all(), key=lambda c: c.name)),
+        supplier=org_facts(supplier_org) if supplier_org else None,
         initiated_on=partnership.initiation_began_on,
         contract_value_gbp=value.value_gbp,
         contract_value_note=value.explanation,

@@ -280,6 +280,23 @@ def test_key_dates_offer_unpublished_notices_only(contract: Partnership, editor:
 # ------------------------------------------------------------------------------------------------------
 
 
+def test_a_notice_and_the_open_contracting_package_describe_one_contracting_process(
+    contract: Partnership,
+) -> None:
+    """Same ocid, same party ids, same contract and award ids: a reader joins them without guessing."""
+    from forbetter.opendata.selectors import package_for
+
+    package = package_for(contract.pk)
+    notice = _release(contract, Notice.CONTRACT_DETAILS)
+    assert {release["ocid"] for release in package["releases"]} == {notice["ocid"]}
+    package_parties = {
+        party["id"]: party["name"] for release in package["releases"] for party in release["parties"]
+    }
+    assert {party["id"]: party["name"] for party in notice["parties"]}.items() <= package_parties.items()
+    package_contracts = {c["id"] for release in package["releases"] for c in release.get("contracts", [])}
+    assert notice["contracts"][0]["id"] in package_contracts
+
+
 def _refused(call: Any, field: str) -> str:
     with pytest.raises(ValidationError) as refused:
         call()
