@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from forbetter.calc.notice_calendar import Notice
 from forbetter.core.areas import Area, Section, Who, first_pk, form, page
-from forbetter.notices import selectors, services
+from forbetter.notices import pack, selectors, services
 from forbetter.notices.dates import notice_deadlines
 from forbetter.notices.models import Invoice, Publication
 from forbetter.partnerships.models import Partnership
@@ -102,4 +102,5 @@ AREA = Area(
     demo="forbetter.demo.notices",
     examples=examples,
     key_dates=notice_deadlines,
+    pack_sections=pack.pack_sections,
 )

@@ -12,7 +12,7 @@ from typing import Any
 from forbetter.accounts.permissions import can_see_confidential
 from forbetter.core.areas import Area, Section, Who, first_pk, form, page
 from forbetter.partnerships.models import Partnership
-from forbetter.value import services
+from forbetter.value import pack, services
 from forbetter.value.evidence_providers import market_tests
 from forbetter.value.models import MarketTest, PurchasingCategory
 
@@ -73,4 +73,5 @@ AREA = Area(
     evidence=(market_tests,),
     demo="forbetter.demo.value",
     examples=examples,
+    pack_sections=pack.pack_sections,
 )

@@ -50,8 +50,20 @@ def _pack(email: str, *, partner_view: bool = False) -> tuple[PackRun, str, list
     return run, text, pages
 
 
-COUNCIL_SECTIONS = ["Business case"]
-SECTIONS = ["Framework progress", "Stage gates", "KPIs", "Risks", "Payments and deductions"]
+COUNCIL_SECTIONS = ["Business case", "Client-side capacity", "Value for money over the life"]
+SECTIONS = [
+    "Framework progress",
+    "Stage gates",
+    "Key dates",
+    "KPIs",
+    "Risks",
+    "Remedies and exit",
+    "Payments and deductions",
+    "Contract changes",
+    "Governance",
+    "Partnership reviews",
+    "Trust",
+]
 
 
 @pytest.mark.django_db
@@ -97,7 +109,12 @@ def test_partner_pack_leaves_out_council_only_sections_and_fields(seeded_demo: N
     assert not council_run.partner_view
     assert partner_run.partner_view
     council, partner = _flat(council_text), _flat(partner_text)
-    for title in ("Business case", "Monte Carlo results", "Client-side capacity"):
+    for title in (
+        "Business case",
+        "Monte Carlo results",
+        "Client-side capacity",
+        "Value for money over the life",
+    ):
         heading = re.compile(rf"\d+\. {title}")
         assert heading.search(council), title
         assert not heading.search(partner), title

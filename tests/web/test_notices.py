@@ -297,6 +297,26 @@ def test_a_notice_and_the_open_contracting_package_describe_one_contracting_proc
     assert notice["contracts"][0]["id"] in package_contracts
 
 
+def test_board_pack_sections_show_the_calendar_and_the_council_alone_the_payment_figures(
+    contract: Partnership, world: World
+) -> None:
+    from forbetter.core.pack import pack_sections
+
+    def titles(partnership: Partnership, *, partner_view: bool) -> dict[str, str]:
+        return {
+            section.title: section.render(partnership=partnership, partner_view=partner_view)
+            for section in pack_sections(partnership, partner_view=partner_view)
+        }
+
+    council = titles(contract, partner_view=False)
+    assert "UK7" in council["Procurement Act notices"]
+    assert "Mean days to pay" in council["Payments compliance"]
+    partner = titles(contract, partner_view=True)
+    assert "Procurement Act notices" in partner
+    assert "Payments compliance" not in partner
+    assert "Procurement Act notices" not in titles(world.theirs, partner_view=False)  # not under the Act
+
+
 def _refused(call: Any, field: str) -> str:
     with pytest.raises(ValidationError) as refused:
         call()
