@@ -101,6 +101,15 @@ class ImportKind:
         assert row.record is not None
         save_as(row.record, user, reason=reason)
 
+    def save_all(
+        self, rows: Sequence[RowOutcome], *, partnership: Partnership, user: Any, reason: str
+    ) -> None:
+        """Write every checked row that creates or changes a record (inside the confirmation's transaction).
+        A kind whose rows make one whole (a series) writes them together instead."""
+        for row in rows:
+            if row.record is not None and row.action != UNCHANGED:
+                self.save(row, partnership=partnership, user=user, reason=reason)
+
     def parse_row(self, row: StoredRow, columns: Sequence[Column], outcome: RowOutcome) -> dict[str, Any]:
         """The row's typed values by key; each bad cell adds an error naming the row and column."""
         choices = self.choices()
@@ -714,6 +723,127 @@ class IndexValueKind(ImportKind):
         stamp_reason(record, reason)
 
 
+# ------------------------------------------------------------------------------------------------------
+# The GDP deflator of a draft business-case version: one rate per year, as one series
+# ------------------------------------------------------------------------------------------------------
+
+
+class DeflatorRateKind(ImportKind):
+    key = "deflator_rates"
+    label = "GDP deflator rates (business case)"
+    app = "appraisal"
+    spec = "deflator_rates"
+    sheet_title = "Deflator"
+    needs_version = True
+    help = (
+        "Into a draft business-case version: the GDP deflator's growth for each year of the appraisal, one "
+        "row a year from year 1. The file replaces the version's whole series, so list every year; a file "
+        "of one row (year 1) sets one rate for every year."
+    )
+
+    def dry_run(
+        self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
+    ) -> DryRun:
+        from forbetter.appraisal.models import BusinessCaseVersion
+        from forbetter.appraisal.services import _deflator_years
+
+        columns = self.columns(council=True)
+        current = BusinessCaseVersion.objects.filter(pk=getattr(version, "pk", 0)).first()
+        if current is None or current.business_case.partnership_id != partnership.pk:
+            return DryRun([RowOutcome(number=1, errors=["The business-case version is no longer there"])])
+        if current.is_frozen:
+            return DryRun(
+                [
+                    RowOutcome(
+                        number=1, errors=[f"Version {current.number} is frozen: import into a draft version"]
+                    )
+                ]
+            )
+        existing = {rate.year: rate.rate for rate in current.deflator_rates.all()}
+        seen: dict[int, int] = {}
+        outcomes: list[RowOutcome] = []
+        for row in rows:
+            outcome = RowOutcome(number=int(row["row"]))
+            outcomes.append(outcome)
+            values = self.parse_row(row, columns, outcome)
+            if outcome.errors:
+                continue
+            year, rate = values["year"], values["rate"]
+            outcome.label = f"Year {year}"
+            if year < 1:
+                outcome.errors.append(
+                    f"Row {outcome.number}, Year: {year} is not a year of the appraisal; start at 1"
+                )
+                continue
+            if year in seen:
+                outcome.errors.append(f"Row {outcome.number}, Year: {year} is also on row {seen[year]}")
+                continue
+            seen[year] = outcome.number
+            if not Decimal("-0.5") <= rate <= 1:
+                outcome.errors.append(
+                    f"Row {outcome.number}, GDP deflator growth: {display(rate)} is outside -0.5 to 1 "
+                    "(write 0.02 for 2%)"
+                )
+                continue
+            if rate != rate.quantize(Decimal("0.0001")):
+                outcome.errors.append(
+                    f"Row {outcome.number}, GDP deflator growth: {display(rate)} has more than four decimal "
+                    "places"
+                )
+                continue
+            before = existing.get(year)
+            if before is None:
+                outcome.action = CREATE
+            elif before == rate:
+                outcome.action = UNCHANGED
+            else:
+                outcome.action = CHANGE
+                outcome.changes = [f"GDP deflator growth: {display(before.normalize())} → {display(rate)}"]
+            outcome.data = {"year": year, "rate": rate}
+            outcome.record = current
+        result = DryRun(outcomes)
+        if result.errors or not outcomes:
+            return result
+        missing = sorted(set(range(1, max(seen) + 1)) - set(seen))
+        if missing:
+            outcomes[0].errors.append(
+                "The years must run from 1 with none missing: add "
+                + ", ".join(str(year) for year in missing[:10])
+                + (" and more" if len(missing) > 10 else "")
+            )
+            return result
+        try:
+            _deflator_years(current, len(seen))
+        except ValidationError as error:
+            outcomes[0].errors.extend(error.messages)
+        return result
+
+    def save_all(
+        self, rows: Sequence[RowOutcome], *, partnership: Partnership, user: Any, reason: str
+    ) -> None:
+        """The whole series through the appraisal's settings service, which keeps each rate's history and the
+        version's other settings as they are."""
+        from forbetter.appraisal import services as appraisal_services
+
+        if all(row.action == UNCHANGED for row in rows):
+            return
+        version = rows[0].record
+        assert version is not None
+        rates = [row.data["rate"] for row in sorted(rows, key=lambda row: row.data["year"])]
+        appraisal_services.version_update_settings(
+            user=user,
+            version=version,  # type: ignore[arg-type]
+            price_base_year=version.price_base_year,  # type: ignore[attr-defined]
+            discount_schedule=version.discount_schedule,  # type: ignore[attr-defined]
+            discount_rate=version.discount_rate,  # type: ignore[attr-defined]
+            deflator_rates=rates,
+            budget_prices=version.budget_prices,  # type: ignore[attr-defined]
+            budget_gbp=[budget.amount_gbp for budget in version.budget_years.order_by("year")],  # type: ignore[attr-defined]
+            change_note=version.change_note,  # type: ignore[attr-defined]
+        )
+        stamp_reason(version, reason)
+
+
 def stamp_reason(record: Any, reason: str) -> None:
     """Put the import's reason on the history row a service has just written for ``record``."""
     latest = record.history.order_by("-history_id").first()
@@ -726,7 +856,14 @@ def stamp_reason(record: Any, reason: str) -> None:
 
 KINDS: dict[str, ImportKind] = {
     kind.key: kind
-    for kind in (RiskKind(), KpiKind(), KpiReturnKind(), BusinessCaseLineKind(), IndexValueKind())
+    for kind in (
+        RiskKind(),
+        KpiKind(),
+        KpiReturnKind(),
+        BusinessCaseLineKind(),
+        DeflatorRateKind(),
+        IndexValueKind(),
+    )
 }
 PARTNER_KINDS = ("kpi_returns",)
 

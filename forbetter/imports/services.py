@@ -110,9 +110,7 @@ def batch_confirm(*, user: Any, batch: ImportBatch) -> DryRun:
     if result.valid:
         try:
             with transaction.atomic():
-                for row in result.rows:
-                    if row.record is not None and row.action != "unchanged":
-                        kind.save(row, partnership=batch.partnership, user=user, reason=locked.reason)
+                kind.save_all(result.rows, partnership=batch.partnership, user=user, reason=locked.reason)
         except ValidationError as error:  # a rule the dry run could not see; nothing of the batch is kept
             result.rows[0].errors.extend(f"Not imported: {message}" for message in error.messages)
         else:

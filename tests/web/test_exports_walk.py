@@ -97,6 +97,7 @@ def _spec_files() -> set[tuple[str, str]]:
 
 IMPORT_TEMPLATES = {
     ("appraisal", "business_case_lines"),
+    ("appraisal", "deflator_rates"),
     ("payments", "index_values"),
     ("performance", "kpi_returns"),
     ("performance", "kpis"),
