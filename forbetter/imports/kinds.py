@@ -131,6 +131,20 @@ class ImportKind:
                 outcome.errors.append(f"{prefix}: {message}")
 
 
+def draft_version(partnership: Partnership, version: Any) -> tuple[Any, DryRun | None]:
+    """The chosen business-case version as it is now, or a dry run refusing the file: a version that has
+    gone, or one of another partnership, or one frozen since (a frozen version cannot change)."""
+    from forbetter.appraisal.models import BusinessCaseVersion
+
+    current = BusinessCaseVersion.objects.filter(pk=getattr(version, "pk", 0)).first()
+    if current is None or current.business_case.partnership_id != partnership.pk:
+        return None, DryRun([RowOutcome(number=1, errors=["The business-case version is no longer there"])])
+    if current.is_frozen:
+        message = f"Version {current.number} is frozen: import into a draft version"
+        return None, DryRun([RowOutcome(number=1, errors=[message])])
+    return current, None
+
+
 def validation_messages(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {
@@ -516,21 +530,13 @@ class BusinessCaseLineKind(ImportKind):
     def dry_run(
         self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
     ) -> DryRun:
-        from forbetter.appraisal.models import BusinessCaseVersion, CashflowLine
+        from forbetter.appraisal.models import CashflowLine
         from forbetter.appraisal.services import LINE_FIELDS, _check_line
 
         columns = self.columns(council=True)
-        current = BusinessCaseVersion.objects.filter(pk=getattr(version, "pk", 0)).first()
-        if current is None or current.business_case.partnership_id != partnership.pk:
-            return DryRun([RowOutcome(number=1, errors=["The business-case version is no longer there"])])
-        if current.is_frozen:
-            return DryRun(
-                [
-                    RowOutcome(
-                        number=1, errors=[f"Version {current.number} is frozen: import into a draft version"]
-                    )
-                ]
-            )
+        current, refused = draft_version(partnership, version)
+        if refused is not None:
+            return refused
         options = {option.name.casefold(): option for option in current.options.all()}
         lines = {
             (line.option_id, line.label.casefold()): line
@@ -744,21 +750,12 @@ class DeflatorRateKind(ImportKind):
     def dry_run(
         self, *, partnership: Partnership, user: Any, rows: Sequence[StoredRow], version: Any = None
     ) -> DryRun:
-        from forbetter.appraisal.models import BusinessCaseVersion
         from forbetter.appraisal.services import _deflator_years
 
         columns = self.columns(council=True)
-        current = BusinessCaseVersion.objects.filter(pk=getattr(version, "pk", 0)).first()
-        if current is None or current.business_case.partnership_id != partnership.pk:
-            return DryRun([RowOutcome(number=1, errors=["The business-case version is no longer there"])])
-        if current.is_frozen:
-            return DryRun(
-                [
-                    RowOutcome(
-                        number=1, errors=[f"Version {current.number} is frozen: import into a draft version"]
-                    )
-                ]
-            )
+        current, refused = draft_version(partnership, version)
+        if refused is not None:
+            return refused
         existing = {rate.year: rate.rate for rate in current.deflator_rates.all()}
         seen: dict[int, int] = {}
         outcomes: list[RowOutcome] = []
