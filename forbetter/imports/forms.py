@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 
 from forbetter.core.forms import GovukFormMixin
-from forbetter.imports.kinds import kind_choices
+from forbetter.imports.kinds import KINDS, kind_choices
 from forbetter.imports.reader import megabytes
 from forbetter.partnerships.models import Partnership
 
@@ -28,11 +28,11 @@ class UploadForm(GovukFormMixin, forms.Form):
         },
     )
     version = VersionField(
-        label="Business-case version (for business-case lines only)",
+        label="Business-case version (for business-case lines and GDP deflator rates only)",
         queryset=None,
         required=False,
         empty_label="Not needed",
-        help_text="Lines go into a draft version; a frozen version cannot change.",
+        help_text="They go into a draft version; a frozen version cannot change.",
     )
     file = forms.FileField(
         label="File",
@@ -67,10 +67,12 @@ class UploadForm(GovukFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        chosen = KINDS.get(data.get("kind") or "")
         if (
-            data.get("kind") == "business_case_lines"
+            chosen is not None
+            and chosen.needs_version
             and not data.get("version")
             and "version" not in self.errors
         ):
-            self.add_error("version", "Choose the draft business-case version the lines go into")
+            self.add_error("version", "Choose the draft business-case version the file goes into")
         return data

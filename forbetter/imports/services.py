@@ -51,7 +51,7 @@ def batch_upload(
     found = kind_for(kind)
     _require(found, user, partnership)
     if found.needs_version and version is None:
-        raise ValidationError({"version": "Choose the draft business-case version the lines go into"})
+        raise ValidationError({"version": "Choose the draft business-case version the file goes into"})
     try:
         table = read_upload(file_name, size, chunks, limits or Limits.from_settings())
     except ImportFileError as error:

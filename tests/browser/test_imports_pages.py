@@ -90,7 +90,9 @@ def test_partner_opens_the_returns_import_with_its_errors(page: Any, world: Worl
     page.goto(f"/partnerships/{world.ours.pk}/")
     page.get_by_role("link", name="Import returns", exact=True).click()
     expect(page.get_by_role("heading", name="Import KPI returns from a spreadsheet")).to_be_visible()
-    expect(page.get_by_label("Business-case version (for business-case lines only)")).to_have_count(0)
+    expect(
+        page.get_by_label("Business-case version (for business-case lines and GDP deflator rates only)")
+    ).to_have_count(0)
     assert_accessible(page)
     page.get_by_role("button", name="Check the file").click()
     summary = page.locator(".govuk-error-summary")

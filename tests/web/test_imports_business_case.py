@@ -101,5 +101,5 @@ def test_the_upload_form_asks_for_the_version(world: World) -> None:
     response = client.post(
         reverse("imports:upload", args=[world.ours.pk]), {"kind": "business_case_lines", "file": file}
     )
-    assert "Choose the draft business-case version the lines go into" in response.content.decode()
+    assert "Choose the draft business-case version the file goes into" in response.content.decode()
     assert not ImportBatch.objects.exists()

@@ -112,3 +112,20 @@ def test_partner_users_cannot_import_it(world: World) -> None:
             chunks=[csv_bytes(HEADERS, [["1", "0.02"]])],
             version=version,
         )
+
+
+def test_the_upload_form_asks_for_the_version_for_deflator_rates_too(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.factories import client_for
+
+    _version(world)
+    client = client_for(world.users[Role.COUNCIL_EDITOR])
+    file = SimpleUploadedFile("deflator.csv", csv_bytes(HEADERS, [["1", "0.02"]]))
+    response = client.post(
+        reverse("imports:upload", args=[world.ours.pk]), {"kind": "deflator_rates", "file": file}
+    )
+    assert response.status_code == 200
+    assert "Choose the draft business-case version the file goes into" in response.content.decode()
+    assert not ImportBatch.objects.exists()
