@@ -215,6 +215,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A Monte Carlo run's worker writes a heartbeat after each chunk of iterations; a running run whose heartbeat
 # is older than this is taken to have lost its worker and is marked failed (decision record 0011).
 SIMULATION_HEARTBEAT_LIMIT_SECONDS = int(os.environ.get("SIMULATION_HEARTBEAT_LIMIT_SECONDS", "120"))
+# A board pack or portfolio summary still "running" this long after it started has lost its worker: the
+# pages mark it failed (a pack takes seconds).
+PACK_RUN_STALE_SECONDS = _env_int("PACK_RUN_STALE_SECONDS", 600)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"

@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -100,6 +102,23 @@ def pack_run_execute(*, run_id: int) -> PackRun:
         update_fields=["pdf", "page_count", "status", "progress_percent", "progress_text", "finished_at"]
     )
     return run
+
+
+STALE_MESSAGE = (
+    "The background worker stopped before this PDF was finished (it was restarted, or the server ran out of "
+    "memory); generate it again"
+)
+
+
+def fail_stale_runs(now: dt.datetime | None = None) -> int:
+    """Mark failed every run still "running" long after it started (``PACK_RUN_STALE_SECONDS``, 10 minutes
+    by default, where a pack takes seconds): its worker has gone, and it would otherwise show as running for
+    good. Queued runs are left waiting for a worker. One query; returns how many were marked."""
+    now = now or timezone.now()
+    limit = dt.timedelta(seconds=settings.PACK_RUN_STALE_SECONDS)
+    return PackRun.objects.filter(status=PackStatus.RUNNING, started_at__lt=now - limit).update(
+        status=PackStatus.FAILED, error_message=STALE_MESSAGE, finished_at=now
+    )
 
 
 def _fail(run: PackRun, message: str) -> PackRun:

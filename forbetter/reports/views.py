@@ -42,6 +42,7 @@ def _refreshing(response: HttpResponse, refresh: bool) -> HttpResponse:
 
 def packs(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = visible_partnership(request, pk)
+    services.fail_stale_runs()
     page_obj = paginate(request, selectors.runs_for(partnership, request.user))
     pending = any(run.is_pending for run in page_obj.object_list)
     refresh = _auto_refresh(request, pending)
@@ -82,6 +83,7 @@ def _run(request: HttpRequest, pk: int, run_pk: int) -> tuple[Any, PackRun]:
 
 
 def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    services.fail_stale_runs()
     partnership, run = _run(request, pk, run_pk)
     refresh = _auto_refresh(request, run.is_pending)
     response = partnership_page(
@@ -112,6 +114,7 @@ def download(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:
+    services.fail_stale_runs()
     page_obj = paginate(request, selectors.portfolio_runs_for(request.user))
     pending = any(run.is_pending for run in page_obj.object_list)
     refresh = _auto_refresh(request, pending)

@@ -3,6 +3,8 @@ being its requester's alone, and a plain message when WeasyPrint cannot load."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -131,3 +133,32 @@ def test_the_portfolio_summaries_list_exports_only_the_users_own(world: World) -
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Summary,Requested at,Status")
     assert [line.split(",")[0] for line in lines[1:]] == [str(mine.pk)]
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_has_gone_is_marked_failed_when_the_packs_are_next_viewed(
+    world: World, settings: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    editor = world.users[Role.COUNCIL_EDITOR]
+    settings.PACK_RUN_STALE_SECONDS = 600
+    long_ago = timezone.now() - dt.timedelta(minutes=11)
+    lost = PackRun.objects.create(
+        partnership=world.ours, requested_by=editor, status=PackStatus.RUNNING, started_at=long_ago
+    )
+    busy = PackRun.objects.create(
+        partnership=world.ours, requested_by=editor, status=PackStatus.RUNNING, started_at=timezone.now()
+    )
+    waiting = PackRun.objects.create(partnership=world.ours, requested_by=editor)
+    page = client_for(editor).get(reverse("reports:packs", args=[world.ours.pk]))
+    assert page.status_code == 200
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    waiting.refresh_from_db()
+    assert lost.status == PackStatus.FAILED
+    assert "worker stopped before this PDF was finished" in lost.error_message
+    assert busy.status == PackStatus.RUNNING
+    assert waiting.status == PackStatus.QUEUED
