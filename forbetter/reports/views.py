@@ -83,8 +83,9 @@ def _run(request: HttpRequest, pk: int, run_pk: int) -> tuple[Any, PackRun]:
 
 
 def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
-    services.fail_stale_runs()
     partnership, run = _run(request, pk, run_pk)
+    if services.fail_stale_runs():
+        run.refresh_from_db()
     refresh = _auto_refresh(request, run.is_pending)
     response = partnership_page(
         request,
