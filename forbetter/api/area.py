@@ -1,5 +1,5 @@
-"""The API area: its schema, documentation and tokens pages (checked by the permission matrix like any
-page) and its JSON endpoints, declared here in :data:`ENDPOINTS` with who may use them and the page each
+"""The API area: its documentation and tokens pages (checked by the permission matrix like any page) and
+its JSON endpoints and schema, declared here in :data:`ENDPOINTS` with who may use them and the page each
 mirrors.
 
 Why the JSON endpoints are not ordinary routes: the permission matrix expects a signed-out visitor to be
@@ -24,7 +24,6 @@ from forbetter.risks.models import Risk
 AREA = Area(
     app="api",
     routes=(
-        page("schema", scope=Scope.GLOBAL),
         page("docs", scope=Scope.GLOBAL),
         page("tokens", scope=Scope.GLOBAL, writes=Who.ANYONE),
     ),
@@ -78,6 +77,7 @@ def _version(partnership: Partnership) -> dict[str, object]:
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint("schema", "api:docs", scope=Scope.GLOBAL),
     Endpoint("partnership-list", "partnerships:portfolio", scope=Scope.GLOBAL),
     Endpoint("partnership-detail", "partnerships:overview"),
     Endpoint("task-list", "partnerships:tasks"),

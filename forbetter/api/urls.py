@@ -1,12 +1,19 @@
 """The API's addresses. The JSON endpoints are exempt from the sign-in redirect (``login_not_required``):
-DRF authenticates them itself and answers 401 or 403 in JSON. The schema, its documentation page and the
-tokens page are ordinary signed-in pages (``login_required``: a session, not a token)."""
+DRF authenticates them itself and answers 401 or 403 in JSON; so does the schema, so an API client can fetch
+it with its token. The documentation page and the tokens page are ordinary signed-in pages
+(``login_required``: a session, not a token)."""
 
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.http.response import HttpResponseBase
 from django.urls import path
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.views import APIView
 
@@ -25,14 +32,22 @@ class DocsView(SpectacularSwaggerSplitView):
     url_name = "api:schema"
 
 
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, JSON unless ``?format=yaml`` asks otherwise, so it answers (and refuses, 401) in
+    JSON like every endpoint."""
+
+    renderer_classes = [OpenApiJsonRenderer2, OpenApiJsonRenderer, OpenApiYamlRenderer, OpenApiYamlRenderer2]
+
+
 def _api(view: type[APIView]) -> Callable[..., HttpResponseBase]:
     return login_not_required(view.as_view())
 
 
 urlpatterns = [
-    # DRF exempts its views from LoginRequiredMiddleware; these two are pages for signed-in people, so
-    # a signed-out visitor is sent to sign in, as from every other page.
-    path("schema/", login_required(SpectacularAPIView.as_view()), name="schema"),
+    # The schema answers like the JSON endpoints (a token or the session; 401 without either), so API
+    # clients can fetch it with their token. The docs page is a page for signed-in people: a signed-out
+    # visitor is sent to sign in, as from every other page.
+    path("schema/", _api(SchemaView), name="schema"),
     path("docs/", login_required(DocsView.as_view()), name="docs"),
     path("tokens/", views_tokens.tokens, name="tokens"),
     path("partnerships/", _api(views.PartnershipList), name="partnership-list"),

@@ -447,3 +447,12 @@ def test_a_draft_statements_figures_are_worked_out_as_on_its_page(world: World) 
     assert body["lines"] == list(page.lines)
     listed = client.get(_url("statement-list", world)).json()["results"]
     assert listed[0]["payable_gbp"] == body["payable_gbp"]
+
+
+def test_the_schema_answers_to_a_token_and_refuses_with_401_without_one(world: World) -> None:
+    response = _token_client(world.users[Role.PARTNER_USER]).get(reverse("api:schema"), {"format": "json"})
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+    refused = Client().get(reverse("api:schema"), {"format": "json"})
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"].startswith("Token")
