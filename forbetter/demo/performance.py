@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from forbetter.calc.dates import financial_year
+from forbetter.calc.dates import financial_year, long_date
 from forbetter.demo.partnerships import CONTRACT_MANAGEMENT
 from forbetter.partnerships.models import Partnership
 from forbetter.payments import selectors as payment_selectors
@@ -308,7 +308,7 @@ def _target_changes(kpis: dict[str, tuple[Kpi, DemoKpi]], editor: Any, today: dt
         applies_from = month_start(_review_day(index, today)) + relativedelta(months=1)
         while not is_period_start(applies_from, kpi.frequency):
             applies_from += relativedelta(months=1)
-        reason = f"Changed at the indicator review of {_review_day(index, today):%-d %B %Y}"
+        reason = f"Changed at the indicator review of {long_date(_review_day(index, today))}"
         row = KpiTarget(
             kpi=kpi,
             effective_from=applies_from,

@@ -19,6 +19,7 @@ from typing import Any
 from django.urls import reverse
 
 from forbetter.calc import key_dates as calc
+from forbetter.calc.dates import long_date
 from forbetter.core.key_dates import derived_dates
 from forbetter.core.reminders import Reminder
 from forbetter.keydates.models import KeyDate, Kind, Status
@@ -38,7 +39,7 @@ def key_date_reminders(partnerships: Sequence[Any], today: dt.date) -> Iterator[
         deadline = key_date.notice_deadline
         notes = [f"Owner: {key_date.owner}" if key_date.owner else "No owner named"]
         if deadline is not None:
-            notes.append(f"notice must be given by {deadline:%-d %B %Y}")
+            notes.append(f"notice must be given by {long_date(deadline)}")
         yield Reminder(
             partnership_id=key_date.partnership_id,
             kind="key_date",

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from forbetter.calc.dates import long_date
 from forbetter.calc.notice_calendar import TITLES, Notice
 from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership
@@ -89,4 +90,4 @@ class Publication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.notice} {self.key} published {self.published_on:%-d %B %Y}"
+        return f"{self.notice} {self.key} published {long_date(self.published_on)}"

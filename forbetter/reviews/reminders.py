@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from forbetter.calc.dates import long_date
 from forbetter.core.reminders import Reminder, horizon
 from forbetter.reviews.models import PartnershipReview, ReviewStatus
 
@@ -31,5 +32,5 @@ def review_reminders(partnerships: Sequence[Any], today: dt.date) -> Iterator[Re
             due_on=review.planned_on,
             url=reverse("reviews:review", args=[review.partnership_id, review.pk]),
             council_only=True,
-            detail=f"Planned for {review.planned_on:%-d %B %Y}; {review.get_status_display().lower()}",
+            detail=f"Planned for {long_date(review.planned_on)}; {review.get_status_display().lower()}",
         )

@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from forbetter.calc.dates import year_label
+from forbetter.calc.dates import long_date, year_label
 from forbetter.core.versioning import VersionedModel
 from forbetter.partnerships.models import Partnership
 from forbetter.payments.models import GainshareYear
@@ -56,7 +56,7 @@ class CharterVersion(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Charter of {self.version_date:%-d %B %Y}"
+        return f"Charter of {long_date(self.version_date)}"
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ class TrustActivity(VersionedModel):
         verbose_name_plural = "trust activities"
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on:%-d %B %Y})"
+        return f"{self.title} ({long_date(self.held_on)})"
 
     @property
     def one_sided(self) -> bool:
@@ -143,7 +143,7 @@ class MeasureValue(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.measure}: {self.value} to {self.period_end:%-d %B %Y}"
+        return f"{self.measure}: {self.value} to {long_date(self.period_end)}"
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from forbetter.calc.dates import long_date
 from forbetter.reminders.services import send_reminders
 
 
@@ -42,5 +43,5 @@ class Command(BaseCommand):
                 f"{len(digest.coming_due)} coming due"
             )
         self.stdout.write(
-            f"{verb} {len(digests)} reminder email{'s' if len(digests) != 1 else ''} for {today:%-d %B %Y}."
+            f"{verb} {len(digests)} reminder email{'s' if len(digests) != 1 else ''} for {long_date(today)}."
         )
